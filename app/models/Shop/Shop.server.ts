@@ -1,0 +1,36 @@
+import type { Prisma } from "@prisma/client";
+
+/** Shopify granted (or changed) the app's access scopes on this shop. */
+export async function recordScopes(
+  tx: Prisma.TransactionClient,
+  shop: string,
+  scopes: string[],
+) {
+  const scope = scopes.join(",");
+  await tx.session.updateMany({ where: { shop }, data: { scope } });
+  await tx.shop.upsert({
+    where: { shop },
+    create: { shop, scopes: scope },
+    update: { scopes: scope },
+  });
+}
+
+/** The merchant uninstalled the app: its sessions are dead; keep the program data until shop/redact. */
+export async function markUninstalled(tx: Prisma.TransactionClient, shop: string) {
+  await tx.session.deleteMany({ where: { shop } });
+  await tx.shop.upsert({
+    where: { shop },
+    create: { shop, uninstalledAt: new Date() },
+    update: { uninstalledAt: new Date() },
+  });
+}
+
+/** shop/redact (48 hours after uninstall): erase everything the app holds on this shop. */
+export async function eraseShop(tx: Prisma.TransactionClient, shop: string) {
+  await tx.session.deleteMany({ where: { shop } });
+  await tx.shop.deleteMany({ where: { shop } });
+  // Keep this delivery's own id so a redelivery stays a no-op; drop older ones.
+  await tx.webhookDelivery.deleteMany({
+    where: { shop, topic: { not: "SHOP_REDACT" } },
+  });
+}

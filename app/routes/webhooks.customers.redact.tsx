@@ -1,0 +1,11 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { authenticate } from "../shopify.server";
+import { handleOnce } from "../models/WebhookDelivery/WebhookDelivery.server";
+
+// Compliance webhook. The app does not hold customer personal data yet (only
+// sessions); the features that store it erase it here.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop, topic, webhookId } = await authenticate.webhook(request);
+  await handleOnce({ webhookId, shop, topic }, async () => {});
+  return new Response();
+};

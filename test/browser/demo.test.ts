@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemo, type Demo } from "#/demo/demo";
+import { repoRoot } from "#/demo/app-config";
+import { startAppServer, type AppServer } from "#/demo/app-server";
+import { launchChromium } from "./chromium";
+
+const artifacts = path.join(repoRoot, "test-results");
+const databaseFile = path.join(artifacts, "browser.sqlite");
+
+let demo: Demo;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  fs.rmSync(databaseFile, { force: true });
+  demo = await startDemo({
+    appPort: 0,
+    storefrontPort: 0,
+    customers: 300,
+    orders: 900,
+    databaseUrl: `file:${databaseFile}`,
+  });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+describe("the demo in a browser", () => {
+  it("admin home shows the store's name and its counts from the Admin API", async () => {
+    await page.goto(`${demo.appUrl}/app`);
+    await page.getByRole("heading", { name: demo.shopName }).waitFor();
+
+    const store = demo.localShop.store;
+    const body = await page.locator("body").innerText();
+    expect(body).toContain(store.customers.length.toLocaleString("en"));
+    expect(body).toContain(store.orders.length.toLocaleString("en"));
+    await page.screenshot({ path: path.join(artifacts, "admin-home.png"), fullPage: true });
+  });
+
+  it("storefront preview renders the signup block and fills it in through the signed app proxy", async () => {
+    await page.goto(`${demo.storefrontUrl}/`);
+    await page.getByRole("heading", { name: "Become an ambassador" }).waitFor();
+    await expect
+      .poll(() => page.locator("[data-ambassadors-status]").innerText())
+      .toBe("Our ambassador program is open. Log in to apply faster.");
+
+    await page.getByRole("link", { name: "Log in (demo)" }).click();
+    await page.getByText(/^Signed in as /).first().waitFor();
+    await expect
+      .poll(() => page.locator("[data-ambassadors-status]").innerText())
+      .toBe("Our ambassador program is open: apply below.");
+    await page.screenshot({ path: path.join(artifacts, "storefront-home.png"), fullPage: true });
+  });
+});
+
+describe("the same build without the demo admin", () => {
+  let production: AppServer;
+  beforeAll(async () => {
+    production = await startAppServer({ port: 0 });
+  });
+  afterAll(() => production?.close());
+
+  it("refuses /app without a Shopify session token", async () => {
+    const response = await fetch(`${production.url}/app`, { redirect: "manual" });
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toMatch(/\/auth\/login/);
+  });
+});

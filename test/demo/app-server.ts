@@ -1,0 +1,68 @@
+import http from "node:http";
+import path from "node:path";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { mintSessionToken } from "../local-shop";
+import { repoRoot } from "./app-config";
+
+export interface DemoAdmin {
+  shop: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface AppServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the built Remix app (build/) like `remix-serve`. With `demoAdmin` it also plays
+ * the part of Shopify admin around the embedded app: every /app request gets the session
+ * token that admin (through App Bridge) would attach, signed with the app's secret, so the
+ * app's own `authenticate.admin` runs unchanged. Without it, /app behaves as in production.
+ */
+export async function startAppServer(options: {
+  port: number;
+  host?: string;
+  demoAdmin?: DemoAdmin;
+}): Promise<AppServer> {
+  const buildPath = path.join(repoRoot, "build/server/index.js");
+  const build = (await import(buildPath)) as ServerBuild;
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(
+    "/assets",
+    express.static(path.join(repoRoot, "build/client/assets"), { immutable: true, maxAge: "1y" }),
+  );
+  app.use(express.static(path.join(repoRoot, "build/client"), { maxAge: "1h" }));
+  if (options.demoAdmin) app.use(attachAdminSessionToken(options.demoAdmin));
+  app.all("*", createRequestHandler({ build, mode: "production" }));
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) =>
+    server.listen(options.port, options.host ?? "127.0.0.1", resolve),
+  );
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return {
+    url: `http://localhost:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function attachAdminSessionToken(admin: DemoAdmin): express.RequestHandler {
+  return (req, _res, next) => {
+    const isAdminPage = req.path === "/app" || req.path.startsWith("/app/") || req.path.startsWith("/app.");
+    if (isAdminPage && !req.headers.authorization) {
+      req.headers.authorization = `Bearer ${mintSessionToken(admin)}`;
+    }
+    next();
+  };
+}

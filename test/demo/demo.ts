@@ -1,0 +1,122 @@
+import net from "node:net";
+import path from "node:path";
+import {
+  installShopifyFetchRedirect,
+  startLocalShop,
+  uninstallShopifyFetchRedirect,
+  type LocalShop,
+} from "../local-shop";
+import { migrateDatabase } from "../utils/database";
+import { readAppToml, repoRoot } from "./app-config";
+import { startAppServer } from "./app-server";
+import { startStorefront } from "./storefront";
+
+export const DEMO_SHOP_DOMAIN = "demo-shop.myshopify.com";
+// Known only to the local demo shop and the app it runs: not a Shopify credential.
+const DEMO_API_KEY = "ambassadors-demo-api-key";
+const DEMO_API_SECRET = "ambassadors-demo-api-secret";
+
+export interface DemoOptions {
+  /** 0 picks a free port. */
+  appPort: number;
+  storefrontPort: number;
+  customers: number;
+  orders: number;
+  seed?: number;
+  /** Defaults to DATABASE_URL, else the embedded SQLite file. */
+  databaseUrl?: string;
+  /** Play Shopify admin's part (session tokens) around /app. Off = production behaviour. */
+  demoAdmin?: boolean;
+}
+
+export interface Demo {
+  appUrl: string;
+  storefrontUrl: string;
+  shopName: string;
+  shopDomain: string;
+  databaseUrl: string;
+  localShop: LocalShop;
+  close(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const toml = readAppToml();
+  const appPort = options.appPort || (await freePort());
+  const appUrl = `http://localhost:${appPort}`;
+  const databaseUrl =
+    options.databaseUrl ?? process.env.DATABASE_URL ?? `file:${path.join(repoRoot, "prisma/dev.sqlite")}`;
+  migrateDatabase(databaseUrl);
+
+  const localShop = await startLocalShop({
+    shopDomain: DEMO_SHOP_DOMAIN,
+    apiKey: DEMO_API_KEY,
+    apiSecret: DEMO_API_SECRET,
+    appUrl,
+    webhookSubscriptions: toml.webhookUris,
+    grantedScopes: toml.scopes,
+    seed: { customers: options.customers, orders: options.orders, seed: options.seed ?? 1 },
+  });
+  installShopifyFetchRedirect({ [DEMO_SHOP_DOMAIN]: localShop.url });
+
+  // shopify.server.ts and db.server.ts read these when the build is imported.
+  Object.assign(process.env, {
+    NODE_ENV: "production",
+    SHOPIFY_API_KEY: DEMO_API_KEY,
+    SHOPIFY_API_SECRET: DEMO_API_SECRET,
+    SHOPIFY_APP_URL: appUrl,
+    SCOPES: toml.scopes.join(","),
+    DATABASE_URL: databaseUrl,
+  });
+  const app = await startAppServer({
+    port: appPort,
+    demoAdmin:
+      options.demoAdmin === false
+        ? undefined
+        : { shop: DEMO_SHOP_DOMAIN, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET },
+  });
+
+  const shopName = localShop.store.shop.name;
+  const firstRepeatBuyer = localShop.store.customers.find((c) => c.orderIds.length >= 2);
+  const storefront = await startStorefront({
+    port: options.storefrontPort,
+    shopName,
+    shopDomain: DEMO_SHOP_DOMAIN,
+    appProxyUrl: appUrl + toml.appProxy.appPath,
+    proxyPathPrefix: toml.appProxy.pathPrefix,
+    signProxyQuery: (loggedInCustomerId) => localShop.signAppProxyQuery({ loggedInCustomerId }),
+    findCustomer: (id) => {
+      const customer = localShop.store.customers.find((c) => c.legacyResourceId === id);
+      return customer
+        ? { id, first_name: customer.firstName, email: customer.email }
+        : undefined;
+    },
+    demoLoginCustomerId: firstRepeatBuyer?.legacyResourceId,
+  });
+
+  return {
+    appUrl,
+    storefrontUrl: storefront.url,
+    shopName,
+    shopDomain: DEMO_SHOP_DOMAIN,
+    databaseUrl,
+    localShop,
+    async close() {
+      await storefront.close();
+      await app.close();
+      uninstallShopifyFetchRedirect();
+      await localShop.close();
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * `npm run demo`: the app's main job on its embedded default, with no Shopify account and
+ * no internet. Starts the local shop (the real Admin API schema over an in-memory store,
+ * seeded), points the app's Admin API calls at it, serves the built app with the demo
+ * admin's session tokens, and a storefront preview that renders the theme extension.
+ */
+import { startDemo } from "./demo";
+
+const demo = await startDemo({
+  appPort: Number(process.env.PORT || 3000),
+  storefrontPort: Number(process.env.STOREFRONT_PORT || 3001),
+  customers: Number(process.env.DEMO_CUSTOMERS || 3000),
+  orders: Number(process.env.DEMO_ORDERS || 9000),
+});
+
+console.log(`
+Ambassadors demo is running (local demo shop "${demo.shopName}", SQLite at ${demo.databaseUrl}).
+
+  Admin (embedded app):   ${demo.appUrl}/app
+  Storefront preview:     ${demo.storefrontUrl}/
+      product page:       ${demo.storefrontUrl}/products/demo-product
+      collection page:    ${demo.storefrontUrl}/collections/all
+
+Press Ctrl+C to stop.
+`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    void demo.close().finally(() => process.exit(0));
+  });
+}

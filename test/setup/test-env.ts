@@ -1,0 +1,17 @@
+import path from "node:path";
+import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
+
+export const repoRoot = path.resolve(import.meta.dirname, "../..");
+export const TEST_DATABASE_FILE = path.join(repoRoot, "test-results", "test.sqlite");
+
+/**
+ * The environment the app is configured from in tests. Key and secret are Shopify's
+ * test-helper constants, so `setUpValidRequest` signs requests our app accepts.
+ */
+export const testEnv = {
+  SHOPIFY_API_KEY: API_KEY,
+  SHOPIFY_API_SECRET: API_SECRET_KEY,
+  SHOPIFY_APP_URL: "http://localhost:3999",
+  SCOPES: "",
+  DATABASE_URL: `file:${TEST_DATABASE_FILE}`,
+} as const;
