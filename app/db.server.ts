@@ -3,7 +3,6 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { sqliteFilePath } from "../prisma/database-url";
 
 declare global {
-  // eslint-disable-next-line no-var
   var prismaGlobal: PrismaClient | undefined;
 }
 

@@ -114,7 +114,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
         "Content-Type": req.headers["content-type"] ?? "application/octet-stream",
         Accept: req.headers.accept ?? "*/*",
       },
-      body,
+      body: body ? new Uint8Array(body) : undefined,
       redirect: "manual",
     });
     const headers: Record<string, string> = {};
