@@ -9,7 +9,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const message = !session
     ? "The ambassador program is not available right now."
     : loggedIn
-      ? "Our ambassador program is open: apply below."
+      ? "Our ambassador program is open to you."
       : "Our ambassador program is open. Log in to apply faster.";
   return Response.json(
     { open: Boolean(session), loggedIn, message },

@@ -1,4 +1,5 @@
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { BROWSER_USER_AGENT } from "#/demo/demo";
 
 /** Debian's Chromium, never a downloaded browser; no background calls to Google's hosts. */
 export function launchChromium(): Promise<Browser> {
@@ -14,4 +15,12 @@ export function launchChromium(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/**
+ * A page that does not announce "HeadlessChrome": Shopify's library turns bots away (410),
+ * and these tests stand in for a merchant's or shopper's browser.
+ */
+export function newPage(browser: Browser): Promise<Page> {
+  return browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_USER_AGENT });
 }

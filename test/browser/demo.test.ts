@@ -2,10 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemo, type Demo } from "#/demo/demo";
+import { BROWSER_USER_AGENT, startDemo, type Demo } from "#/demo/demo";
 import { repoRoot } from "#/demo/app-config";
 import { startAppServer, type AppServer } from "#/demo/app-server";
-import { launchChromium } from "./chromium";
+import { launchChromium, newPage } from "./chromium";
 
 const artifacts = path.join(repoRoot, "test-results");
 const databaseFile = path.join(artifacts, "browser.sqlite");
@@ -25,7 +25,7 @@ beforeAll(async () => {
     databaseUrl: `file:${databaseFile}`,
   });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await newPage(browser);
 });
 
 afterAll(async () => {
@@ -56,7 +56,7 @@ describe("the demo in a browser", () => {
     await page.getByText(/^Signed in as /).first().waitFor();
     await expect
       .poll(() => page.locator("[data-ambassadors-status]").innerText())
-      .toBe("Our ambassador program is open: apply below.");
+      .toBe("Our ambassador program is open to you.");
     await page.screenshot({ path: path.join(artifacts, "storefront-home.png"), fullPage: true });
   });
 });
@@ -69,7 +69,10 @@ describe("the same build without the demo admin", () => {
   afterAll(() => production?.close());
 
   it("refuses /app without a Shopify session token", async () => {
-    const response = await fetch(`${production.url}/app`, { redirect: "manual" });
+    const response = await fetch(`${production.url}/app`, {
+      redirect: "manual",
+      headers: { "User-Agent": BROWSER_USER_AGENT, Accept: "text/html" },
+    });
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toMatch(/\/auth\/login/);
   });

@@ -16,6 +16,10 @@ export const DEMO_SHOP_DOMAIN = "demo-shop.myshopify.com";
 const DEMO_API_KEY = "ambassadors-demo-api-key";
 const DEMO_API_SECRET = "ambassadors-demo-api-secret";
 
+/** Shopify's library answers 410 to bots (curl, headless browsers): look like a merchant's browser. */
+export const BROWSER_USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+
 export interface DemoOptions {
   /** 0 picks a free port. */
   appPort: number;
@@ -75,6 +79,13 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         : { shop: DEMO_SHOP_DOMAIN, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET },
   });
 
+  if (options.demoAdmin !== false) {
+    // The merchant opens the app once, as at install: token exchange stores the shop's
+    // offline session, which storefront (app proxy) requests rely on.
+    const response = await fetch(`${appUrl}/app`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    if (!response.ok) throw new Error(`Demo install failed: /app answered ${response.status}`);
+  }
+
   const shopName = localShop.store.shop.name;
   const firstRepeatBuyer = localShop.store.customers.find((c) => c.orderIds.length >= 2);
   const storefront = await startStorefront({
@@ -87,7 +98,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     findCustomer: (id) => {
       const customer = localShop.store.customers.find((c) => c.legacyResourceId === id);
       return customer
-        ? { id, first_name: customer.firstName, email: customer.email }
+        ? { id, first_name: customer.firstName ?? "", email: customer.email ?? "" }
         : undefined;
     },
     demoLoginCustomerId: firstRepeatBuyer?.legacyResourceId,

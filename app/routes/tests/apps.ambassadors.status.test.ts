@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import prisma from "~/db.server";
 import { appProxyRequest } from "#/utils/test-shop";
@@ -20,6 +20,7 @@ describe("app proxy: /apps/ambassadors/status", () => {
       data: { id: `offline_${TEST_SHOP}`, shop: TEST_SHOP, state: "", isOnline: false, accessToken: "t", scope: "" },
     });
   });
+  afterAll(() => prisma.session.deleteMany({ where: { shop: TEST_SHOP } }));
 
   it("tells a logged-in shopper that the program is open", async () => {
     const response = await call(

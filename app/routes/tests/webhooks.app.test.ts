@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import prisma from "~/db.server";
 import { webhookRequest } from "#/utils/test-shop";
@@ -20,6 +20,14 @@ async function status(action: Action, request: Request): Promise<number> {
   }
 }
 
+async function clearShops() {
+  await prisma.session.deleteMany();
+  await prisma.shop.deleteMany();
+  await prisma.webhookDelivery.deleteMany();
+}
+
+afterAll(clearShops);
+
 async function seedInstalledShop(shop = TEST_SHOP) {
   await prisma.session.create({
     data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "token", scope: "read_orders" },
@@ -29,9 +37,7 @@ async function seedInstalledShop(shop = TEST_SHOP) {
 
 describe("app lifecycle webhooks", () => {
   beforeEach(async () => {
-    await prisma.session.deleteMany();
-    await prisma.shop.deleteMany();
-    await prisma.webhookDelivery.deleteMany();
+    await clearShops();
     await seedInstalledShop();
     await seedInstalledShop("other-shop.myshopify.com");
   });
@@ -98,9 +104,7 @@ describe("app lifecycle webhooks", () => {
 
 describe("compliance webhooks", () => {
   beforeEach(async () => {
-    await prisma.session.deleteMany();
-    await prisma.shop.deleteMany();
-    await prisma.webhookDelivery.deleteMany();
+    await clearShops();
     await seedInstalledShop();
     await seedInstalledShop("other-shop.myshopify.com");
   });

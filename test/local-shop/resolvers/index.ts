@@ -1,0 +1,37 @@
+import { bulkOperationMutations, bulkOperationQueries } from "./bulk-operations";
+import type { ResolverContext } from "./context";
+import { customerQueries } from "./customers";
+import { discountMutations, discountQueries } from "./discounts";
+import { flowMutations } from "./flow";
+import { metafieldsSet } from "./metafields";
+import { nodeQueries } from "./node";
+import { orderQueries } from "./orders";
+import { shopView } from "./shop";
+import { storeCreditMutations, storeCreditQueries } from "./store-credit";
+import { tagMutations } from "./tags";
+
+/**
+ * Root values for graphql-js: each property resolves the root field of that name. Root
+ * fields missing here fail through the strict field resolver ("QueryRoot.x is not implemented").
+ */
+export const queryRoot = {
+  shop: (_: unknown, context: ResolverContext) => shopView(context.store),
+  ...customerQueries,
+  ...orderQueries,
+  ...nodeQueries,
+  ...discountQueries,
+  ...bulkOperationQueries,
+  ...storeCreditQueries,
+};
+
+export const mutationRoot = {
+  ...discountMutations,
+  ...tagMutations,
+  ...bulkOperationMutations,
+  ...flowMutations,
+  ...storeCreditMutations,
+  metafieldsSet,
+};
+
+export { strictFieldResolver } from "./field-resolver";
+export type { ResolverContext, LocalShopServices, BulkExecution } from "./context";
