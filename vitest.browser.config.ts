@@ -7,6 +7,9 @@ export default defineConfig({
   test: {
     include: ["test/browser/**/*.test.ts"],
     environment: "node",
+    // The JSON report feeds the one-line summary .ci/run prints.
+    reporters: ["default", "json"],
+    outputFile: { json: "test-results/vitest-browser.json" },
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -9,6 +9,9 @@ export default defineConfig({
     include: ["app/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "test/browser/**"],
     environment: "node",
+    // The JSON report feeds the one-line summary .ci/run prints.
+    reporters: ["default", "json"],
+    outputFile: { json: "test-results/vitest-unit.json" },
     globalSetup: ["test/setup/global-setup.ts"],
     setupFiles: ["test/setup/env.ts"],
     // One SQLite file is shared by the run: files run one after another.

@@ -4,11 +4,11 @@
  */
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.sqlite";
 
-export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function databaseUrl(env: Record<string, string | undefined> = process.env): string {
   return env.DATABASE_URL || DEFAULT_DATABASE_URL;
 }
 
-export function sqliteFilePath(env: NodeJS.ProcessEnv = process.env): string {
+export function sqliteFilePath(env: Record<string, string | undefined> = process.env): string {
   const url = databaseUrl(env);
   if (!url.startsWith("file:")) {
     throw new Error(

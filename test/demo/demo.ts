@@ -1,5 +1,8 @@
 import net from "node:net";
 import path from "node:path";
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { sqliteFilePath } from "../../prisma/database-url";
 import {
   installShopifyFetchRedirect,
   startLocalShop,
@@ -50,6 +53,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const databaseUrl =
     options.databaseUrl ?? process.env.DATABASE_URL ?? `file:${path.join(repoRoot, "prisma/dev.sqlite")}`;
   migrateDatabase(databaseUrl);
+  // The shop remembers the access tokens it issued in earlier demo runs, as Shopify does.
+  const accessTokens = await storedAccessTokens(databaseUrl, DEMO_SHOP_DOMAIN);
 
   const localShop = await startLocalShop({
     shopDomain: DEMO_SHOP_DOMAIN,
@@ -58,6 +63,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     appUrl,
     webhookSubscriptions: toml.webhookUris,
     grantedScopes: toml.scopes,
+    accessTokens,
     seed: { customers: options.customers, orders: options.orders, seed: options.seed ?? 1 },
   });
   installShopifyFetchRedirect({ [DEMO_SHOP_DOMAIN]: localShop.url });
@@ -70,6 +76,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     SHOPIFY_APP_URL: appUrl,
     SCOPES: toml.scopes.join(","),
     DATABASE_URL: databaseUrl,
+    // The local shop's exports finish in moments: look at them often.
+    HISTORY_SYNC_POLL_MS: process.env.HISTORY_SYNC_POLL_MS ?? "500",
   });
   const app = await startAppServer({
     port: appPort,
@@ -130,4 +138,16 @@ function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
   });
+}
+
+async function storedAccessTokens(databaseUrl: string, shop: string): Promise<string[]> {
+  const prisma = new PrismaClient({
+    adapter: new PrismaBetterSQLite3({ url: sqliteFilePath({ DATABASE_URL: databaseUrl }) }),
+  });
+  try {
+    const sessions = await prisma.session.findMany({ where: { shop }, select: { accessToken: true } });
+    return sessions.map((s) => s.accessToken);
+  } finally {
+    await prisma.$disconnect();
+  }
 }
