@@ -1,6 +1,6 @@
 import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { sqliteFilePath } from "../prisma/database-url";
+import { serializedSqliteAdapter } from "./utils/serialized-sqlite.server";
 
 declare global {
   var prismaGlobal: PrismaClient | undefined;
@@ -8,7 +8,9 @@ declare global {
 
 function createPrismaClient() {
   return new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: sqliteFilePath() }),
+    adapter: serializedSqliteAdapter(sqliteFilePath()),
+    // SQLite writes one transaction at a time: a request may queue behind a sync batch.
+    transactionOptions: { maxWait: 15_000, timeout: 15_000 },
   });
 }
 
