@@ -5,6 +5,9 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { startBackgroundJobs } from "./jobs/boot.server";
+
+startBackgroundJobs();
 
 export const streamTimeout = 5000;
 

@@ -22,6 +22,15 @@ const shopify = shopifyApp({
   future: {
     unstable_newEmbeddedAuthStrategy: true,
   },
+  hooks: {
+    // First install: read the store's order history to find its repeat buyers.
+    afterAuth: async ({ session, admin }) => {
+      const { syncHistoryInBackground } = await import("./jobs/history-sync.server");
+      await syncHistoryInBackground(admin.graphql, session.shop, session.scope?.split(",") ?? [], {
+        onlyIfNeverSynced: true,
+      });
+    },
+  },
   ...(process.env.SHOP_CUSTOM_DOMAIN
     ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] }
     : {}),

@@ -1,11 +1,18 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import { handleOnce } from "../models/WebhookDelivery/WebhookDelivery.server";
+import { z } from "zod";
+import { receiveWebhook } from "../utils/webhooks.server";
+import { eraseCustomerPersonalData } from "../models/Candidate/Candidate.server";
 
-// Compliance webhook. The app does not hold customer personal data yet (only
-// sessions); the features that store it erase it here.
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, topic, webhookId } = await authenticate.webhook(request);
-  await handleOnce({ webhookId, shop, topic }, async () => {});
-  return new Response();
-};
+const CustomersRedactPayload = z.object({
+  customer: z.object({ id: z.union([z.number(), z.string()]) }),
+});
+
+// Compliance: forget the customer's name, email and tags; keep anonymous aggregates.
+export const action = ({ request }: ActionFunctionArgs) =>
+  receiveWebhook(
+    request,
+    (payload) => CustomersRedactPayload.parse(payload),
+    async (tx, { customer }, { shop }) => {
+      await eraseCustomerPersonalData(shop, String(customer.id), tx);
+    },
+  );

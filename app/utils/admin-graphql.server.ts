@@ -14,6 +14,22 @@ export async function adminQuery<Operation extends keyof AdminOperations>(
   operation: Operation,
   variables?: ApiClientRequestOptions<Operation, AdminOperations>["variables"],
 ) {
+  return (await adminRequest(graphql, operation, variables)).data;
+}
+
+/** Shopify's account of a request's cost (`extensions.cost`). */
+export interface QueryCost {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+}
+
+/** Like `adminQuery`, with the request's cost, for callers that pace themselves. */
+export async function adminRequest<Operation extends keyof AdminOperations>(
+  graphql: AdminGraphqlClient,
+  operation: Operation,
+  variables?: ApiClientRequestOptions<Operation, AdminOperations>["variables"],
+) {
   const response = await graphql(operation, variables ? { variables } : undefined);
   const body = await response.json();
   if (!body.data) {
@@ -21,5 +37,16 @@ export async function adminQuery<Operation extends keyof AdminOperations>(
       `Admin API answered ${String(operation).match(/(query|mutation)\s+(\w+)/)?.[2] ?? "an operation"} without data`,
     );
   }
-  return body.data;
+  const cost = (body.extensions as { cost?: QueryCost } | undefined)?.cost ?? null;
+  return { data: body.data, cost };
+}
+
+/** True when Shopify refused a request for the rate limit (error code THROTTLED). */
+export function isThrottledError(error: unknown): boolean {
+  const body = (error as { body?: { errors?: { graphQLErrors?: Array<{ extensions?: { code?: string } }> } } })
+    ?.body;
+  return Boolean(
+    body?.errors?.graphQLErrors?.some((e) => e.extensions?.code === "THROTTLED") ||
+      (error instanceof Error && /\bthrottled\b/i.test(error.message)),
+  );
 }

@@ -7,6 +7,7 @@ import type { Benchmark } from "./benchmark";
 
 const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
   "admin-api": () => import("./admin-api.bench"),
+  ingest: () => import("./ingest.bench"),
 };
 
 const requested = process.argv[2];

@@ -14,4 +14,6 @@ export const testEnv = {
   SHOPIFY_APP_URL: "http://localhost:3999",
   SCOPES: "",
   DATABASE_URL: `file:${TEST_DATABASE_FILE}`,
+  HISTORY_SYNC_POLL_MS: "20",
+  JOB_RETRY_BASE_MS: "10",
 } as const;

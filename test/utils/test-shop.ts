@@ -85,3 +85,23 @@ export function webhookRequest(
     new Request(new URL(uri, testEnv.SHOPIFY_APP_URL), { method: "POST" }),
   );
 }
+
+/**
+ * The app's Admin API client for the local shop, as background jobs get it
+ * (`unauthenticated.admin`): stores the offline session a finished install would hold.
+ */
+export async function adminClientFor(shop: LocalShop) {
+  const { default: prisma } = await import("~/db.server");
+  const { unauthenticated } = await import("~/shopify.server");
+  const id = `offline_${shop.shopDomain}`;
+  const data = {
+    shop: shop.shopDomain,
+    state: "",
+    isOnline: false,
+    accessToken: shop.issueAccessToken(),
+    scope: readAppToml().scopes.join(","),
+  };
+  await prisma.session.upsert({ where: { id }, create: { id, ...data }, update: data });
+  const { admin } = await unauthenticated.admin(shop.shopDomain);
+  return admin.graphql;
+}

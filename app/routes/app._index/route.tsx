@@ -10,15 +10,22 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "../../shopify.server";
 import { getShopOverview } from "../../models/Shop/ShopOverview.server";
+import { latestHistorySync } from "../../models/OrderHistory/HistorySync.server";
 import { StatCard } from "./components/StatCard";
+import { HistorySyncCard } from "./components/HistorySyncCard";
+import { historySyncView } from "./history-sync-view";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { admin } = await authenticate.admin(request);
-  return { overview: await getShopOverview(admin.graphql) };
+  const { admin, session } = await authenticate.admin(request);
+  const [overview, sync] = await Promise.all([
+    getShopOverview(admin.graphql),
+    latestHistorySync(session.shop),
+  ]);
+  return { overview, sync: historySyncView(sync) };
 };
 
 export default function Home() {
-  const { overview } = useLoaderData<typeof loader>();
+  const { overview, sync } = useLoaderData<typeof loader>();
   const numbers = new Intl.NumberFormat("en");
 
   return (
@@ -48,6 +55,10 @@ export default function Home() {
                 value={`${numbers.format(overview.orderCount)}${overview.orderCountIsLowerBound ? "+" : ""}`}
               />
             </InlineGrid>
+            <HistorySyncCard
+              sync={sync}
+              orderCount={overview.orderCountIsLowerBound ? null : overview.orderCount}
+            />
             <Text as="p" tone="subdued">
               Store domain: {overview.domain} · Currency: {overview.currencyCode}
             </Text>

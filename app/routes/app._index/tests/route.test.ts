@@ -1,24 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { drainJobs } from "~/jobs/runner.server";
+import { finishHistorySync, startHistorySync } from "~/models/OrderHistory/HistorySync.server";
 import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { deleteShopData } from "#/factories/orders";
 import type { LocalShop } from "#/local-shop";
 import { loader } from "../route";
+import { historySyncView } from "../history-sync-view";
+
+async function load() {
+  return loader({ request: await adminRequest("/app"), params: {}, context: {} });
+}
 
 describe("admin home", () => {
   let shop: LocalShop;
   beforeAll(async () => {
-    // A session left by another file holds a token this fresh shop never issued.
+    // A session left by another file holds a token this fresh shop never issued; a sync
+    // left by another file would keep the install from starting one.
     await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
+    await deleteShopData(TEST_SHOP);
     shop = await startTestShop();
   });
-  afterAll(() => shop.close());
+  afterAll(async () => {
+    await drainJobs();
+    await shop.close();
+    await deleteShopData(TEST_SHOP);
+  });
 
   it("shows the store's name and its customer and order counts, read through the Admin API", async () => {
-    const { overview } = await loader({
-      request: await adminRequest("/app"),
-      params: {},
-      context: {},
-    });
+    const { overview } = await load();
 
     expect(overview.name).toBe(shop.store.shop.name);
     expect(overview.domain).toBe(TEST_SHOP);
@@ -31,5 +41,41 @@ describe("admin home", () => {
     const session = await prisma.session.findFirst({ where: { shop: TEST_SHOP, isOnline: false } });
     expect(session?.accessToken).toBeTruthy();
     expect(session?.scope?.split(",")).toContain("read_orders");
+  });
+
+  it("shows the history sync the install started, until it has read every order", async () => {
+    await drainJobs();
+    const { sync } = await load();
+    expect(sync).toMatchObject({
+      status: "completed",
+      method: "bulk",
+      ordersIngested: shop.store.orders.length,
+      objectCount: shop.store.orders.length,
+      error: null,
+      ordersReadableSince: null,
+    });
+  });
+
+  it("shows the latest run, its error and the 60-day limit as plain data", async () => {
+    const since = new Date(Date.now() - 60 * 86_400_000);
+    const run = await startHistorySync(TEST_SHOP, {
+      method: "paginated",
+      ordersReadableSince: since,
+    });
+    expect((await load()).sync).toMatchObject({
+      id: run.id,
+      status: "running",
+      method: "paginated",
+      finishedAt: null,
+      ordersReadableSince: since.toISOString(),
+    });
+    await finishHistorySync(TEST_SHOP, run.id, {
+      error: "Shopify's export failed (ACCESS_DENIED).",
+    });
+    expect((await load()).sync).toMatchObject({
+      status: "failed",
+      error: "Shopify's export failed (ACCESS_DENIED).",
+    });
+    expect(historySyncView(null)).toBeNull();
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * Background work without a job server: on the embedded default (SQLite, one process)
+ * jobs run in this process. A job's state lives in its own domain rows (e.g. HistorySync),
+ * so after a restart `recover` re-enqueues whatever was unfinished. The same job
+ * definitions are meant to run on a real queue when the app moves to PostgreSQL.
+ */
+
+export interface JobDefinition<Payload> {
+  name: string;
+  /** Does (or resumes) the work. Must be safe to run again after a crash. */
+  run(payload: Payload): Promise<void>;
+  /** One running or queued job per key: a second enqueue of the same key is a no-op. */
+  key(payload: Payload): string;
+  /** Attempts before giving up (default 5); waits grow as 1 s, 2 s, 4 s, … */
+  maxAttempts?: number;
+  /** Called with the last error when attempts are exhausted. */
+  onGiveUp?(payload: Payload, error: unknown): Promise<void>;
+}
+
+interface Entry {
+  promise: Promise<void>;
+}
+
+const active = new Map<string, Entry>();
+// JOB_RETRY_BASE_MS: the first wait between attempts (tests use a short one).
+const retryBaseMs = Number(process.env.JOB_RETRY_BASE_MS) || 1000;
+
+export function enqueueJob<Payload>(definition: JobDefinition<Payload>, payload: Payload): Promise<void> {
+  const key = `${definition.name}:${definition.key(payload)}`;
+  const existing = active.get(key);
+  if (existing) return existing.promise;
+  const promise = runWithRetries(definition, payload).finally(() => active.delete(key));
+  active.set(key, { promise });
+  return promise;
+}
+
+/** Resolves when every job queued so far has finished (tests, shutdown). */
+export async function drainJobs(): Promise<void> {
+  while (active.size > 0) {
+    await Promise.allSettled([...active.values()].map((entry) => entry.promise));
+  }
+}
+
+async function runWithRetries<Payload>(definition: JobDefinition<Payload>, payload: Payload) {
+  const maxAttempts = definition.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await definition.run(payload);
+      return;
+    } catch (error) {
+      if (attempt >= maxAttempts) {
+        console.error(`Job ${definition.name} gave up after ${attempt} attempts`, error);
+        await definition.onGiveUp?.(payload, error);
+        return;
+      }
+      console.warn(`Job ${definition.name} failed (attempt ${attempt}), retrying`, error);
+      await new Promise((resolve) => setTimeout(resolve, retryBaseMs * 2 ** (attempt - 1)));
+    }
+  }
+}

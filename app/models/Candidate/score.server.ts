@@ -1,0 +1,166 @@
+import { Prisma } from "@prisma/client";
+import prisma from "../../db.server";
+import { daysSince, storedTimestamp } from "../OrderHistory/sql-dialect.server";
+
+/**
+ * The candidate score: an RFM score from 0 to 100 over a customer's counting orders
+ * (not cancelled, not test, not fully refunded).
+ *
+ *   score = 100 × (0.40·F + 0.35·R + 0.25·M)  for a candidate (meets the ProgramSettings:
+ *                                             ≥ minOrders, ≥ minSpentCents, last order
+ *                                             within recencyDays); 0 for anyone else
+ *
+ *   F (frequency) = n / (n + minOrders)           n = counting orders; 0.5 at the shop's
+ *                                                 "repeat" threshold, → 1 as n grows
+ *   R (recency)   = max(0, 1 − d / recencyDays)   d = days since the last counting order;
+ *                                                 1 today, 0 at the edge of the window
+ *   M (monetary)  = s / (s + S)                   s = net spend (total − refunds);
+ *                                                 S = the shop's mean net spend per buying
+ *                                                 customer, so an average spender gets 0.5
+ *
+ * Each part is bounded to [0, 1) or [0, 1] and monotonic, so more orders, more recent
+ * orders and more spend never lower a score; using the shop's own threshold and mean
+ * keeps scores comparable across currencies and shop sizes. Frequency weighs most: the
+ * program looks for people who come back. Non-candidates score 0 so that the top of the
+ * score index is the candidate list itself (a one-time buyer from yesterday would
+ * otherwise out-rank many repeat buyers, and every page would have to skip past them).
+ *
+ * Scores are stored in thousandths of a point (CustomerStats.scoreMilli, an indexed
+ * integer, so keyset cursors compare exactly) and ranking is a keyset scan. They are
+ * recomputed for the customers an ingest touches, for the whole shop when the settings
+ * change, and for the whole shop when a listing finds them older than a day (recency
+ * decays with time: a stored score is at most a day behind).
+ */
+export const SCORE_WEIGHTS = { frequency: 0.4, recency: 0.35, monetary: 0.25 } as const;
+
+/** Scores older than this are recomputed before candidates are listed. */
+export const SCORE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+export interface ScoreParameters {
+  minOrders: number;
+  minSpentCents: number;
+  recencyDays: number;
+  /** S: the shop's mean net spend per buying customer (minor units, ≥ 1). */
+  spendReferenceCents: number;
+}
+
+export interface ScoreInputs {
+  orderCount: number;
+  netSpentCents: number;
+  lastOrderAt: Date | null;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** The formula in JS: the reference the SQL below must agree with. */
+export function rfmScore(customer: ScoreInputs, parameters: ScoreParameters, now: Date): number {
+  if (!customer.lastOrderAt) return 0;
+  const n = customer.orderCount;
+  const days = (now.getTime() - customer.lastOrderAt.getTime()) / MS_PER_DAY;
+  const isCandidate =
+    n > 0 && n >= parameters.minOrders && customer.netSpentCents >= parameters.minSpentCents &&
+    days <= parameters.recencyDays;
+  if (!isCandidate) return 0;
+  const frequency = n / (n + parameters.minOrders);
+  const recency = days <= 0 ? 1 : days >= parameters.recencyDays ? 0 : 1 - days / parameters.recencyDays;
+  const spent = Math.max(0, customer.netSpentCents);
+  const monetary = spent / (spent + Math.max(1, parameters.spendReferenceCents));
+  return 100 * (
+    SCORE_WEIGHTS.frequency * frequency +
+    SCORE_WEIGHTS.recency * recency +
+    SCORE_WEIGHTS.monetary * monetary
+  );
+}
+
+/** Points ↔ the stored integer (thousandths of a point). */
+export const SCORE_SCALE = 1000;
+
+/**
+ * The formula as a SQL expression giving the stored integer (score × SCORE_SCALE,
+ * rounded), over the given column expressions, with its `?` parameters in order.
+ * `spendReference` is either a number (bound) or a SQL expression.
+ */
+export function scoreSql(
+  columns: { orderCount: string; netSpentCents: string; lastOrderAt: string },
+  parameters: Omit<ScoreParameters, "spendReferenceCents"> & { spendReferenceCents: number | { sql: string } },
+  now: Date,
+): { sql: string; values: unknown[] } {
+  const n = `(${columns.orderCount} * 1.0)`;
+  const s = `(CASE WHEN ${columns.netSpentCents} > 0 THEN ${columns.netSpentCents} * 1.0 ELSE 0.0 END)`;
+  const days = daysSince(columns.lastOrderAt);
+  const reference =
+    typeof parameters.spendReferenceCents === "number" ? "?" : parameters.spendReferenceCents.sql;
+  const isCandidate = `${columns.orderCount} > 0 AND ${columns.orderCount} >= ? AND ${columns.netSpentCents} >= ? AND ${columns.lastOrderAt} >= ?`;
+  const sql = `CAST(ROUND(CASE WHEN ${isCandidate} THEN ${100 * SCORE_SCALE}.0 * (
+      ${SCORE_WEIGHTS.frequency} * ${n} / (${n} + ?)
+    + ${SCORE_WEIGHTS.recency} * (CASE WHEN ${days} <= 0 THEN 1.0 WHEN ${days} >= ? THEN 0.0 ELSE 1.0 - ${days} / ? END)
+    + ${SCORE_WEIGHTS.monetary} * ${s} / (${s} + ${reference})
+  ) ELSE 0.0 END) AS INTEGER)`;
+  const nowStored = storedTimestamp(now);
+  const windowStart = storedTimestamp(new Date(now.getTime() - parameters.recencyDays * MS_PER_DAY));
+  const values: unknown[] = [
+    parameters.minOrders,
+    parameters.minSpentCents,
+    windowStart,
+    parameters.minOrders,
+    nowStored,
+    nowStored,
+    parameters.recencyDays,
+    nowStored,
+    parameters.recencyDays,
+  ];
+  if (typeof parameters.spendReferenceCents === "number") {
+    values.push(Math.max(1, Math.round(parameters.spendReferenceCents)));
+  }
+  return { sql, values };
+}
+
+type Db = Prisma.TransactionClient;
+
+/**
+ * Recomputes every score of the shop: refreshes S (mean net spend of buying customers)
+ * and records when. One UPDATE; rows whose score does not change are not written.
+ */
+export async function rescoreShop(
+  db: Db,
+  shop: string,
+  settings: { minOrders: number; minSpentCents: number; recencyDays: number },
+  now = new Date(),
+): Promise<void> {
+  const [{ mean }] = await db.$queryRaw<{ mean: number | null }[]>`
+    SELECT AVG("netSpentCents" * 1.0) AS mean FROM "CustomerStats"
+    WHERE "shop" = ${shop} AND "orderCount" > 0`;
+  const spendReferenceCents = Math.max(1, Math.round(Number(mean ?? 0)));
+  const score = scoreSql(
+    { orderCount: `"orderCount"`, netSpentCents: `"netSpentCents"`, lastOrderAt: `"lastOrderAt"` },
+    { ...settings, spendReferenceCents },
+    now,
+  );
+  await db.$executeRawUnsafe(
+    `UPDATE "CustomerStats" SET "scoreMilli" = ${score.sql}
+     WHERE "shop" = ? AND "scoreMilli" <> ${score.sql}`,
+    ...score.values,
+    shop,
+    ...score.values,
+  );
+  await db.programSettings.upsert({
+    where: { shop },
+    create: { shop, spendReferenceCents, scoresComputedAt: now },
+    update: { spendReferenceCents, scoresComputedAt: now },
+  });
+}
+
+/** Recomputes the shop's scores when they are older than a day (see SCORE_MAX_AGE_MS). */
+export async function ensureScoresFresh(
+  shop: string,
+  settings: { minOrders: number; minSpentCents: number; recencyDays: number },
+  now = new Date(),
+): Promise<void> {
+  const state = await prisma.programSettings.findUnique({
+    where: { shop },
+    select: { scoresComputedAt: true },
+  });
+  const computedAt = state?.scoresComputedAt?.getTime() ?? 0;
+  if (now.getTime() - computedAt < SCORE_MAX_AGE_MS) return;
+  await prisma.$transaction((tx) => rescoreShop(tx, shop, settings, now));
+}

@@ -1,0 +1,292 @@
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import {
+  ingestBulkOrdersJsonl,
+  orderSnapshotFromWebhook,
+  recordRefunds,
+  refundSnapshotFromWebhook,
+  upsertCustomerProfiles,
+  upsertOrderSnapshots,
+  customerProfileFromWebhook,
+  type OrderSnapshot,
+} from "../OrderHistory.server";
+import { startHistorySync } from "../HistorySync.server";
+import {
+  bulkOrderNode,
+  chunkedStream,
+  deleteShopData,
+  lineItemLine,
+  orderWebhookPayload,
+  refundWebhookPayload,
+  toJsonl,
+  uniqueShop,
+  type TestOrder,
+} from "#/factories/orders";
+
+const shops: string[] = [];
+function newShop(label: string) {
+  const shop = uniqueShop(label);
+  shops.push(shop);
+  return shop;
+}
+afterAll(() => deleteShopData(...shops));
+
+/** What a merchant would see per customer: counts, spend, first and last order. */
+async function statsOf(shop: string) {
+  const rows = await prisma.customerStats.findMany({ where: { shop }, orderBy: { customerId: "asc" } });
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.customerId,
+      {
+        orderCount: r.orderCount,
+        netSpentCents: Number(r.netSpentCents),
+        firstOrderAt: r.firstOrderAt?.toISOString() ?? null,
+        lastOrderAt: r.lastOrderAt?.toISOString() ?? null,
+      },
+    ]),
+  );
+}
+
+// A small history: Ada buys twice (and cancels a third), Grace's first order is refunded
+// in full and her second in part, Linus has a test order and a real one, one guest order.
+const ADA = 101;
+const GRACE = 102;
+const LINUS = 103;
+const history: TestOrder[] = [
+  { id: 1, customerId: ADA, customerName: "Ada Lovelace", processedAt: "2024-01-10T10:00:00Z", totalCents: 10_000 },
+  { id: 2, customerId: GRACE, customerName: "Grace Hopper", processedAt: "2024-01-11T10:00:00Z", totalCents: 8_000, refundedCents: 8_000 },
+  { id: 3, customerId: null, processedAt: "2024-01-12T10:00:00Z", totalCents: 4_000 },
+  { id: 4, customerId: ADA, processedAt: "2024-02-10T10:00:00Z", totalCents: 5_050, discountCodes: ["save10"] },
+  { id: 5, customerId: ADA, processedAt: "2024-03-10T10:00:00Z", totalCents: 3_000, cancelledAt: "2024-03-11T10:00:00Z", refundedCents: 3_000 },
+  { id: 6, customerId: GRACE, processedAt: "2024-03-12T10:00:00Z", totalCents: 2_000, refundedCents: 500 },
+  { id: 7, customerId: LINUS, customerName: "Linus", processedAt: "2024-03-13T10:00:00Z", totalCents: 1_000, test: true },
+  { id: 8, customerId: LINUS, processedAt: "2024-03-14T10:00:00Z", totalCents: 20_000 },
+];
+
+const expectedStats = {
+  [String(ADA)]: { orderCount: 2, netSpentCents: 15_050, firstOrderAt: "2024-01-10T10:00:00.000Z", lastOrderAt: "2024-02-10T10:00:00.000Z" },
+  [String(GRACE)]: { orderCount: 1, netSpentCents: 1_500, firstOrderAt: "2024-03-12T10:00:00.000Z", lastOrderAt: "2024-03-12T10:00:00.000Z" },
+  [String(LINUS)]: { orderCount: 1, netSpentCents: 20_000, firstOrderAt: "2024-03-14T10:00:00.000Z", lastOrderAt: "2024-03-14T10:00:00.000Z" },
+};
+
+/** The history as bulk JSONL: each order followed by 1–3 line-item child lines. */
+function historyJsonl(orders = history) {
+  let lineItemId = 1000;
+  return toJsonl(
+    orders.flatMap((order) => [
+      bulkOrderNode(order),
+      ...Array.from({ length: 1 + (order.id % 3) }, () => lineItemLine(order.id, lineItemId++)),
+    ]),
+  );
+}
+const LINES = history.reduce((sum, o) => sum + 2 + (o.id % 3), 0);
+
+describe("ingestBulkOrdersJsonl", () => {
+  it("counts only orders that are not cancelled, test or fully refunded, per customer", async () => {
+    const shop = newShop("ingest");
+    const result = await ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()));
+
+    expect(result).toEqual({ linesDone: LINES, ordersDone: history.length });
+    expect(await prisma.orderFact.count({ where: { shop } })).toBe(history.length);
+    expect(await statsOf(shop)).toEqual(expectedStats);
+
+    const ada = await prisma.customerStats.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: String(ADA) } } });
+    expect(ada).toMatchObject({ displayName: "Ada Lovelace", email: `customer${ADA}@example.com` });
+    const discounted = await prisma.orderFact.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId: "4" } } });
+    expect(discounted.discountCodes).toBe("SAVE10");
+    const settings = await prisma.programSettings.findUniqueOrThrow({ where: { shop } });
+    expect(settings.currencyCode).toBe("USD");
+  });
+
+  it("reads a file path as well as a stream, and a second ingest of the same file changes nothing", async () => {
+    const shop = newShop("ingest-twice");
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ingest-")), "orders.jsonl");
+    fs.writeFileSync(file, historyJsonl());
+
+    await ingestBulkOrdersJsonl(shop, file);
+    const first = await statsOf(shop);
+    await ingestBulkOrdersJsonl(shop, file);
+
+    expect(await statsOf(shop)).toEqual(first);
+    expect(first).toEqual(expectedStats);
+    expect(await prisma.orderFact.count({ where: { shop } })).toBe(history.length);
+  });
+
+  it("resumes after a crash from the last committed line without counting twice", async () => {
+    const shop = newShop("ingest-resume");
+    const sync = await startHistorySync(shop, { method: "bulk" });
+    const crash = new Error("process killed");
+
+    // Batches of 3 orders; the process dies right after the first batch commits.
+    await expect(
+      ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), {
+        batchSize: 3,
+        historySyncId: sync.id,
+        onProgress: () => {
+          throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
+    const afterCrash = await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } });
+    expect(afterCrash.ordersIngested).toBe(3);
+    expect(afterCrash.processedLines).toBeGreaterThan(0);
+    expect(afterCrash.processedLines).toBeLessThan(LINES);
+
+    const progress: number[] = [];
+    const resumed = await ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), {
+      batchSize: 3,
+      historySyncId: sync.id,
+      startAtLine: afterCrash.processedLines,
+      onProgress: (lines) => void progress.push(lines),
+    });
+
+    expect(resumed.ordersDone).toBe(history.length - 3);
+    expect(progress.at(-1)).toBe(LINES);
+    const done = await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } });
+    expect(done).toMatchObject({ processedLines: LINES, ordersIngested: history.length });
+    expect(await statsOf(shop)).toEqual(expectedStats);
+  });
+
+  it("names the line of a malformed order", async () => {
+    const shop = newShop("ingest-bad");
+    const text = historyJsonl().replace('"id":"gid://shopify/Order/4"', '"id":"gid://shopify/Order/4');
+    await expect(ingestBulkOrdersJsonl(shop, chunkedStream(text))).rejects.toThrow(/line \d+/);
+  });
+
+  it("moves an order's counts when a newer snapshot names another customer", async () => {
+    const shop = newShop("ingest-moved");
+    await ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()));
+    const moved = { ...history[7], customerId: ADA, updatedAt: "2024-04-01T00:00:00Z" };
+    await ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl([moved])));
+
+    const stats = await statsOf(shop);
+    expect(stats[String(LINUS)]).toEqual({ orderCount: 0, netSpentCents: 0, firstOrderAt: null, lastOrderAt: null });
+    expect(stats[String(ADA)]).toMatchObject({ orderCount: 3, netSpentCents: 35_050 });
+  });
+});
+
+describe("webhook deliveries", () => {
+  // One order's life: placed, partly refunded, then cancelled with the rest refunded.
+  const placed = orderWebhookPayload({
+    id: 50, customerId: ADA, processedAt: "2024-05-01T10:00:00Z", updatedAt: "2024-05-01T10:00:00Z", totalCents: 6_000,
+  });
+  const partlyRefunded = orderWebhookPayload({
+    id: 50, customerId: ADA, processedAt: "2024-05-01T10:00:00Z", updatedAt: "2024-05-02T10:00:00Z", totalCents: 6_000,
+    refunds: [{ amountCents: 1_000 }],
+  });
+  const cancelled = orderWebhookPayload({
+    id: 50, customerId: ADA, processedAt: "2024-05-01T10:00:00Z", updatedAt: "2024-05-03T10:00:00Z", totalCents: 6_000,
+    cancelledAt: "2024-05-03T10:00:00Z", refunds: [{ amountCents: 1_000 }, { amountCents: 5_000 }],
+  });
+  const other = orderWebhookPayload({
+    id: 51, customerId: ADA, processedAt: "2024-04-01T10:00:00Z", totalCents: 2_500,
+  });
+
+  async function deliver(shop: string, payloads: ReturnType<typeof orderWebhookPayload>[]) {
+    for (const payload of payloads) {
+      await upsertOrderSnapshots(shop, [orderSnapshotFromWebhook(payload)]);
+    }
+    return statsOf(shop);
+  }
+
+  it("reach the same totals whatever their order and however often they come", async () => {
+    const inOrder = await deliver(newShop("wh-order"), [other, placed, partlyRefunded]);
+    const reversed = await deliver(newShop("wh-reverse"), [partlyRefunded, placed, other]);
+    const twice = await deliver(newShop("wh-twice"), [placed, other, placed, partlyRefunded, partlyRefunded, other]);
+
+    expect(inOrder[String(ADA)]).toMatchObject({ orderCount: 2, netSpentCents: 2_500 + 5_000 });
+    expect(reversed).toEqual(inOrder);
+    expect(twice).toEqual(inOrder);
+  });
+
+  it("stop counting a cancelled order even when an older update arrives after it", async () => {
+    const stats = await deliver(newShop("wh-cancel"), [other, cancelled, partlyRefunded, placed]);
+    expect(stats[String(ADA)]).toMatchObject({ orderCount: 1, netSpentCents: 2_500, lastOrderAt: "2024-04-01T10:00:00.000Z" });
+  });
+
+  it("settle two snapshots with the same updatedAt the same way in either order", async () => {
+    const sameInstant = (refunded: number) =>
+      orderWebhookPayload({
+        id: 52, customerId: GRACE, processedAt: "2024-05-01T10:00:00Z", updatedAt: "2024-05-05T10:00:00Z", totalCents: 4_000,
+        refunds: refunded ? [{ amountCents: refunded }] : [],
+      });
+    const a = await deliver(newShop("wh-tie-a"), [sameInstant(0), sameInstant(1_500)]);
+    const b = await deliver(newShop("wh-tie-b"), [sameInstant(1_500), sameInstant(0)]);
+    expect(a[String(GRACE)]).toMatchObject({ orderCount: 1, netSpentCents: 2_500 });
+    expect(b).toEqual(a);
+  });
+
+  it("count a replayed refunds/create once, before or after the order update that includes it", async () => {
+    const shop = newShop("wh-refund");
+    const refund = refundSnapshotFromWebhook(
+      refundWebhookPayload({ id: 900, orderId: 50, amountCents: 1_000, createdAt: "2024-05-02T10:00:00Z" }),
+      "USD",
+    )!;
+
+    await deliver(shop, [placed]);
+    await recordRefunds(shop, [refund]);
+    await recordRefunds(shop, [refund]);
+    expect((await statsOf(shop))[String(ADA)]).toMatchObject({ orderCount: 1, netSpentCents: 5_000 });
+
+    // The orders/updated for the same refund: still refunded once.
+    await deliver(shop, [partlyRefunded]);
+    expect((await statsOf(shop))[String(ADA)]).toMatchObject({ orderCount: 1, netSpentCents: 5_000 });
+
+    // The refund arriving before its order is counted when the order comes.
+    const early = newShop("wh-refund-early");
+    await recordRefunds(early, [refund]);
+    await deliver(early, [placed]);
+    expect((await statsOf(early))[String(ADA)]).toMatchObject({ orderCount: 1, netSpentCents: 5_000 });
+
+    // Refunding the rest makes the order fully refunded: it no longer counts.
+    await recordRefunds(shop, [{ ...refund, refundId: "901", amountCents: 5_000 }]);
+    expect((await statsOf(shop))[String(ADA)]).toMatchObject({ orderCount: 0, netSpentCents: 0 });
+  });
+
+  it("keep a newer profile and refuse an older customers/update", async () => {
+    const shop = newShop("wh-profile");
+    await deliver(shop, [placed]);
+    const newer = customerProfileFromWebhook({ id: ADA, first_name: "Ada", last_name: "King", email: "ada@king.example", tags: "vip", updated_at: "2024-06-01T00:00:00Z" });
+    const older = customerProfileFromWebhook({ id: ADA, first_name: "Ada", last_name: "Byron", email: "ada@byron.example", updated_at: "2024-02-01T00:00:00Z" });
+    await upsertCustomerProfiles(shop, [newer]);
+    await upsertCustomerProfiles(shop, [older]);
+
+    const ada = await prisma.customerStats.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: String(ADA) } } });
+    expect(ada).toMatchObject({ displayName: "Ada King", email: "ada@king.example", tags: "vip", orderCount: 1 });
+  });
+
+  it("run inside the caller's transaction, and roll back with it", async () => {
+    const shop = newShop("wh-tx");
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await upsertOrderSnapshots(shop, [orderSnapshotFromWebhook(placed)], tx);
+        throw new Error("handler failed");
+      }),
+    ).rejects.toThrow("handler failed");
+    expect(await prisma.orderFact.count({ where: { shop } })).toBe(0);
+    expect(await prisma.customerStats.count({ where: { shop } })).toBe(0);
+  });
+});
+
+describe("shop isolation", () => {
+  it("keeps two shops with the same order and customer ids apart", async () => {
+    const first = newShop("iso-a");
+    const second = newShop("iso-b");
+    await ingestBulkOrdersJsonl(first, chunkedStream(historyJsonl()));
+    // Same ids, other amounts: e.g. two local shops seeded alike.
+    const otherHistory = history.map((o) => ({ ...o, totalCents: o.totalCents * 2, refundedCents: (o.refundedCents ?? 0) * 2 }));
+    await ingestBulkOrdersJsonl(second, chunkedStream(historyJsonl(otherHistory)));
+    const snapshot: OrderSnapshot = orderSnapshotFromWebhook(
+      orderWebhookPayload({ id: 1, customerId: ADA, processedAt: "2024-01-10T10:00:00Z", updatedAt: "2024-06-01T00:00:00Z", totalCents: 10_000, cancelledAt: "2024-06-01T00:00:00Z" }),
+    );
+    await upsertOrderSnapshots(second, [snapshot]);
+
+    expect(await statsOf(first)).toEqual(expectedStats);
+    const secondStats = await statsOf(second);
+    expect(secondStats[String(ADA)]).toMatchObject({ orderCount: 1, netSpentCents: 10_100 });
+    expect(secondStats[String(LINUS)]).toMatchObject({ orderCount: 1, netSpentCents: 40_000 });
+  });
+});

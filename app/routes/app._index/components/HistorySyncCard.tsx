@@ -1,0 +1,208 @@
+import { useEffect } from "react";
+import { useFetcher, useRevalidator } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  InlineStack,
+  ProgressBar,
+  Text,
+  type BadgeProps,
+} from "@shopify/polaris";
+import type { HistorySyncActionError } from "../../app.history-sync/route";
+import type { HistorySyncView } from "../history-sync-view";
+
+/** While a sync is unfinished the page reloads its data this often. */
+export const SYNC_REFRESH_MS = 1500;
+
+const numbers = new Intl.NumberFormat("en");
+// UTC on both server and browser, so the rendered text agrees.
+const dateTime = new Intl.DateTimeFormat("en", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
+const date = new Intl.DateTimeFormat("en", { dateStyle: "long", timeZone: "UTC" });
+
+const BADGES: Record<string, { label: string; tone: BadgeProps["tone"] }> = {
+  running: { label: "In progress", tone: "info" },
+  ingesting: { label: "In progress", tone: "info" },
+  completed: { label: "Completed", tone: "success" },
+  failed: { label: "Failed", tone: "critical" },
+};
+
+const BULK_STATUSES: Record<string, string> = {
+  CREATED: "queued at Shopify",
+  RUNNING: "running at Shopify",
+  COMPLETED: "finished at Shopify",
+  CANCELING: "being cancelled by Shopify",
+  CANCELED: "cancelled by Shopify",
+  EXPIRED: "expired at Shopify",
+  FAILED: "failed at Shopify",
+};
+
+const orders = (n: number) => `${numbers.format(n)} ${n === 1 ? "order" : "orders"}`;
+
+interface Progress {
+  /** 0–100. */
+  percent: number;
+  /** "N of M orders" or "N orders read so far". */
+  label: string;
+  /** One sentence on what is happening. */
+  stage: string;
+}
+
+function progressOf(sync: HistorySyncView, orderCountEstimate: number | null): Progress {
+  const done = sync.ordersIngested;
+  const total = sync.objectCount > 0 ? sync.objectCount : orderCountEstimate;
+  const of =
+    total && total > 0
+      ? `${numbers.format(done)} of ${orders(total)}`
+      : `${orders(done)} read so far`;
+  const percent = total && total > 0 ? Math.min(100, (done / total) * 100) : 0;
+
+  if (sync.status === "completed") {
+    return {
+      percent: 100,
+      label: `${numbers.format(done)} of ${orders(done)}`,
+      stage: `Read ${orders(done)}.`,
+    };
+  }
+  if (sync.status === "failed") {
+    return { percent, label: of, stage: `Stopped after ${orders(done)}.` };
+  }
+  if (sync.method === "bulk" && sync.status === "running") {
+    const exported = sync.objectCount > 0 ? ` ${orders(sync.objectCount)} exported so far.` : "";
+    return {
+      percent: 0,
+      label: `0 of ${sync.objectCount > 0 ? orders(sync.objectCount) : "your orders"}`,
+      stage: `Shopify is preparing an export of your orders (${
+        BULK_STATUSES[sync.bulkStatus ?? ""] ?? "requested"
+      }).${exported}`,
+    };
+  }
+  if (sync.status === "ingesting" && total && done >= total) {
+    return { percent: 100, label: of, stage: "All orders read: ranking your customers." };
+  }
+  return {
+    percent,
+    label: of,
+    stage:
+      sync.method === "bulk"
+        ? "Reading the export into Ambassadors."
+        : "Reading your orders page by page.",
+  };
+}
+
+export interface HistorySyncCardProps {
+  sync: HistorySyncView | null;
+  /** The shop's order count, the total when the run itself does not know it (pages). */
+  orderCount: number | null;
+}
+
+export function HistorySyncCard({ sync, orderCount }: HistorySyncCardProps) {
+  const fetcher = useFetcher<HistorySyncActionError>();
+  const revalidator = useRevalidator();
+  const unfinished = sync !== null && sync.finishedAt === null;
+
+  // The state is in the database: re-read it until the run ends (a reload picks it up).
+  useEffect(() => {
+    if (!unfinished || revalidator.state !== "idle") return;
+    const timer = setTimeout(() => revalidator.revalidate(), SYNC_REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [unfinished, revalidator, sync]);
+
+  const starting = fetcher.state !== "idle";
+  const badge = sync ? BADGES[sync.status] ?? { label: sync.status, tone: undefined } : null;
+  // The count Shopify reports covers all orders; without read_all_orders fewer are readable.
+  const progress = sync ? progressOf(sync, sync.ordersReadableSince ? null : orderCount) : null;
+
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center" gap="200">
+          <Text as="h2" variant="headingMd" id="history-sync-heading">
+            Order history
+          </Text>
+          {badge ? <Badge tone={badge.tone}>{badge.label}</Badge> : null}
+        </InlineStack>
+
+        {sync && progress ? (
+          <BlockStack gap="200">
+            <Text as="p">{progress.stage}</Text>
+            <ProgressBar
+              progress={progress.percent}
+              tone={
+                sync.status === "completed"
+                  ? "success"
+                  : sync.status === "failed"
+                  ? "critical"
+                  : "highlight"
+              }
+              ariaLabelledBy="history-sync-progress"
+              animated={unfinished}
+            />
+            <InlineStack align="space-between" gap="200">
+              <Text as="p" id="history-sync-progress" variant="bodySm">
+                <span data-testid="history-sync-progress">{progress.label}</span>
+              </Text>
+              <Text as="p" variant="bodySm" tone="subdued">
+                {sync.method === "bulk" ? "Bulk export" : "Page by page"}
+                {sync.bulkStatus ? ` · Shopify status: ${sync.bulkStatus}` : ""}
+                {sync.finishedAt
+                  ? ` · Finished ${dateTime.format(new Date(sync.finishedAt))} UTC`
+                  : ` · Started ${dateTime.format(new Date(sync.startedAt))} UTC`}
+              </Text>
+            </InlineStack>
+          </BlockStack>
+        ) : (
+          <Text as="p">
+            Your order history has not been read yet. Ambassadors reads it once to find the
+            customers who buy again and again; new orders keep the list current after that.
+          </Text>
+        )}
+
+        {sync?.status === "failed" ? (
+          <Banner tone="critical" title="The sync did not finish">
+            <Text as="p">
+              {sync.error ?? "The sync stopped."} The orders read so far are kept; start the sync
+              again to read the rest.
+            </Text>
+          </Banner>
+        ) : null}
+
+        {sync?.ordersReadableSince ? (
+          <Banner tone="warning" title="Only your last 60 days of orders can be read">
+            <Text as="p">
+              Shopify only lets the app read orders from the last 60 days (since{" "}
+              {date.format(new Date(sync.ordersReadableSince))}) until you grant it access to all
+              orders. Candidates are based on those orders.
+            </Text>
+          </Banner>
+        ) : null}
+
+        {fetcher.data?.error ? (
+          <Banner tone="critical" title="The sync could not start">
+            <Text as="p">{fetcher.data.error}</Text>
+          </Banner>
+        ) : null}
+
+        <fetcher.Form method="post" action="/app/history-sync">
+          <input type="hidden" name="returnTo" value="/app" />
+          <InlineStack gap="200" blockAlign="center">
+            <Button submit loading={starting} disabled={unfinished}>
+              Sync order history
+            </Button>
+            {unfinished ? (
+              <Text as="span" tone="subdued" variant="bodySm">
+                This page updates by itself while the sync runs.
+              </Text>
+            ) : null}
+          </InlineStack>
+        </fetcher.Form>
+      </BlockStack>
+    </Card>
+  );
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listCandidates } from "~/models/Candidate/Candidate.server";
+import { getProgramSettings } from "~/models/ProgramSettings/ProgramSettings.server";
+import type { LocalShop } from "#/local-shop";
+import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { loader as candidatesLoader } from "../../app.candidates._index/route";
+import {
+  clearTestShop,
+  expectedCandidates,
+  seedTestShop,
+} from "../../app.candidates._index/tests/seed";
+import { action, loader } from "../route";
+
+async function load() {
+  return loader({ request: await adminRequest("/app/settings"), params: {}, context: {} });
+}
+
+async function save(fields: Record<string, string>) {
+  return action({
+    request: await adminRequest("/app/settings", {
+      method: "POST",
+      body: new URLSearchParams(fields),
+    }),
+    params: {},
+    context: {},
+  });
+}
+
+async function candidates() {
+  return candidatesLoader({
+    request: await adminRequest("/app/candidates"),
+    params: {},
+    context: {},
+  });
+}
+
+describe("Program settings page", () => {
+  let shop: LocalShop;
+  beforeAll(async () => {
+    await seedTestShop();
+    shop = await startTestShop();
+  });
+  afterAll(async () => {
+    await shop?.close();
+    await clearTestShop();
+  });
+
+  it("shows the defaults, minimum spend blank for any amount, in the shop currency", async () => {
+    expect(await load()).toMatchObject({
+      values: { minOrders: "2", minSpent: "", recencyDays: "365" },
+      currencyCode: "USD",
+    });
+  });
+
+  it("puts each error on its field and saves nothing", async () => {
+    const before = await getProgramSettings(TEST_SHOP);
+    const listed = await listCandidates(TEST_SHOP, { pageSize: 250 });
+
+    const all = await save({ minOrders: "0", minSpent: "abc", recencyDays: "" });
+    expect(all.ok).toBe(false);
+    if (all.ok) return;
+    expect(all.errors.minOrders).toMatch(/at least 1/);
+    expect(all.errors.minSpent).toMatch(/amount like 25/);
+    expect(all.errors.recencyDays).toMatch(/required/);
+    expect(all.values).toEqual({ minOrders: "0", minSpent: "abc", recencyDays: "" });
+
+    const spendOnly = await save({ minOrders: "3", minSpent: "12.345", recencyDays: "30" });
+    expect(spendOnly).toMatchObject({
+      ok: false,
+      errors: { minSpent: expect.stringMatching(/2 decimal places/) },
+    });
+    if (!spendOnly.ok) expect(Object.keys(spendOnly.errors)).toEqual(["minSpent"]);
+
+    const tooMany = await save({ minOrders: "1.5", minSpent: "", recencyDays: "99999" });
+    expect(tooMany).toMatchObject({
+      ok: false,
+      errors: {
+        minOrders: expect.stringMatching(/whole number/),
+        recencyDays: expect.stringMatching(/at most 7,300/),
+      },
+    });
+
+    expect(await getProgramSettings(TEST_SHOP)).toEqual(before);
+    const after = await listCandidates(TEST_SHOP, { pageSize: 250 });
+    expect(after.candidates.map((c) => [c.customerId, c.score])).toEqual(
+      listed.candidates.map((c) => [c.customerId, c.score])
+    );
+  });
+
+  it("saves, converts the spend to cents, and re-ranks the candidates at once", async () => {
+    const before = await candidates();
+    const scoreBefore = new Map(before.rows.map((r) => [r.id, r.score]));
+
+    const result = await save({ minOrders: "3", minSpent: "100.50", recencyDays: "100" });
+    const expected = expectedCandidates({ minOrders: 3, minSpentCents: 10_050, withinDays: 100 });
+    expect(result).toMatchObject({ ok: true, candidateCount: expected.length });
+    expect(await getProgramSettings(TEST_SHOP)).toMatchObject({
+      minOrders: 3,
+      minSpentCents: 10_050,
+      recencyDays: 100,
+    });
+    expect((await load()).values).toEqual({
+      minOrders: "3",
+      minSpent: "100.50",
+      recencyDays: "100",
+    });
+
+    const after = await candidates();
+    expect(after.rows.map((r) => r.id).sort()).toEqual(expected.map((c) => c.id).sort());
+    const scores = after.rows.map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // A shorter window and a higher threshold change every score, without a sync.
+    for (const row of after.rows) expect(row.score).not.toBe(scoreBefore.get(row.id));
+  });
+
+  it("blank minimum spend means any amount", async () => {
+    expect(await save({ minOrders: "2", minSpent: " ", recencyDays: "365" })).toMatchObject({
+      ok: true,
+    });
+    expect(await getProgramSettings(TEST_SHOP)).toMatchObject({
+      minOrders: 2,
+      minSpentCents: 0,
+      recencyDays: 365,
+    });
+    expect((await candidates()).totalCount).toBe(
+      expectedCandidates({ minOrders: 2, withinDays: 365 }).length
+    );
+  });
+});

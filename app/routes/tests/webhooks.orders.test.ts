@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import {
+  customerWebhookPayload,
+  DEFAULT_GRANTED_SCOPES,
+  LocalShopStore,
+  orderAmounts,
+  orderWebhookPayload,
+} from "#/local-shop";
+import { webhookRequest } from "#/utils/test-shop";
+import { action as ordersCreate } from "../webhooks.orders.create";
+import { action as ordersUpdated } from "../webhooks.orders.updated";
+import { action as ordersCancelled } from "../webhooks.orders.cancelled";
+import { action as refundsCreate } from "../webhooks.refunds.create";
+import { action as customersUpdate } from "../webhooks.customers.update";
+
+type Action = typeof ordersCreate;
+const ROUTES: Record<string, [string, Action]> = {
+  "orders/create": ["/webhooks/orders/create", ordersCreate],
+  "orders/updated": ["/webhooks/orders/updated", ordersUpdated],
+  "orders/cancelled": ["/webhooks/orders/cancelled", ordersCancelled],
+  "refunds/create": ["/webhooks/refunds/create", refundsCreate],
+  "customers/update": ["/webhooks/customers/update", customersUpdate],
+};
+
+interface Delivery {
+  topic: string;
+  payload: unknown;
+  webhookId: string;
+}
+
+async function deliver(shopName: string, { topic, payload, webhookId }: Delivery) {
+  const [uri, action] = ROUTES[topic];
+  // Shopify's delivery ids are unique across shops; the two shops here replay one story.
+  const request = await webhookRequest(uri, topic, payload, { webhookId: `${shopName}:${webhookId}`, shopName });
+  const response = await action({ request, params: {}, context: {} });
+  expect(response.status).toBe(200);
+}
+
+/**
+ * One customer's story as Shopify would tell it in webhooks: a partly refunded order (it
+ * counts), a cancelled one and a fully refunded one (they don't), a guest order, and a
+ * name change.
+ */
+function customerStory() {
+  const store = new LocalShopStore({
+    shopDomain: "story.myshopify.com",
+    now: () => Date.parse("2026-05-01T10:00:00Z"),
+    grantedScopes: DEFAULT_GRANTED_SCOPES,
+  });
+  const at = (minutes: number) => Date.parse("2026-05-01T10:00:00Z") + minutes * 60_000;
+  const customer = store.addCustomer({ firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" });
+  const deliveries: Delivery[] = [];
+  const send = (topic: string, payload: unknown) =>
+    deliveries.push({ topic, payload: structuredClone(payload), webhookId: crypto.randomUUID() });
+  const line = [{ title: "Mug", quantity: 2, unitPriceCents: 1500 }];
+
+  const kept = store.addOrder({ customerId: customer.id, createdAt: at(0), lineItems: line });
+  send("orders/create", orderWebhookPayload(store, kept));
+  const partial = store.addRefund(kept.id, { amountCents: 1000, createdAt: at(10) });
+  send("refunds/create", refundPayload(kept.id, partial, store.shop.currencyCode));
+  send("orders/updated", orderWebhookPayload(store, kept));
+
+  const cancelled = store.addOrder({ customerId: customer.id, createdAt: at(20), lineItems: line });
+  send("orders/create", orderWebhookPayload(store, cancelled));
+  store.cancelOrder(cancelled.id, { at: at(30) });
+  send("orders/cancelled", orderWebhookPayload(store, cancelled));
+
+  const refunded = store.addOrder({ customerId: customer.id, createdAt: at(40), lineItems: line });
+  send("orders/create", orderWebhookPayload(store, refunded));
+  const full = store.addRefund(refunded.id, { createdAt: at(50) });
+  send("refunds/create", refundPayload(refunded.id, full, store.shop.currencyCode));
+
+  const guest = store.addOrder({ customerId: null, createdAt: at(60), lineItems: line });
+  send("orders/create", orderWebhookPayload(store, guest));
+
+  customer.firstName = "Augusta Ada";
+  customer.updatedAt = at(70);
+  send("customers/update", customerWebhookPayload(store, customer));
+
+  const { totalCents } = orderAmounts(kept);
+  return { customer, deliveries, expected: { orderCount: 1, netSpentCents: totalCents - 1000 } };
+}
+
+function refundPayload(orderId: number, refund: { id: number; createdAt: number; amountCents: number }, currency: string) {
+  return {
+    id: refund.id,
+    order_id: orderId,
+    created_at: new Date(refund.createdAt).toISOString(),
+    transactions: [{ kind: "refund", status: "success", amount: (refund.amountCents / 100).toFixed(2), currency }],
+  };
+}
+
+const inOrder = "webhooks-in-order";
+const shuffled = "webhooks-shuffled";
+const shops = [inOrder, shuffled].map((name) => `${name}.myshopify.com`);
+
+async function statsOf(shop: string, customerId: number) {
+  const stats = await prisma.customerStats.findUniqueOrThrow({
+    where: { shop_customerId: { shop, customerId: String(customerId) } },
+  });
+  return {
+    orderCount: stats.orderCount,
+    netSpentCents: Number(stats.netSpentCents),
+    displayName: stats.displayName,
+    lastOrderAt: stats.lastOrderAt?.toISOString(),
+  };
+}
+
+describe("live order webhooks", () => {
+  const story = customerStory();
+  const cleanup = async () => {
+    for (const shop of shops) {
+      await prisma.orderFact.deleteMany({ where: { shop } });
+      await prisma.refundFact.deleteMany({ where: { shop } });
+      await prisma.customerStats.deleteMany({ where: { shop } });
+      await prisma.programSettings.deleteMany({ where: { shop } });
+      await prisma.webhookDelivery.deleteMany({ where: { shop } });
+    }
+  };
+  beforeAll(cleanup);
+  afterAll(cleanup);
+
+  it("keep a customer's counts and spend right: cancelled and fully refunded orders don't count", async () => {
+    for (const delivery of story.deliveries) await deliver(inOrder, delivery);
+
+    expect(await statsOf(shops[0], story.customer.id)).toMatchObject({
+      ...story.expected,
+      displayName: "Augusta Ada Lovelace",
+    });
+  });
+
+  it("give the same result when deliveries repeat and arrive in any order", async () => {
+    const reversed = [...story.deliveries].reverse();
+    for (const delivery of reversed) {
+      await deliver(shuffled, delivery);
+      await deliver(shuffled, delivery); // Shopify retried the same delivery
+    }
+    // …and sent some events again under new delivery ids.
+    for (const delivery of story.deliveries.slice(0, 4)) {
+      await deliver(shuffled, { ...delivery, webhookId: crypto.randomUUID() });
+    }
+
+    expect(await statsOf(shops[1], story.customer.id)).toEqual(await statsOf(shops[0], story.customer.id));
+    expect(await prisma.orderFact.count({ where: { shop: shops[1] } })).toBe(4);
+  });
+});
