@@ -13,16 +13,20 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // Production code never reaches into the test doubles or the demo wiring.
-      "no-restricted-imports": "off",
     },
   },
   {
     files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/**/tests/**", "app/**/*.test.{ts,tsx}"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/test/**", "#/*", "**/local-shop/**"], message: "app/ must not import test code or the local shop." }] },
+        {
+          // Patterns use .gitignore syntax: "\\#" is a literal "#", not a comment.
+          patterns: [
+            { group: ["**/test/**", "\\#/**", "**/local-shop/**"], message: "app/ must not import test code or the local shop." },
+          ],
+        },
       ],
     },
   },

@@ -13,7 +13,7 @@ import { getShopOverview } from "../../models/Shop/ShopOverview.server";
 import { latestHistorySync } from "../../models/OrderHistory/HistorySync.server";
 import { StatCard } from "./components/StatCard";
 import { HistorySyncCard } from "./components/HistorySyncCard";
-import { historySyncView } from "./history-sync-view";
+import { historySyncView } from "../app.history-sync/history-sync-view";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);

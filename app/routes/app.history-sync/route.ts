@@ -1,6 +1,14 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { authenticate } from "../../shopify.server";
 import { syncHistoryInBackground } from "../../jobs/history-sync.server";
+import { latestHistorySync } from "../../models/OrderHistory/HistorySync.server";
+import { historySyncView } from "./history-sync-view";
+
+/** The latest run, for the progress card to poll (one database read, no Admin API call). */
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return { sync: historySyncView(await latestHistorySync(session.shop)) };
+};
 
 export interface HistorySyncActionError {
   error: string;
@@ -15,7 +23,7 @@ export function safeReturnTo(value: FormDataEntryValue | null): string {
 /**
  * "Sync order history": starts a history sync (or joins the one running) in the
  * background and sends the merchant back to the page they came from (`returnTo`), where
- * the progress shows. Action only.
+ * the progress shows.
  */
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session, redirect } = await authenticate.admin(request);

@@ -69,18 +69,20 @@ describe("ranking", () => {
     for (const row of await prisma.customerStats.findMany({ where: { shop } })) {
       const expected = rfmScore(
         { orderCount: row.orderCount, netSpentCents: Number(row.netSpentCents), lastOrderAt: row.lastOrderAt },
-        { minOrders: 2, recencyDays: 3_650, spendReferenceCents: 11_000 },
+        { minOrders: 2, minSpentCents: 0, recencyDays: 3_650, spendReferenceCents: 11_000 },
         now,
       );
       expect(row.scoreMilli / SCORE_SCALE).toBeCloseTo(expected, 2);
     }
     expect(after.candidates.map((c) => c.score)).toEqual(
-      after.candidates.map((c) => Math.round(rfmScore(c, { minOrders: 2, recencyDays: 3_650, spendReferenceCents: 11_000 }, now) * 10) / 10),
+      after.candidates.map((c) => Math.round(rfmScore(c, { minOrders: 2, minSpentCents: 0, recencyDays: 3_650, spendReferenceCents: 11_000 }, now) * 10) / 10),
     );
 
-    // Asking for 3 orders leaves Bob alone.
+    // Asking for 3 orders leaves Bob alone; Ada, no longer a candidate, scores 0.
     await saveProgramSettings(shop, { minOrders: 3, minSpentCents: 0, recencyDays: 3_650 });
     expect((await listCandidates(shop)).candidates.map((c) => c.displayName)).toEqual(["Bob"]);
+    const ada = await prisma.customerStats.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: "1" } } });
+    expect(ada.scoreMilli).toBe(0);
   });
 
   it("refreshes scores older than a day before listing (recency decays)", async () => {

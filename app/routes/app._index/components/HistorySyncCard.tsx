@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { useFetcher, useRevalidator } from "@remix-run/react";
+import { useFetcher } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -11,10 +11,10 @@ import {
   Text,
   type BadgeProps,
 } from "@shopify/polaris";
-import type { HistorySyncActionError } from "../../app.history-sync/route";
-import type { HistorySyncView } from "../history-sync-view";
+import type { HistorySyncActionError, loader as historySyncLoader } from "../../app.history-sync/route";
+import type { HistorySyncView } from "../../app.history-sync/history-sync-view";
 
-/** While a sync is unfinished the page reloads its data this often. */
+/** While a sync is unfinished the card re-reads it this often. */
 export const SYNC_REFRESH_MS = 1500;
 
 const numbers = new Intl.NumberFormat("en");
@@ -102,17 +102,26 @@ export interface HistorySyncCardProps {
   orderCount: number | null;
 }
 
-export function HistorySyncCard({ sync, orderCount }: HistorySyncCardProps) {
+/** The more recent of the page's and the poll's view of the latest run. */
+function latest(a: HistorySyncView | null, b: HistorySyncView | null | undefined) {
+  if (!b) return a;
+  if (!a) return b;
+  return a.startedAt > b.startedAt ? a : b;
+}
+
+export function HistorySyncCard({ sync: loaded, orderCount }: HistorySyncCardProps) {
   const fetcher = useFetcher<HistorySyncActionError>();
-  const revalidator = useRevalidator();
+  const poll = useFetcher<typeof historySyncLoader>();
+  const sync = latest(loaded, poll.data?.sync);
   const unfinished = sync !== null && sync.finishedAt === null;
 
-  // The state is in the database: re-read it until the run ends (a reload picks it up).
+  // The state is in the database: re-read just the run (not the whole page, whose
+  // loader calls the Admin API) until it ends. A reload picks it up the same way.
   useEffect(() => {
-    if (!unfinished || revalidator.state !== "idle") return;
-    const timer = setTimeout(() => revalidator.revalidate(), SYNC_REFRESH_MS);
+    if (!unfinished || poll.state !== "idle") return;
+    const timer = setTimeout(() => poll.load("/app/history-sync"), SYNC_REFRESH_MS);
     return () => clearTimeout(timer);
-  }, [unfinished, revalidator, sync]);
+  }, [unfinished, poll, sync]);
 
   const starting = fetcher.state !== "idle";
   const badge = sync ? BADGES[sync.status] ?? { label: sync.status, tone: undefined } : null;

@@ -6,7 +6,7 @@ import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
 import { deleteShopData } from "#/factories/orders";
 import type { LocalShop } from "#/local-shop";
 import { loader } from "../route";
-import { historySyncView } from "../history-sync-view";
+import { historySyncView } from "../../app.history-sync/history-sync-view";
 
 async function load() {
   return loader({ request: await adminRequest("/app"), params: {}, context: {} });
