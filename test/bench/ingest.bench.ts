@@ -133,7 +133,8 @@ async function measure(file: string, databaseFile: string): Promise<Figures> {
   const { listCandidates } = await import("../../app/models/Candidate/Candidate.server");
 
   global.gc?.();
-  let peakRss = process.memoryUsage().rss;
+  const baselineRss = process.memoryUsage().rss;
+  let peakRss = baselineRss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
@@ -144,8 +145,10 @@ async function measure(file: string, databaseFile: string): Promise<Figures> {
   });
   const ingestMs = performance.now() - started;
   clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  // better-sqlite3 blocks the event loop during the final recompute, so the sampler
+  // cannot see it; the kernel's high-water mark can (it was far lower before the ingest).
   const maxRss = process.resourceUsage().maxRSS * 1024;
+  peakRss = Math.max(peakRss, process.memoryUsage().rss, maxRss);
 
   // The Candidates page on this shop: first page, 20 pages on, a filtered page, the count.
   const pageMs: number[] = [];
@@ -179,7 +182,7 @@ async function measure(file: string, databaseFile: string): Promise<Figures> {
     recompute_ms: round(started + ingestMs - streamedAt, 0),
     ratio: round(bareMs / ingestMs, 3),
     peak_rss_mb: rssMb(peakRss),
-    max_rss_mb: rssMb(maxRss),
+    baseline_rss_mb: rssMb(baselineRss),
     list_page_p50_ms: round(percentile(pageMs, 50)),
     list_page_max_ms: round(pageMs[pageMs.length - 1]),
     list_with_count_ms: round(withCountMs),
@@ -208,7 +211,7 @@ const benchmark: Benchmark = {
         log(
           `  bare readline + JSON.parse ${figures.bare_ms} ms | ingest ${figures.ingest_ms} ms ` +
             `(stream ${figures.stream_ms}, recompute ${figures.recompute_ms}) | ratio ${figures.ratio} | ` +
-            `peak RSS ${figures.peak_rss_mb} MB (max ${figures.max_rss_mb} MB)`,
+            `peak RSS ${figures.peak_rss_mb} MB (${figures.baseline_rss_mb} MB before the ingest)`,
         );
         log(
           `  ${figures.customers} customers, ${figures.candidates} candidates; list page p50 ${figures.list_page_p50_ms} ms ` +

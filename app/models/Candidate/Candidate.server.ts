@@ -149,6 +149,9 @@ function filterConditions(shop: string, settings: ProgramSettings, filters: Cand
   const since = new Date(now.getTime() - withinDays * 86_400_000);
   const conditions = [
     Prisma.sql`"shop" = ${shop}`,
+    // Implied by the rest (non-candidates score 0, a candidate at least 20 points), and
+    // it hands the planner the candidates as one range of the score index.
+    Prisma.sql`"scoreMilli" > 0`,
     Prisma.sql`"orderCount" >= ${minOrders}`,
     Prisma.sql`"lastOrderAt" >= ${since}`,
   ];
@@ -181,8 +184,8 @@ function filterConditions(shop: string, settings: ProgramSettings, filters: Cand
  * Pagination is keyset: a cursor holds the sort value and customer id of the row it
  * continues from, and the page is read from the (shop, column, customerId) index starting
  * there (`(column, customerId) < (value, id)`), so page 1000 costs what page 1 does. The
- * total is one COUNT over the same filters, which starts from the (shop, orderCount) index
- * range of customers with enough orders; pass `withTotal: false` on later pages to skip it.
+ * total is one COUNT over the same filters, which reads only the candidates' range of the
+ * score index (non-candidates score 0); pass `withTotal: false` on later pages to skip it.
  * Scores older than a day are refreshed first (see ensureScoresFresh).
  */
 export async function listCandidates(
