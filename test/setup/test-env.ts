@@ -2,7 +2,9 @@ import path from "node:path";
 import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
-export const TEST_DATABASE_FILE = path.join(repoRoot, "test-results", "test.sqlite");
+/** TEST_DATABASE_FILE lets two test runs in one checkout keep out of each other's way. */
+export const TEST_DATABASE_FILE =
+  process.env.TEST_DATABASE_FILE || path.join(repoRoot, "test-results", "test.sqlite");
 
 /**
  * The environment the app is configured from in tests. Key and secret are Shopify's
