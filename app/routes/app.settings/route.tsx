@@ -11,6 +11,7 @@ import {
   type ProgramSettingsField,
 } from "../../models/ProgramSettings/ProgramSettings.server";
 import { listCandidates } from "../../models/Candidate/Candidate.server";
+import { shopCurrency } from "../../models/ProgramSettings/ShopCurrency.server";
 import { majorUnitsInput, parseMajorUnits } from "../../utils/shop-money";
 import {
   SettingsForm,
@@ -20,16 +21,17 @@ import {
 import { SaveResultBanner, type SaveResult } from "./components/SaveResultBanner";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { admin, session } = await authenticate.admin(request);
+  const currencyCode = await shopCurrency(admin.graphql, session.shop);
   const settings = await getProgramSettings(session.shop);
   const values: SettingsFormValues = {
     minOrders: String(settings.minOrders),
-    minSpent: majorUnitsInput(settings.minSpentCents, settings.currencyCode),
+    minSpent: majorUnitsInput(settings.minSpentCents, currencyCode),
     recencyDays: String(settings.recencyDays),
   };
   return {
     values,
-    currencyCode: settings.currencyCode,
+    currencyCode,
     defaults: {
       minOrders: DEFAULT_PROGRAM_SETTINGS.minOrders,
       recencyDays: DEFAULT_PROGRAM_SETTINGS.recencyDays,
@@ -67,7 +69,7 @@ function firstErrors(
  * re-ranks every candidate in the same transaction as the save.
  */
 export const action = async ({ request }: ActionFunctionArgs): Promise<SaveResult> => {
-  const { session } = await authenticate.admin(request);
+  const { admin, session } = await authenticate.admin(request);
   const shop = session.shop;
   const form = await request.formData();
   const text = (name: string) => {
@@ -82,7 +84,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SaveResul
   // Blank number fields are "required", not "not a number".
   const orUndefined = (value: string) => (value === "" ? undefined : value);
 
-  const { currencyCode } = await getProgramSettings(shop);
+  const currencyCode = await shopCurrency(admin.graphql, shop);
   let minSpentCents = 0;
   if (values.minSpent !== "") {
     const spend = parseMajorUnits(values.minSpent, currencyCode, {

@@ -127,3 +127,23 @@ describe("Program settings page", () => {
     );
   });
 });
+
+describe("Program settings before the first sync", () => {
+  let shop: LocalShop;
+  beforeAll(async () => {
+    await clearTestShop();
+    shop = await startTestShop({ seed: { customers: 0, orders: 0, seed: 1 } });
+    shop.store.shop.currencyCode = "JPY";
+  });
+  afterAll(async () => {
+    await shop?.close();
+    await clearTestShop();
+  });
+
+  it("asks Shopify for the shop currency, so a spend in yen is stored in yen", async () => {
+    expect(await load()).toMatchObject({ currencyCode: "JPY" });
+    expect(await save({ minOrders: "2", minSpent: "1500", recencyDays: "365" })).toMatchObject({ ok: true });
+
+    expect(await getProgramSettings(TEST_SHOP)).toMatchObject({ currencyCode: "JPY", minSpentCents: 1500 });
+  });
+});

@@ -1,0 +1,7 @@
+export const ShopCurrencyQuery = `#graphql
+  query ShopCurrency {
+    shop {
+      currencyCode
+    }
+  }
+`;
