@@ -7,13 +7,11 @@ import {
 } from "~/models/OrderHistory/OrderHistorySync.server";
 import type { LocalShop } from "#/local-shop";
 import { adminClientFor, startTestShop, TEST_SHOP, webhookRequest } from "#/utils/test-shop";
+import { deleteShopData } from "#/factories/orders";
 import { action } from "../webhooks.bulk_operations.finish";
 
 async function clear() {
-  await prisma.historySync.deleteMany({ where: { shop: TEST_SHOP } });
-  await prisma.orderFact.deleteMany({ where: { shop: TEST_SHOP } });
-  await prisma.customerStats.deleteMany({ where: { shop: TEST_SHOP } });
-  await prisma.programSettings.deleteMany({ where: { shop: TEST_SHOP } });
+  await deleteShopData(TEST_SHOP);
   await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
 }
 

@@ -8,6 +8,7 @@ import {
   orderWebhookPayload,
 } from "#/local-shop";
 import { webhookRequest } from "#/utils/test-shop";
+import { deleteShopData } from "#/factories/orders";
 import { action as ordersCreate } from "../webhooks.orders.create";
 import { action as ordersUpdated } from "../webhooks.orders.updated";
 import { action as ordersCancelled } from "../webhooks.orders.cancelled";
@@ -110,13 +111,8 @@ async function statsOf(shop: string, customerId: number) {
 describe("live order webhooks", () => {
   const story = customerStory();
   const cleanup = async () => {
-    for (const shop of shops) {
-      await prisma.orderFact.deleteMany({ where: { shop } });
-      await prisma.refundFact.deleteMany({ where: { shop } });
-      await prisma.customerStats.deleteMany({ where: { shop } });
-      await prisma.programSettings.deleteMany({ where: { shop } });
-      await prisma.webhookDelivery.deleteMany({ where: { shop } });
-    }
+    await deleteShopData(...shops);
+    await prisma.webhookDelivery.deleteMany({ where: { shop: { in: shops } } });
   };
   beforeAll(cleanup);
   afterAll(cleanup);

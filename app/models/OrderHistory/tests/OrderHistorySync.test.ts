@@ -6,6 +6,7 @@ import { OrderHistoryBulkQuery } from "~/graphql/OrderHistoryBulkQuery";
 import { OrderHistoryPageQuery } from "~/graphql/OrderHistoryPageQuery";
 import { orderAmounts, type LocalShop } from "#/local-shop";
 import { adminClientFor, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { deleteShopData } from "#/factories/orders";
 import { startHistorySync } from "../HistorySync.server";
 import { continueHistorySync, requestHistorySync, type SyncOptions } from "../OrderHistorySync.server";
 
@@ -34,11 +35,7 @@ async function storedStats() {
 }
 
 async function clearShopData() {
-  await prisma.historySync.deleteMany({ where: { shop: TEST_SHOP } });
-  await prisma.orderFact.deleteMany({ where: { shop: TEST_SHOP } });
-  await prisma.refundFact.deleteMany({ where: { shop: TEST_SHOP } });
-  await prisma.customerStats.deleteMany({ where: { shop: TEST_SHOP } });
-  await prisma.programSettings.deleteMany({ where: { shop: TEST_SHOP } });
+  await deleteShopData(TEST_SHOP);
   await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
 }
 
