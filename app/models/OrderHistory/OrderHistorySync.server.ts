@@ -61,24 +61,36 @@ export async function requestHistorySync(
   grantedScopes: string[],
   now = new Date(),
 ): Promise<HistorySync> {
-  const running = await activeHistorySync(shop);
-  if (running) return running;
-
   const ordersReadableSince = grantedScopes.includes("read_all_orders")
     ? null
     : new Date(now.getTime() - RECENT_ORDERS_DAYS * 24 * 60 * 60 * 1000);
 
-  const { bulkOperationRunQuery: result } = await adminQuery(graphql, RunBulkQueryMutation, {
-    query: OrderHistoryBulkQuery,
+  // Claim the run first, in one transaction, so two clicks cannot start two exports.
+  const { sync, claimed } = await prisma.$transaction(async (tx) => {
+    const running = await activeHistorySync(shop, tx);
+    if (running) return { sync: running, claimed: false };
+    return { sync: await startHistorySync(shop, { method: "bulk", ordersReadableSince }, tx), claimed: true };
   });
-  const bulkOperationId = result?.bulkOperation?.id;
-  if (bulkOperationId) {
-    return startHistorySync(shop, { method: "bulk", bulkOperationId, ordersReadableSince });
+  if (!claimed) return sync;
+
+  try {
+    const { bulkOperationRunQuery: result } = await adminQuery(graphql, RunBulkQueryMutation, {
+      query: OrderHistoryBulkQuery,
+    });
+    const bulkOperationId = result?.bulkOperation?.id;
+    if (bulkOperationId) {
+      return await prisma.historySync.update({ where: { id: sync.id }, data: { bulkOperationId } });
+    }
+    // Bulk operations unavailable (e.g. the shop's bulk slots are busy): read page by page.
+    const reason = result?.userErrors.map((e) => e.message).join("; ") || "no bulk operation";
+    console.info(`History sync for ${shop} falls back to pages: ${reason}`);
+    return await prisma.historySync.update({ where: { id: sync.id }, data: { method: "paginated" } });
+  } catch (error) {
+    await finishHistorySync(shop, sync.id, {
+      error: "Shopify did not accept the request to read your orders.",
+    });
+    throw error;
   }
-  // Bulk operations unavailable (e.g. the shop's bulk slots are busy): read page by page.
-  const reason = result?.userErrors.map((e) => e.message).join("; ") || "no bulk operation";
-  console.info(`History sync for ${shop} falls back to pages: ${reason}`);
-  return startHistorySync(shop, { method: "paginated", ordersReadableSince });
 }
 
 /** Wake-ups for syncs waiting on their bulk operation (bulk_operations/finish). */

@@ -97,10 +97,15 @@ describe("history sync", () => {
       expect(Math.round(days)).toBe(60);
     });
 
-    it("does not start a second run while one is going", async () => {
-      const first = await requestHistorySync(graphql, TEST_SHOP, ALL_SCOPES);
-      const second = await requestHistorySync(graphql, TEST_SHOP, ALL_SCOPES);
+    it("does not start a second run while one is going, even on simultaneous requests", async () => {
+      const [first, second] = await Promise.all([
+        requestHistorySync(graphql, TEST_SHOP, ALL_SCOPES),
+        requestHistorySync(graphql, TEST_SHOP, ALL_SCOPES),
+      ]);
       expect(second.id).toBe(first.id);
+      expect(shop.store.bulkOperations.size).toBe(1);
+      const third = await requestHistorySync(graphql, TEST_SHOP, ALL_SCOPES);
+      expect(third.id).toBe(first.id);
       await continueHistorySync(graphql, TEST_SHOP, first.id, FAST);
     });
   });
