@@ -17,6 +17,8 @@ console.log(`
 Ambassadors demo is running (local demo shop "${demo.shopName}", SQLite at ${demo.databaseUrl}).
 
   Admin (embedded app):   ${demo.appUrl}/app
+      candidates:         ${demo.appUrl}/app/candidates
+      program settings:   ${demo.appUrl}/app/settings
   Storefront preview:     ${demo.storefrontUrl}/
       product page:       ${demo.storefrontUrl}/products/demo-product
       collection page:    ${demo.storefrontUrl}/collections/all
