@@ -38,7 +38,10 @@ export async function startAppServer(options: {
     express.static(path.join(repoRoot, "build/client/assets"), { immutable: true, maxAge: "1y" }),
   );
   app.use(express.static(path.join(repoRoot, "build/client"), { maxAge: "1h" }));
-  if (options.demoAdmin) app.use(attachAdminSessionToken(options.demoAdmin));
+  if (options.demoAdmin) {
+    app.use(attachAdminSessionToken(options.demoAdmin));
+    app.use(styleNavMenuWithoutAppBridge);
+  }
   app.all("*", createRequestHandler({ build, mode: "production" }));
 
   const server = http.createServer(app);
@@ -66,3 +69,27 @@ function attachAdminSessionToken(admin: DemoAdmin): express.RequestHandler {
     next();
   };
 }
+
+// In Shopify admin, App Bridge turns <ui-nav-menu> into the admin's side navigation. The
+// demo has no App Bridge (its CDN is offline), so the demo admin lays the links out as a
+// simple bar instead of leaving them run together.
+const NAV_MENU_STYLE =
+  "<style>ui-nav-menu{display:flex;gap:1.25rem;padding:.75rem 1.25rem;background:#fff;" +
+  "border-bottom:1px solid #e3e3e3;font:500 14px system-ui,sans-serif}" +
+  "ui-nav-menu a{color:#303030;text-decoration:none}ui-nav-menu a:hover{text-decoration:underline}</style>";
+
+const styleNavMenuWithoutAppBridge: express.RequestHandler = (_req, res, next) => {
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  let injected = false;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (!injected && String(res.getHeader("content-type") ?? "").startsWith("text/html")) {
+      const text = Buffer.isBuffer(chunk) ? chunk.toString("utf8") : String(chunk);
+      if (text.includes("</head>")) {
+        injected = true;
+        return write(text.replace("</head>", `${NAV_MENU_STYLE}</head>`), ...rest);
+      }
+    }
+    return write(chunk, ...rest);
+  }) as typeof res.write;
+  next();
+};
