@@ -4,6 +4,7 @@
  * Shopify ids and only a newer snapshot replaces an older one, so neither matters.
  */
 import type { Prisma } from "@prisma/client";
+import { z } from "zod";
 import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";
 import {
   customerProfileFromWebhook,
@@ -19,9 +20,15 @@ import {
 
 type Db = Prisma.TransactionClient;
 
+// The ids every payload must carry; the converters check the rest (dates, amounts). A
+// payload without them is refused (422) rather than stored under a bogus id.
+const shopifyId = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]);
+const withId = z.object({ id: shopifyId }).passthrough();
+const refundIds = z.object({ id: shopifyId, order_id: shopifyId }).passthrough();
+
 /** orders/create, orders/updated, orders/cancelled. */
 export const parseOrderWebhook = (payload: unknown) =>
-  orderSnapshotFromWebhook(payload as OrderWebhookPayload);
+  orderSnapshotFromWebhook(withId.parse(payload) as unknown as OrderWebhookPayload);
 
 export async function applyOrderWebhook(
   tx: Db,
@@ -32,7 +39,8 @@ export async function applyOrderWebhook(
 }
 
 /** refunds/create. */
-export const parseRefundWebhook = (payload: unknown) => payload as RefundWebhookPayload;
+export const parseRefundWebhook = (payload: unknown) =>
+  refundIds.parse(payload) as unknown as RefundWebhookPayload;
 
 export async function applyRefundWebhook(tx: Db, shop: string, payload: RefundWebhookPayload) {
   const { currencyCode } = await getProgramSettings(shop, tx);
@@ -43,7 +51,7 @@ export async function applyRefundWebhook(tx: Db, shop: string, payload: RefundWe
 
 /** customers/update. */
 export const parseCustomerWebhook = (payload: unknown) =>
-  customerProfileFromWebhook(payload as CustomerWebhookPayload);
+  customerProfileFromWebhook(withId.parse(payload) as unknown as CustomerWebhookPayload);
 
 export async function applyCustomerWebhook(
   tx: Db,

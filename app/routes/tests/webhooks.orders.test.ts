@@ -140,4 +140,22 @@ describe("live order webhooks", () => {
     expect(await statsOf(shops[1], story.customer.id)).toEqual(await statsOf(shops[0], story.customer.id));
     expect(await prisma.orderFact.count({ where: { shop: shops[1] } })).toBe(4);
   });
+
+  it.each([
+    ["orders/create", { updated_at: "2026-05-01T10:00:00Z", total_price: "10.00" }],
+    ["orders/updated", { id: 5600000000099, total_price: "10.00" }],
+    ["refunds/create", { id: 900000099, transactions: [] }],
+    ["customers/update", { first_name: "No id" }],
+  ])("answer 422 to a malformed %s payload and store nothing", async (topic, payload) => {
+    const [uri, action] = ROUTES[topic];
+    const shop = "webhooks-malformed";
+    const request = await webhookRequest(uri, topic, payload, { shopName: shop });
+    const response = await action({ request, params: {}, context: {} });
+    expect(response.status).toBe(422);
+    const where = { shop: `${shop}.myshopify.com` };
+    expect(await prisma.orderFact.count({ where })).toBe(0);
+    expect(await prisma.refundFact.count({ where })).toBe(0);
+    expect(await prisma.customerStats.count({ where })).toBe(0);
+    expect(await prisma.webhookDelivery.count({ where })).toBe(0);
+  });
 });
