@@ -2,6 +2,7 @@
  * Orders, refunds and customers as Shopify sends them: bulk JSONL lines (Admin GraphQL
  * Order nodes and `__parentId` child lines) and REST-style webhook payloads.
  */
+import { afterAll } from "vitest";
 import { Readable } from "node:stream";
 import prisma from "~/db.server";
 import type {
@@ -159,6 +160,20 @@ export async function deleteShopData(...shops: string[]) {
     prisma.programSettings.deleteMany({ where }),
     prisma.historySync.deleteMany({ where }),
   ]);
+}
+
+/**
+ * A maker of shop domains unique to this test file; everything stored under them is
+ * erased after the file. Call at the top level of a test file.
+ */
+export function shopsErasedAfterFile(): (label: string) => string {
+  const shops: string[] = [];
+  afterAll(() => deleteShopData(...shops));
+  return (label) => {
+    const shop = uniqueShop(label);
+    shops.push(shop);
+    return shop;
+  };
 }
 
 /** A shop domain unique to one test file or case. */

@@ -175,14 +175,7 @@ export interface OrderWebhookPayload {
   total_price?: string | number;
   total_price_set?: MoneySetPayload;
   discount_codes?: { code?: string }[] | null;
-  customer?: {
-    id: number | string;
-    first_name?: string | null;
-    last_name?: string | null;
-    email?: string | null;
-    tags?: string | null;
-    updated_at?: string | null;
-  } | null;
+  customer?: CustomerWebhookPayload | null;
   refunds?: { transactions?: TransactionPayload[] | null }[] | null;
 }
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import {
   customerDataReport,
@@ -18,19 +18,12 @@ import {
 } from "~/models/OrderHistory/OrderHistory.server";
 import {
   daysAgo,
-  deleteShopData,
   ingestOrders,
-  uniqueShop,
+  shopsErasedAfterFile,
   type TestOrder,
 } from "#/factories/orders";
 
-const shops: string[] = [];
-function newShop(label: string) {
-  const shop = uniqueShop(label);
-  shops.push(shop);
-  return shop;
-}
-afterAll(() => deleteShopData(...shops));
+const newShop = shopsErasedAfterFile();
 
 /** Every page of a listing, following nextCursor. */
 async function allPages(shop: string, options: ListCandidatesOptions) {

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import {
   ingestBulkOrdersJsonl,
@@ -14,22 +14,15 @@ import { startHistorySync } from "../HistorySync.server";
 import {
   bulkOrderNode,
   chunkedStream,
-  deleteShopData,
   lineItemLine,
   orderWebhookPayload,
   refundWebhookPayload,
   toJsonl,
-  uniqueShop,
+  shopsErasedAfterFile,
   type TestOrder,
 } from "#/factories/orders";
 
-const shops: string[] = [];
-function newShop(label: string) {
-  const shop = uniqueShop(label);
-  shops.push(shop);
-  return shop;
-}
-afterAll(() => deleteShopData(...shops));
+const newShop = shopsErasedAfterFile();
 
 /** What a merchant would see per customer: counts, spend, first and last order. */
 async function statsOf(shop: string) {
