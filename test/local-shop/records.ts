@@ -152,6 +152,19 @@ export interface RedeemCodeBulkCreationRecord {
   codes: { code: string; redeemCodeId: number | null; errors: DiscountUserErrorRecord[] }[];
 }
 
+/**
+ * A background `Job` a mutation started (e.g. `discountCodeRedeemCodeBulkDelete`). Its work
+ * runs a little later, then `done` turns true, as on Shopify.
+ */
+export interface JobRecord {
+  /** UUID-shaped, as in Shopify's `gid://shopify/Job/<uuid>`. */
+  id: string;
+  /** The mutation that started it, for tests and logs. */
+  startedBy: string;
+  createdAt: number;
+  done: boolean;
+}
+
 export interface StoreCreditTransactionRecord {
   id: number;
   kind: "credit" | "debit";

@@ -33,7 +33,7 @@ export interface LocalShopOptions {
   now?: () => number;
   bulkChunkDelayMs?: number;
   bulkChunkSize?: number;
-  /** How long `discountRedeemCodeBulkAdd` takes to finish (default 20 ms). */
+  /** How long `discountRedeemCodeBulkAdd` and jobs (`discountCodeRedeemCodeBulkDelete`) take to finish (default 20 ms). */
   redeemCodeBulkDelayMs?: number;
   /** Offline access tokens to accept from the start (e.g. ones a demo session DB holds). */
   accessTokens?: string[];
@@ -116,16 +116,25 @@ export async function startLocalShop(options: LocalShopOptions): Promise<LocalSh
 
   let baseUrl = "";
   const timers = new Set<NodeJS.Timeout>();
+  /** Runs `task` after the delay asynchronous redeem-code work takes; cancelled by close(). */
+  function later(task: () => void) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      task();
+    }, options.redeemCodeBulkDelayMs ?? 20);
+    timers.add(timer);
+  }
   const services: LocalShopServices = {
     baseUrl: () => baseUrl,
     startBulkQuery: (query) => bulkRunner.start(query),
-    scheduleRedeemCodeBulkCreation: (creationId) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        completeRedeemCodeBulkCreation(store, creationId);
-      }, options.redeemCodeBulkDelayMs ?? 20);
-      timers.add(timer);
-    },
+    scheduleRedeemCodeBulkCreation: (creationId) => later(() => completeRedeemCodeBulkCreation(store, creationId)),
+    runJobLater: (jobId, work) =>
+      later(() => {
+        const job = store.jobs.get(jobId);
+        if (!job || job.done) return;
+        work();
+        job.done = true;
+      }),
   };
   const bulkRunner = new BulkQueryRunner(schema, store, () => services, {
     chunkDelayMs: options.bulkChunkDelayMs,

@@ -6,6 +6,7 @@ import type {
   CodeDiscountRecord,
   CustomerRecord,
   FlowTriggerRecord,
+  JobRecord,
   LineItemRecord,
   MetafieldRecord,
   OrderCancelReason,
@@ -113,6 +114,8 @@ export class LocalShopStore {
   readonly discounts: CodeDiscountRecord[] = [];
   readonly storeCreditAccounts: StoreCreditAccountRecord[] = [];
   readonly redeemCodeBulkCreations = new Map<number, RedeemCodeBulkCreationRecord>();
+  /** Background jobs by their UUID. */
+  readonly jobs = new Map<string, JobRecord>();
   readonly metafields = new Map<string, MetafieldRecord[]>();
   readonly bulkOperations = new Map<number, BulkOperationRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
@@ -133,6 +136,7 @@ export class LocalShopStore {
   private readonly redeemCodesByCode = new Map<string, { discountId: number; code: RedeemCodeRecord }>();
   private readonly nextIds = new Map<IdKind, number>();
   private nextOrderNumber = 1001;
+  private nextJobNumber = 1;
 
   constructor(options: StoreOptions) {
     this.now = options.now;
@@ -380,10 +384,31 @@ export class LocalShopStore {
     return record;
   }
 
+  /** Removes a code from its discount; the code is then free for any discount again. */
+  removeRedeemCode(discountId: number, codeId: number): boolean {
+    const discount = this.discountsById.get(discountId);
+    const index = discount ? discount.codes.findIndex((c) => c.id === codeId) : -1;
+    if (!discount || index === -1) return false;
+    const [record] = discount.codes.splice(index, 1);
+    const key = record.code.toLowerCase();
+    if (this.redeemCodesByCode.get(key)?.code === record) this.redeemCodesByCode.delete(key);
+    return true;
+  }
+
   renameRedeemCode(discountId: number, record: RedeemCodeRecord, code: string): void {
     this.redeemCodesByCode.delete(record.code.toLowerCase());
     record.code = code.trim();
     this.redeemCodesByCode.set(record.code.toLowerCase(), { discountId, code: record });
+  }
+
+  // ---- jobs ---------------------------------------------------------------------------
+
+  /** A new, not yet done job. Ids are UUID-shaped like Shopify's but counted, so runs repeat. */
+  addJob(startedBy: string): JobRecord {
+    const id = `00000000-0000-4000-8000-${(this.nextJobNumber++).toString(16).padStart(12, "0")}`;
+    const job: JobRecord = { id, startedBy, createdAt: this.now(), done: false };
+    this.jobs.set(id, job);
+    return job;
   }
 
   // ---- store credit -------------------------------------------------------------------

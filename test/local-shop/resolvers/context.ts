@@ -15,6 +15,8 @@ export interface LocalShopServices {
   startBulkQuery(query: string): { operationId: number } | { userErrors: { field: string[]; message: string; code: string }[] };
   /** Finishes a `discountRedeemCodeBulkAdd` a little later, as Shopify does. */
   scheduleRedeemCodeBulkCreation(creationId: number): void;
+  /** Runs a job's work a little later, then marks the job done (Shopify's jobs are asynchronous). */
+  runJobLater(jobId: string, work: () => void): void;
 }
 
 export interface ResolverContext {

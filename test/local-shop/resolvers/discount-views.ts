@@ -28,6 +28,13 @@ export function discountStatus(record: CodeDiscountRecord, now: number): "ACTIVE
   return "ACTIVE";
 }
 
+/** Search over one discount's redeem codes: `code:ABC` (exact, case-insensitive) or bare words. */
+export const REDEEM_CODE_FILTERS: SearchFilters<RedeemCodeRecord> = {
+  resource: "discount codes",
+  fields: { code: stringMatcher((c) => c.code) },
+  text: (c, value) => stringMatches(c.code, value),
+};
+
 function redeemCodeView(record: RedeemCodeRecord) {
   return {
     __typename: "DiscountRedeemCode",
@@ -100,12 +107,7 @@ export function discountCodeBasicView(record: CodeDiscountRecord) {
       info: GraphQLResolveInfo,
     ) => {
       if (args.savedSearchId) throw notImplemented("DiscountCodeBasic.codes(savedSearchId:)");
-      const filters: SearchFilters<RedeemCodeRecord> = {
-        resource: "discount codes",
-        fields: { code: stringMatcher((c) => c.code) },
-        text: (c, value) => stringMatches(c.code, value),
-      };
-      const matches = compileSearchQuery(args.query, filters);
+      const matches = compileSearchQuery(args.query, REDEEM_CODE_FILTERS);
       const sortKey = args.sortKey ?? "ID";
       const key =
         sortKey === "CODE" ? (c: RedeemCodeRecord) => c.code.toLowerCase()

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { idOf } from "../ids";
-import type { CodeDiscountRecord, DiscountUserErrorRecord, RedeemCodeBulkCreationRecord, RedeemCodeRecord } from "../records";
+import type { CodeDiscountRecord, DiscountUserErrorRecord, RedeemCodeBulkCreationRecord } from "../records";
 import { compileSearchQuery, stringMatcher, stringMatches, type SearchFilters } from "../search-query";
 import type { LocalShopStore } from "../store";
 import { countView, paginate, sortRecords, type ConnectionArgs } from "./connection";
@@ -20,6 +20,7 @@ import {
   discountStatus,
   discountUserErrorView,
   redeemCodeBulkCreationView,
+  REDEEM_CODE_FILTERS,
 } from "./discount-views";
 
 export { discountCodeNodeView, redeemCodeBulkCreationView } from "./discount-views";
@@ -214,11 +215,7 @@ export const discountQueries = {
   discountNodesCount: (args: { query?: string | null; limit?: number | null }, context: ResolverContext) =>
     countView(discountList({ query: args.query }, context.store).length, args.limit),
   discountCodesCount: (args: { query?: string | null; limit?: number | null }, context: ResolverContext) => {
-    const matches = compileSearchQuery<RedeemCodeRecord>(args.query, {
-      resource: "discount codes",
-      fields: { code: stringMatcher((c) => c.code) },
-      text: (c, value) => stringMatches(c.code, value),
-    });
+    const matches = compileSearchQuery(args.query, REDEEM_CODE_FILTERS);
     const total = context.store.discounts.flatMap((d) => d.codes).filter(matches).length;
     return countView(total, args.limit);
   },

@@ -3,9 +3,11 @@ import type { ResolverContext } from "./context";
 import { customerQueries } from "./customers";
 import { discountMutations, discountQueries } from "./discounts";
 import { flowMutations } from "./flow";
+import { jobQueries } from "./jobs";
 import { metafieldsSet } from "./metafields";
 import { nodeQueries } from "./node";
 import { orderQueries } from "./orders";
+import { redeemCodeBulkDeleteMutations } from "./redeem-code-bulk-delete";
 import { shopView } from "./shop";
 import { storeCreditMutations, storeCreditQueries } from "./store-credit";
 import { tagMutations } from "./tags";
@@ -22,10 +24,12 @@ export const queryRoot = {
   ...discountQueries,
   ...bulkOperationQueries,
   ...storeCreditQueries,
+  ...jobQueries,
 };
 
 export const mutationRoot = {
   ...discountMutations,
+  ...redeemCodeBulkDeleteMutations,
   ...tagMutations,
   ...bulkOperationMutations,
   ...flowMutations,
