@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Ambassador" ADD COLUMN "metafieldsCode" TEXT;
+
