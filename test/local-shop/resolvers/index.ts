@@ -1,5 +1,6 @@
 import { bulkOperationMutations, bulkOperationQueries } from "./bulk-operations";
 import type { ResolverContext } from "./context";
+import { customerCreate } from "./customer-create";
 import { customerQueries } from "./customers";
 import { discountMutations, discountQueries } from "./discounts";
 import { flowMutations } from "./flow";
@@ -35,6 +36,7 @@ export const mutationRoot = {
   ...flowMutations,
   ...storeCreditMutations,
   metafieldsSet,
+  customerCreate,
 };
 
 export { strictFieldResolver } from "./field-resolver";
