@@ -1,0 +1,92 @@
+import prisma from "../../db.server";
+import { storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { visitorPseudonym } from "./visitor.server";
+
+/**
+ * Fixed-window limits on storefront submissions, counted in RateLimitWindow so every app
+ * instance shares them. A request takes one unit from each of its rules at once, or from
+ * none: a refused request counts nowhere and stores nothing, and what earlier requests
+ * stored is untouched.
+ */
+export interface RateLimitRule {
+  /** e.g. "apply:client". */
+  name: string;
+  limit: number;
+  windowMs: number;
+  /**
+   * Whose window: null for the whole shop, else an identity (connection, ambassador id).
+   * The identity is stored only as a pseudonym that changes with every window.
+   */
+  identity: string | null;
+}
+
+const TEN_MINUTES = 10 * 60_000;
+const ONE_HOUR = 60 * 60_000;
+
+/** The storefront's limits. A genuine shopper never meets the per-client ones. */
+export const STOREFRONT_RATE_LIMITS = {
+  apply: { perClient: { limit: 5, windowMs: TEN_MINUTES }, perShop: { limit: 200, windowMs: TEN_MINUTES } },
+  content: { perClient: { limit: 10, windowMs: ONE_HOUR }, perShop: { limit: 300, windowMs: TEN_MINUTES } },
+  feedback: { perClient: { limit: 5, windowMs: ONE_HOUR }, perShop: { limit: 300, windowMs: TEN_MINUTES } },
+} as const;
+
+export type StorefrontAction = keyof typeof STOREFRONT_RATE_LIMITS;
+
+/** The two rules of a storefront action: per shop and client, and per shop. */
+export function storefrontRules(action: StorefrontAction, clientIdentity: string): RateLimitRule[] {
+  const limits = STOREFRONT_RATE_LIMITS[action];
+  return [
+    { name: `${action}:client`, identity: clientIdentity, ...limits.perClient },
+    { name: `${action}:shop`, identity: null, ...limits.perShop },
+  ];
+}
+
+export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/** Windows are kept this long past their start, then deleted. */
+const KEEP_WINDOWS_MS = 2 * ONE_HOUR;
+
+class Refused extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super("rate limited");
+  }
+}
+
+// Portable SQL (SQLite ≥ 3.35 and PostgreSQL): the conditional upsert either adds one to
+// a window below its limit or returns no row, atomically for concurrent requests.
+const TAKE_ONE = `
+  INSERT INTO "RateLimitWindow" ("shop", "key", "windowStart", "count") VALUES (?, ?, ?, 1)
+  ON CONFLICT ("shop", "key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
+  WHERE "RateLimitWindow"."count" < ?
+  RETURNING "count"`;
+
+/** Takes one unit from every rule's current window, or refuses without counting. */
+export async function takeRateLimit(
+  shop: string,
+  rules: RateLimitRule[],
+  now: Date = new Date(),
+): Promise<RateLimitResult> {
+  try {
+    await prisma.$transaction(async (tx) => {
+      for (const rule of rules) {
+        const windowStartMs = Math.floor(now.getTime() / rule.windowMs) * rule.windowMs;
+        const windowStart = storedTimestamp(new Date(windowStartMs));
+        const key =
+          rule.identity === null
+            ? rule.name
+            : `${rule.name}:${visitorPseudonym(rule.name, shop, String(windowStartMs), rule.identity)}`;
+        const rows = await tx.$queryRawUnsafe<{ count: number }[]>(TAKE_ONE, shop, key, windowStart, rule.limit);
+        if (rows.length === 0) {
+          throw new Refused(Math.max(1, Math.ceil((windowStartMs + rule.windowMs - now.getTime()) / 1000)));
+        }
+      }
+      await tx.rateLimitWindow.deleteMany({
+        where: { shop, windowStart: { lt: new Date(now.getTime() - KEEP_WINDOWS_MS) } },
+      });
+    });
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof Refused) return { ok: false, retryAfterSeconds: error.retryAfterSeconds };
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { submitFeedback } from "../../models/Storefront/Submissions.server";
+import {
+  formOutcomeResponse,
+  postOnly,
+  readFormFields,
+  readStorefrontRequest,
+} from "../../models/Storefront/proxy-context.server";
+
+/**
+ * App proxy: POST https://<shop>/apps/ambassadors/feedback, signed by Shopify. An
+ * ambassador's feedback for the merchant (rating 1–5 optional, message). 403 for anyone
+ * who is not an active or paused ambassador of the shop.
+ */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop, customerId } = await readStorefrontRequest(request);
+  const fields = await readFormFields(request);
+  if (fields instanceof Response) return fields;
+  return formOutcomeResponse(await submitFeedback(shop, customerId, fields));
+};
+
+export const loader = ({ request }: LoaderFunctionArgs) => postOnly(request);
