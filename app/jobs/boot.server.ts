@@ -1,4 +1,5 @@
 import { recoverHistorySyncs } from "./history-sync.server";
+import { recoverProvisioning } from "./ambassador-provisioning.server";
 
 let started = false;
 
@@ -7,4 +8,5 @@ export function startBackgroundJobs() {
   if (started) return;
   started = true;
   recoverHistorySyncs().catch((error) => console.error("Could not resume history syncs", error));
+  recoverProvisioning().catch((error) => console.error("Could not resume ambassador provisioning", error));
 }

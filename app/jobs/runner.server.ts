@@ -9,7 +9,10 @@ export interface JobDefinition<Payload> {
   name: string;
   /** Does (or resumes) the work. Must be safe to run again after a crash. */
   run(payload: Payload): Promise<void>;
-  /** One running or queued job per key: a second enqueue of the same key is a no-op. */
+  /**
+   * One job per key. Enqueuing a key that is running makes it run once more afterwards
+   * (the run may have looked before the new work was written), never twice at once.
+   */
   key(payload: Payload): string;
   /** Attempts before giving up (default 5); waits grow as 1 s, 2 s, 4 s, … */
   maxAttempts?: number;
@@ -19,6 +22,8 @@ export interface JobDefinition<Payload> {
 
 interface Entry {
   promise: Promise<void>;
+  /** Enqueued again while running: new work may have arrived after the run looked. */
+  again: boolean;
 }
 
 const active = new Map<string, Entry>();
@@ -28,10 +33,23 @@ const retryBaseMs = Number(process.env.JOB_RETRY_BASE_MS) || 1000;
 export function enqueueJob<Payload>(definition: JobDefinition<Payload>, payload: Payload): Promise<void> {
   const key = `${definition.name}:${definition.key(payload)}`;
   const existing = active.get(key);
-  if (existing) return existing.promise;
-  const promise = runWithRetries(definition, payload).finally(() => active.delete(key));
-  active.set(key, { promise });
-  return promise;
+  if (existing) {
+    existing.again = true;
+    return existing.promise;
+  }
+  const entry: Entry = { promise: Promise.resolve(), again: false };
+  entry.promise = (async () => {
+    try {
+      do {
+        entry.again = false;
+        await runWithRetries(definition, payload);
+      } while (entry.again);
+    } finally {
+      active.delete(key);
+    }
+  })();
+  active.set(key, entry);
+  return entry.promise;
 }
 
 /** Resolves when every job queued so far has finished (tests, shutdown). */

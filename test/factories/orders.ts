@@ -159,6 +159,17 @@ export async function deleteShopData(...shops: string[]) {
     prisma.customerStats.deleteMany({ where }),
     prisma.programSettings.deleteMany({ where }),
     prisma.historySync.deleteMany({ where }),
+    prisma.ambassadorProgram.deleteMany({ where }),
+    prisma.ambassador.deleteMany({ where }),
+    prisma.ambassadorCode.deleteMany({ where }),
+    prisma.approvalBatch.deleteMany({ where }),
+    prisma.ambassadorEvent.deleteMany({ where }),
+    prisma.ambassadorApplication.deleteMany({ where }),
+    prisma.shareClick.deleteMany({ where }),
+    prisma.programNews.deleteMany({ where }),
+    prisma.ambassadorFeedback.deleteMany({ where }),
+    prisma.contentSubmission.deleteMany({ where }),
+    prisma.rateLimitWindow.deleteMany({ where }),
   ]);
 }
 

@@ -286,6 +286,8 @@ export async function setCandidateDecision(
   shop: string,
   customerIds: string[],
   decision: CandidateDecision,
+  /** Join the caller's transaction (e.g. approval, which also creates the ambassadors). */
+  db?: Prisma.TransactionClient,
 ): Promise<DecisionResult> {
   if (!(AMBASSADOR_STATUSES as readonly string[]).includes(decision)) {
     throw new Error(`Unknown decision "${decision}"`);
@@ -299,7 +301,7 @@ export async function setCandidateDecision(
       unknown.push(id);
     }
   }
-  return prisma.$transaction(async (tx) => {
+  const decide = async (tx: Prisma.TransactionClient) => {
     const known = await tx.customerStats.findMany({
       where: { shop, customerId: { in: [...ids] } },
       select: { customerId: true },
@@ -312,7 +314,8 @@ export async function setCandidateDecision(
     const found = new Set(updated);
     for (const id of ids) if (!found.has(id)) unknown.push(id);
     return { updated, unknown };
-  });
+  };
+  return db ? decide(db) : prisma.$transaction(decide);
 }
 
 // ---- Personal data ---------------------------------------------------------------------------

@@ -1,0 +1,8 @@
+export const JobStatusQuery = `#graphql
+  query JobStatus($id: ID!) {
+    job(id: $id) {
+      id
+      done
+    }
+  }
+`;

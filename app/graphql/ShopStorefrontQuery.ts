@@ -1,0 +1,10 @@
+export const ShopStorefrontQuery = `#graphql
+  query ShopStorefront {
+    shop {
+      currencyCode
+      primaryDomain {
+        url
+      }
+    }
+  }
+`;
