@@ -1,18 +1,22 @@
 import {
   execute,
+  getNamedType,
   getOperationAST,
   GraphQLError,
   isNonNullType,
+  isObjectType,
   Kind,
   parse,
   validate,
   type DocumentNode,
   type FieldNode,
   type GraphQLFormattedError,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
 import { calculateQueryCost, MAX_QUERY_COST } from "./cost";
+import { TRANSPORT_FAULTS, type FaultInjector, type FaultRequest, type FaultSpec, type FaultUserError } from "./faults";
 import { mutationRoot, queryRoot, strictFieldResolver, type LocalShopServices, type ResolverContext } from "./resolvers";
 import { loadOfflineScopes } from "./schema";
 import { findAccessViolations } from "./scopes";
@@ -35,6 +39,21 @@ export interface GraphqlRuntime {
   store: LocalShopStore;
   services: LocalShopServices;
   bucket: LeakyBucket;
+  /** Faults to inject (none when absent). */
+  faults?: FaultInjector;
+}
+
+/** An injected transport fault (http5xx, timeout, networkReset) the server acts out. */
+export interface TransportFault {
+  fault: FaultSpec;
+  /** With `executes`, the answer the request got before it was lost; otherwise null (nothing ran). */
+  answer: GraphqlHttpAnswer | null;
+  /** Handles the request after all (a timeout whose wait ended while the client still listens). */
+  proceed: () => Promise<GraphqlHttpAnswer>;
+}
+
+export function isTransportFault(outcome: GraphqlHttpAnswer | TransportFault): outcome is TransportFault {
+  return "fault" in outcome;
 }
 
 const RATE_LIMIT_DOCS = "https://shopify.dev/api/usage/rate-limits";
@@ -57,8 +76,17 @@ function validationError(error: GraphQLError): GraphQLFormattedError {
   return { ...error.toJSON(), extensions: { code, ...error.extensions } };
 }
 
-/** Runs one Admin API request: parse → validate → cost → throttle → scopes → execute. */
-export async function answerGraphqlRequest(runtime: GraphqlRuntime, body: GraphqlRequestBody): Promise<GraphqlHttpAnswer> {
+const rootFieldsOf = (operation: OperationDefinitionNode) =>
+  operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD);
+
+/**
+ * Runs one Admin API request: parse → validate → cost → (faults) → throttle → scopes →
+ * execute. Injected faults only take valid requests: invalid ones fail as they always do.
+ */
+export async function answerGraphqlRequest(
+  runtime: GraphqlRuntime,
+  body: GraphqlRequestBody,
+): Promise<GraphqlHttpAnswer | TransportFault> {
   const { schema, store, bucket } = runtime;
   store.stats.graphqlRequests++;
   const cost = (requested: number, actual: number | null) => ({
@@ -114,15 +142,48 @@ export async function answerGraphqlRequest(runtime: GraphqlRuntime, body: Graphq
     );
   }
 
-  if (!bucket.tryTake(requested)) {
-    store.stats.throttled++;
+  const throttledAnswer = (injected: boolean): GraphqlHttpAnswer => {
+    const throttleStatus = bucket.status();
+    // An injected throttle shows a bucket just short of this query, as a real one would (so
+    // clients computing a wait get a sane one); the real bucket is left as it is.
+    if (injected) throttleStatus.currentlyAvailable = Math.max(0, Math.min(throttleStatus.currentlyAvailable, requested - 1));
     return {
       status: 200,
       body: {
         errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: RATE_LIMIT_DOCS } }],
-        extensions: cost(requested, null),
+        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus } },
       },
     };
+  };
+
+  const faultRequest: FaultRequest = {
+    operationName: operation.name?.value ?? null,
+    operationType: operation.operation,
+    rootFields: rootFieldsOf(operation).map((f) => f.name.value),
+  };
+  const fault = runtime.faults?.take(faultRequest, ["throttled", ...TRANSPORT_FAULTS]);
+  if (fault?.kind === "throttled") return throttledAnswer(true);
+  const run = () => runOperation(runtime, document, operation, variables, requested, faultRequest, throttledAnswer);
+  if (!fault) return run();
+  if (!fault.executes) return { fault, answer: null, proceed: run };
+  const answer = await run();
+  return { fault, answer, proceed: async () => answer };
+}
+
+/** The part of a request after the fault check: throttle → scopes → execute. */
+async function runOperation(
+  runtime: GraphqlRuntime,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  requested: number,
+  faultRequest: FaultRequest,
+  throttledAnswer: (injected: boolean) => GraphqlHttpAnswer,
+): Promise<GraphqlHttpAnswer> {
+  const { schema, store, bucket } = runtime;
+  if (!bucket.tryTake(requested)) {
+    store.stats.throttled++;
+    return throttledAnswer(false);
   }
 
   const violations = findAccessViolations(schema, document, operation, loadOfflineScopes(), (s) => store.hasScope(s));
@@ -135,7 +196,10 @@ export async function answerGraphqlRequest(runtime: GraphqlRuntime, body: Graphq
   const deniedRootKeys = new Set(violations.map((v) => v.path[0]));
 
   const context: ResolverContext = { store, services: runtime.services, bulk: null };
-  const data = await executeAllowedRootFields(schema, document, operation, deniedRootKeys, variables, context);
+  // A "userErrors" fault answers in place of the resolvers, so nothing is executed.
+  const userErrorsFault = violations.length ? undefined : runtime.faults?.take(faultRequest, ["userErrors"]);
+  const rootValue = userErrorsFault ? userErrorsRoot(schema, operation, userErrorsFault.userErrors ?? []) : undefined;
+  const data = await executeAllowedRootFields(schema, document, operation, deniedRootKeys, variables, context, rootValue);
 
   // The local shop charges what it computed up front: actualQueryCost equals requestedQueryCost
   // (Shopify refunds unused points for short pages; tests can rely on the simpler rule).
@@ -146,8 +210,32 @@ export async function answerGraphqlRequest(runtime: GraphqlRuntime, body: Graphq
   const errors = [...accessErrors, ...data.errors];
   return {
     status: 200,
-    body: { ...(errors.length ? { errors } : {}), data: data.data, extensions: cost(requested, actual) },
+    body: {
+      ...(errors.length ? { errors } : {}),
+      data: data.data,
+      extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() } },
+    },
   };
+}
+
+/** Root value answering each mutation root field with its payload: only `userErrors` set. */
+function userErrorsRoot(schema: GraphQLSchema, operation: OperationDefinitionNode, userErrors: FaultUserError[]) {
+  const mutationType = schema.getMutationType()!;
+  const nulls = (type: GraphQLObjectType) => Object.fromEntries(Object.keys(type.getFields()).map((name) => [name, null]));
+  const root: Record<string, () => object> = {};
+  for (const { name } of rootFieldsOf(operation)) {
+    if (name.value.startsWith("__")) continue;
+    root[name.value] = () => {
+      const payloadType = getNamedType(mutationType.getFields()[name.value].type);
+      const errorsField = isObjectType(payloadType) ? payloadType.getFields().userErrors : undefined;
+      const errorType = errorsField && getNamedType(errorsField.type);
+      if (!isObjectType(payloadType) || !isObjectType(errorType)) {
+        throw new GraphQLError(`local shop: a "userErrors" fault cannot answer ${name.value}: its payload has no userErrors`);
+      }
+      return { ...nulls(payloadType), userErrors: userErrors.map((e) => ({ ...nulls(errorType), ...e, field: e.field ?? null })) };
+    };
+  }
+  return root;
 }
 
 /**
@@ -161,9 +249,10 @@ async function executeAllowedRootFields(
   deniedRootKeys: Set<string>,
   variables: Record<string, unknown>,
   context: ResolverContext,
+  rootValue?: object,
 ): Promise<{ data: Record<string, unknown> | null; errors: GraphQLFormattedError[] }> {
   const rootType = operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
-  const rootFields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD);
+  const rootFields = rootFieldsOf(operation);
   const keyOf = (field: FieldNode) => field.alias?.value ?? field.name.value;
   if (deniedRootKeys.size) {
     const fieldsByKey = new Map(rootFields.map((f) => [keyOf(f), f]));
@@ -189,7 +278,7 @@ async function executeAllowedRootFields(
     schema,
     document: runnableDocument,
     operationName: operation.name?.value,
-    rootValue: operation.operation === "mutation" ? mutationRoot : queryRoot,
+    rootValue: rootValue ?? (operation.operation === "mutation" ? mutationRoot : queryRoot),
     contextValue: context,
     variableValues: variables,
     fieldResolver: strictFieldResolver,

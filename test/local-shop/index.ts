@@ -26,4 +26,5 @@ export {
   ShopifyHostRefusedError,
 } from "./fetch-redirect";
 export { gid, parseGid } from "./ids";
+export type { FaultKind, FaultSpec, FaultUserError, ActiveFault, LocalShopFaults } from "./faults";
 export { formatDecimal } from "./money";

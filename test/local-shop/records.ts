@@ -252,13 +252,19 @@ export interface WebhookDeliveryRecord {
   sentAt: number;
 }
 
+/** Failures the fault injector can make a request suffer (see faults.ts). */
+export type FaultKind = "throttled" | "http5xx" | "timeout" | "userErrors" | "networkReset";
+
 /** Numbers the bench and tests read. */
 export interface StoreStats {
   graphqlRequests: number;
+  /** Real throttles (the leaky bucket ran dry); injected ones count in `faultsInjected`. */
   throttled: number;
   maxCostExceeded: number;
   /** Sum of actualQueryCost over executed requests. */
   pointsSpent: number;
   /** `Type.field` names the app asked for that the local shop does not implement. */
   unimplemented: string[];
+  /** Requests an injected fault took, by kind. */
+  faultsInjected: Record<FaultKind, number>;
 }

@@ -3,7 +3,15 @@ import type { AddressInfo } from "node:net";
 import { ADMIN_API_VERSION } from "../../app/api-version";
 import { signAppProxyParams, type ProxyParams } from "./app-proxy";
 import { BulkQueryRunner, jsonlText } from "./bulk/runner";
-import { answerGraphqlRequest, type GraphqlRequestBody, type GraphqlRuntime } from "./graphql-endpoint";
+import { FaultInjector, type LocalShopFaults } from "./faults";
+import {
+  answerGraphqlRequest,
+  isTransportFault,
+  type GraphqlHttpAnswer,
+  type GraphqlRequestBody,
+  type GraphqlRuntime,
+  type TransportFault,
+} from "./graphql-endpoint";
 import { gid } from "./ids";
 import { answerAccessTokenRequest } from "./oauth";
 import type { BulkOperationRecord } from "./records";
@@ -64,6 +72,8 @@ export interface LocalShop {
   mintSessionToken(options?: { userId?: string | number; ttlSeconds?: number }): string;
   /** Resolves once no bulk operation is running. */
   waitForBulkOperations(): Promise<void>;
+  /** Makes the next matching GraphQL requests fail (throttled, 5xx, timeout, …); see faults.ts. */
+  faults: LocalShopFaults;
   close(): Promise<void>;
 }
 
@@ -83,6 +93,16 @@ function readBody(request: http.IncomingMessage): Promise<string> {
     request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     request.on("error", reject);
   });
+}
+
+/** What a proxy in front of Shopify answers when the shop behind it fails: HTML, not JSON. */
+function sendHtmlError(response: http.ServerResponse, status: number) {
+  const title = `${status} ${http.STATUS_CODES[status] ?? "Server Error"}`;
+  response.writeHead(status, { "Content-Type": "text/html; charset=utf-8" });
+  response.end(
+    `<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>${title}</title></head>\n` +
+      `<body>\n<h1>${title}</h1>\n<p>There was a problem loading this page. Please try again in a few moments.</p>\n</body>\n</html>\n`,
+  );
 }
 
 function sendJson(response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -141,12 +161,51 @@ export async function startLocalShop(options: LocalShopOptions): Promise<LocalSh
     chunkSize: options.bulkChunkSize,
     onFinish: (operation) => notifyBulkFinished(operation),
   });
+  const faults = new FaultInjector(store.stats);
   const runtime: GraphqlRuntime = {
     schema,
     store,
     services,
     bucket: new LeakyBucket(options.throttle ?? {}, now),
+    faults,
   };
+
+  /**
+   * Waits `delayMs` (default: for ever) unless the client goes away first (or the shop
+   * closes, which drops every connection). True when the client is still there.
+   */
+  function hold(response: http.ServerResponse, delayMs: number | undefined): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer =
+        delayMs === undefined || !Number.isFinite(delayMs)
+          ? undefined
+          : setTimeout(() => {
+              timers.delete(timer!);
+              response.off("close", gone);
+              resolve(true);
+            }, delayMs);
+      if (timer) timers.add(timer);
+      function gone() {
+        if (timer) {
+          clearTimeout(timer);
+          timers.delete(timer);
+        }
+        resolve(false);
+      }
+      response.once("close", gone);
+    });
+  }
+
+  /** Acts out an injected transport fault on this exchange instead of answering normally. */
+  async function actOut(outcome: TransportFault, request: http.IncomingMessage, response: http.ServerResponse) {
+    const { fault } = outcome;
+    if (fault.kind === "http5xx") return sendHtmlError(response, fault.status ?? 502);
+    // A TCP reset: the client sees ECONNRESET, as when a connection dies mid-request.
+    if (fault.kind === "networkReset") return void request.socket.resetAndDestroy();
+    if (!(await hold(response, fault.delayMs))) return; // the client gave up: dropped
+    const answer: GraphqlHttpAnswer = outcome.answer ?? (await outcome.proceed());
+    sendJson(response, answer.status, answer.body, { "X-Shopify-API-Version": ADMIN_API_VERSION });
+  }
 
   async function sendWebhook(topic: string, payload: unknown, webhookOptions: WebhookOptions & { path?: string } = {}) {
     const path = webhookOptions.path ?? options.webhookSubscriptions?.[topic];
@@ -212,6 +271,7 @@ export async function startLocalShop(options: LocalShopOptions): Promise<LocalSh
         return sendJson(response, 400, { errors: "Invalid JSON in request body" });
       }
       const answer = await answerGraphqlRequest(runtime, body ?? {});
+      if (isTransportFault(answer)) return actOut(answer, request, response);
       return sendJson(response, answer.status, answer.body, { "X-Shopify-API-Version": ADMIN_API_VERSION });
     }
 
@@ -282,6 +342,7 @@ export async function startLocalShop(options: LocalShopOptions): Promise<LocalSh
     mintSessionToken: (tokenOptions = {}) =>
       mintSessionToken({ apiKey: options.apiKey, apiSecret: options.apiSecret, shop: shopDomain, ...tokenOptions }),
     waitForBulkOperations: () => bulkRunner.idle(),
+    faults: { add: (spec) => faults.add(spec), clear: () => faults.clear(), pending: () => faults.pending() },
     async close() {
       for (const operation of store.bulkOperations.values()) operation.cancelRequested = true;
       await bulkRunner.idle();

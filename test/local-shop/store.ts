@@ -127,6 +127,7 @@ export class LocalShopStore {
     maxCostExceeded: 0,
     pointsSpent: 0,
     unimplemented: [],
+    faultsInjected: { throttled: 0, http5xx: 0, timeout: 0, userErrors: 0, networkReset: 0 },
   };
 
   private readonly customersById = new Map<number, CustomerRecord>();
