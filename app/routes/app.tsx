@@ -23,6 +23,10 @@ export default function App() {
           Home
         </Link>
         <Link to="/app/candidates">Candidates</Link>
+        <Link to="/app/ambassadors">Ambassadors</Link>
+        <Link to="/app/applications">Applications</Link>
+        <Link to="/app/community">Community</Link>
+        <Link to="/app/program">Offer and codes</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />

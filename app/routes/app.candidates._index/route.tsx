@@ -10,6 +10,8 @@ import {
   type CandidateDecision,
 } from "../../models/Candidate/Candidate.server";
 import { getProgramSettings } from "../../models/ProgramSettings/ProgramSettings.server";
+import { approveCandidates, inviteCandidates } from "../../models/Ambassador/Ambassador.server";
+import { enqueueProvisioning } from "../../jobs/ambassador-provisioning.server";
 import { latestHistorySync } from "../../models/OrderHistory/HistorySync.server";
 import { formatMoney } from "../../utils/shop-money";
 import { parseCandidateSearch } from "./search-params.server";
@@ -91,6 +93,22 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<DecisionO
       ok: false,
       message: `Select at most ${MAX_DECISION_IDS} customers at a time: nothing was changed.`,
     };
+  }
+  // Approving makes ambassadors (codes created in Shopify by the provisioning job);
+  // inviting records them as invited; the other decisions only mark the candidate.
+  if (decision === "approved") {
+    const result = await approveCandidates(session.shop, ids);
+    enqueueProvisioning(session.shop);
+    return {
+      ok: true,
+      decision,
+      updated: result.approved.length,
+      unknown: result.errors.map((e) => e.id),
+    };
+  }
+  if (decision === "invited") {
+    const result = await inviteCandidates(session.shop, ids);
+    return { ok: true, decision, updated: ids.length - result.unknown.length, unknown: result.unknown };
   }
   const result = await setCandidateDecision(session.shop, ids, decision);
   return { ok: true, decision, updated: result.updated.length, unknown: result.unknown };

@@ -1,0 +1,115 @@
+import { Badge, IndexTable, Link, Text, Tooltip, type BadgeProps } from "@shopify/polaris";
+import type { AmbassadorState } from "~/models/Ambassador/Ambassador.server";
+import { formatMoney } from "~/utils/shop-money";
+
+export interface AmbassadorRow {
+  [key: string]: unknown;
+  id: string;
+  name: string;
+  email: string | null;
+  status: AmbassadorState;
+  code: string | null;
+  codeLive: boolean;
+  problem: string | null;
+  clicks: number;
+  orders: number;
+  revenueCents: number;
+}
+
+export const STATUS_LABELS: Record<AmbassadorState, string> = {
+  invited: "Invited",
+  active: "Active",
+  paused: "Paused",
+  removed: "Removed",
+};
+
+const STATUS_TONES: Record<AmbassadorState, BadgeProps["tone"]> = {
+  invited: "info",
+  active: "success",
+  paused: "attention",
+  removed: undefined,
+};
+
+const numbers = new Intl.NumberFormat("en");
+
+function CodeCell({ row }: { row: AmbassadorRow }) {
+  if (!row.code) return <Text as="span" tone="subdued">No code yet</Text>;
+  const code = (
+    <Text as="span" fontWeight="semibold">
+      <code>{row.code}</code>
+    </Text>
+  );
+  if (row.problem) {
+    return (
+      <Tooltip content={row.problem}>
+        <span>
+          {code} <Badge tone="critical">Needs attention</Badge>
+        </span>
+      </Tooltip>
+    );
+  }
+  if (row.status === "active" && !row.codeLive) {
+    return (
+      <span>
+        {code} <Badge tone="info">Being created</Badge>
+      </span>
+    );
+  }
+  return code;
+}
+
+export function AmbassadorsTable({ rows, currencyCode }: { rows: AmbassadorRow[]; currencyCode: string | null }) {
+  return (
+    <IndexTable
+      resourceName={{ singular: "ambassador", plural: "ambassadors" }}
+      itemCount={rows.length}
+      selectable={false}
+      headings={[
+        { title: "Ambassador" },
+        { title: "Status" },
+        { title: "Code" },
+        { title: "Clicks", alignment: "end" },
+        { title: "Orders", alignment: "end" },
+        { title: "Revenue", alignment: "end" },
+      ]}
+    >
+      {rows.map((row, index) => (
+        <IndexTable.Row id={row.id} key={row.id} position={index}>
+          <IndexTable.Cell>
+            <Link url={`/app/ambassadors/${row.id}`} removeUnderline dataPrimaryLink>
+              <Text as="span" fontWeight="semibold">
+                {row.name}
+              </Text>
+            </Link>
+            {row.email && row.email !== row.name ? (
+              <Text as="p" tone="subdued">
+                {row.email}
+              </Text>
+            ) : null}
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Badge tone={STATUS_TONES[row.status]}>{STATUS_LABELS[row.status]}</Badge>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <CodeCell row={row} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" alignment="end" numeric>
+              {numbers.format(row.clicks)}
+            </Text>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" alignment="end" numeric>
+              {numbers.format(row.orders)}
+            </Text>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" alignment="end" numeric>
+              {formatMoney(row.revenueCents, currencyCode)}
+            </Text>
+          </IndexTable.Cell>
+        </IndexTable.Row>
+      ))}
+    </IndexTable>
+  );
+}
