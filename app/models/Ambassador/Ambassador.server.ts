@@ -399,3 +399,28 @@ export function updateNotes(shop: string, ambassadorId: string, notes: string) {
     return { ok: true };
   });
 }
+
+/**
+ * customers/redact: the ambassador's name, email, social handle and the merchant's notes
+ * are erased. The code, its history and the results stay (ids, codes, counts, dates), so
+ * attribution and the program's totals remain right. Idempotent.
+ */
+export async function eraseAmbassadorPersonalData(
+  shop: string,
+  customer: { customerId: string; email?: string | null },
+  db: Db = prisma,
+) {
+  const email = customer.email?.trim().toLowerCase() || null;
+  const { count } = await db.ambassador.updateMany({
+    where: { shop, OR: [{ customerId: customer.customerId }, ...(email ? [{ email }] : [])] },
+    data: {
+      firstName: null,
+      lastName: null,
+      email: null,
+      socialHandle: null,
+      notes: "",
+      personalDataErasedAt: new Date(),
+    },
+  });
+  return count;
+}

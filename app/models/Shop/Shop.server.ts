@@ -27,8 +27,25 @@ export async function markUninstalled(tx: Prisma.TransactionClient, shop: string
 
 /** shop/redact (48 hours after uninstall): erase everything the app holds on this shop. */
 export async function eraseShop(tx: Prisma.TransactionClient, shop: string) {
-  await tx.session.deleteMany({ where: { shop } });
-  await tx.shop.deleteMany({ where: { shop } });
+  const where = { shop };
+  await tx.session.deleteMany({ where });
+  await tx.shop.deleteMany({ where });
+  await tx.orderFact.deleteMany({ where });
+  await tx.refundFact.deleteMany({ where });
+  await tx.customerStats.deleteMany({ where });
+  await tx.programSettings.deleteMany({ where });
+  await tx.historySync.deleteMany({ where });
+  await tx.ambassadorProgram.deleteMany({ where });
+  await tx.ambassador.deleteMany({ where });
+  await tx.ambassadorCode.deleteMany({ where });
+  await tx.approvalBatch.deleteMany({ where });
+  await tx.ambassadorEvent.deleteMany({ where });
+  await tx.ambassadorApplication.deleteMany({ where });
+  await tx.shareClick.deleteMany({ where });
+  await tx.programNews.deleteMany({ where });
+  await tx.ambassadorFeedback.deleteMany({ where });
+  await tx.contentSubmission.deleteMany({ where });
+  await tx.rateLimitWindow.deleteMany({ where });
   // Keep this delivery's own id so a redelivery stays a no-op; drop older ones.
   await tx.webhookDelivery.deleteMany({
     where: { shop, topic: { not: "SHOP_REDACT" } },
