@@ -6,6 +6,7 @@ import { adminClientFor, startTestShop, TEST_SHOP } from "#/utils/test-shop";
 import { deleteShopData } from "#/factories/orders";
 import { storeCandidates } from "#/factories/ambassadors";
 import {
+  approveApplications,
   approveCandidates,
   changeCode,
   pauseAmbassador,
@@ -15,6 +16,7 @@ import {
 import {
   approvalsInProgress,
   provisionAmbassadors,
+  retryHeldUp,
   type ProvisioningOptions,
 } from "../CodeProvisioning.server";
 
@@ -241,5 +243,59 @@ describe("approving ambassadors creates their codes in Shopify", () => {
     expect(programCodes()).toEqual([...ambassadors.values()].map((a) => a.code as string).sort());
     expect(shop.store.discounts.filter((d) => d.title === PROGRAM_TITLE)).toHaveLength(1);
     expect([...ambassadors.values()].every((a) => a.lastError === null)).toBe(true);
+  });
+
+  it("Shopify refusing the program discount is shown on every waiting ambassador; a retry goes through", async () => {
+    const customers = shop.store.customers.slice(0, 2);
+    await storeCandidates(TEST_SHOP, customers);
+    await approveCandidates(TEST_SHOP, customers.map((c) => c.legacyResourceId));
+    shop.faults.add({
+      kind: "userErrors",
+      operationName: "ProgramDiscountCreate",
+      userErrors: [{ field: ["basicCodeDiscount", "customerGets", "value", "percentage"], message: "Value must be between 0.0 and 1.0", code: "VALUE_OUTSIDE_RANGE" }],
+    });
+    await provisionAmbassadors(graphql, TEST_SHOP, FAST);
+    const held = [...(await ambassadorsByCustomer()).values()];
+    expect(held.map((a) => a.lastError)).toEqual([
+      "Shopify refused the program discount: Percentage: value must be between 0.0 and 1.0. Check the offer in Program settings.",
+      "Shopify refused the program discount: Percentage: value must be between 0.0 and 1.0. Check the offer in Program settings.",
+    ]);
+    expect(programCodes()).toEqual([]);
+    expect(shop.store.flowTriggers).toHaveLength(0);
+
+    await retryHeldUp(TEST_SHOP);
+    await provisionAmbassadors(graphql, TEST_SHOP, FAST);
+    const done = [...(await ambassadorsByCustomer()).values()];
+    expect(done.every((a) => a.lastError === null && a.welcomeSyncedAt !== null)).toBe(true);
+    expect(programCodes()).toEqual(done.map((a) => a.code as string).sort());
+  });
+
+  it("an applicant without an account is linked to the customer with their email, or gets a new customer", async () => {
+    const existing = shop.store.customers[3];
+    const now = new Date();
+    const [known, fresh] = await Promise.all([
+      prisma.ambassadorApplication.create({
+        data: { shop: TEST_SHOP, email: existing.email!.toLowerCase(), name: "Known Person", consentedAt: now },
+      }),
+      prisma.ambassadorApplication.create({
+        data: { shop: TEST_SHOP, email: "new.person@example.com", name: "New Person", consentedAt: now },
+      }),
+    ]);
+    const result = await approveApplications(TEST_SHOP, [known.id, fresh.id, "nope"]);
+    expect(result.approved).toHaveLength(2);
+    expect(result.errors).toEqual([{ id: "nope", message: "No such application" }]);
+    const customersBefore = shop.store.customers.length;
+
+    await provisionAmbassadors(graphql, TEST_SHOP, FAST);
+    const ambassadors = await prisma.ambassador.findMany({ where: { shop: TEST_SHOP }, orderBy: { email: "asc" } });
+    const linked = ambassadors.find((a) => a.email === existing.email!.toLowerCase())!;
+    expect(linked.customerId).toBe(existing.legacyResourceId);
+    expect(existing.tags).toContain("ambassador");
+    expect(shop.store.customers).toHaveLength(customersBefore + 1);
+    const created = shop.store.customers.at(-1)!;
+    expect(created).toMatchObject({ email: "new.person@example.com", firstName: "New", lastName: "Person" });
+    expect(created.tags).toContain("ambassador");
+    expect(ambassadors.find((a) => a.email === "new.person@example.com")!.customerId).toBe(created.legacyResourceId);
+    expect(await prisma.ambassadorApplication.count({ where: { shop: TEST_SHOP, status: "approved" } })).toBe(2);
   });
 });
