@@ -67,6 +67,15 @@ export const FLOW_TRIGGER_HANDLE = "ambassador-approved";
 /** Mutations cost 10 points per root field. */
 const MUTATION_COST = 10;
 
+/**
+ * The "Ambassador approved" trigger's payload: keys are the field keys declared in
+ * extensions/ambassador-approved-trigger/shopify.extension.toml (a customer reference is
+ * sent as `customer_id`).
+ */
+export function ambassadorApprovedPayload(customerId: string, code: string, shareLink: string) {
+  return { customer_id: Number(customerId), "Ambassador code": code, "Share link": shareLink };
+}
+
 const customerGid = (id: string) => `gid://shopify/Customer/${id}`;
 const numericTail = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 
@@ -581,11 +590,7 @@ async function welcome(
       AmbassadorApprovedFlowTriggerMutation,
       {
         handle: FLOW_TRIGGER_HANDLE,
-        payload: {
-          customer_id: Number(ambassador.customerId),
-          "Ambassador code": ambassador.code,
-          "Share link": link(ambassador.code),
-        },
+        payload: ambassadorApprovedPayload(ambassador.customerId, ambassador.code, link(ambassador.code)),
       },
       MUTATION_COST,
     );
