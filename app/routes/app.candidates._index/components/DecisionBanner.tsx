@@ -1,4 +1,4 @@
-import { Banner, Text } from "@shopify/polaris";
+import { Banner, Link, Text } from "@shopify/polaris";
 import type { CandidateDecision } from "~/models/Candidate/Candidate.server";
 
 export type DecisionOutcome =
@@ -48,6 +48,12 @@ export function DecisionBanner({
   return (
     <Banner tone={tone} title={title} onDismiss={onDismiss}>
       {details ? <Text as="p">{details}</Text> : null}
+      {outcome.ok && outcome.decision === "approved" && outcome.updated > 0 ? (
+        <Text as="p">
+          Their codes, tags and share links are being set up in Shopify.{" "}
+          <Link url="/app/ambassadors">Follow the progress on Ambassadors</Link>.
+        </Text>
+      ) : null}
     </Banner>
   );
 }
