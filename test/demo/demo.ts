@@ -102,12 +102,16 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     shopDomain: DEMO_SHOP_DOMAIN,
     appProxyUrl: appUrl + toml.appProxy.appPath,
     proxyPathPrefix: toml.appProxy.pathPrefix,
-    signProxyQuery: (loggedInCustomerId) => localShop.signAppProxyQuery({ loggedInCustomerId }),
+    signProxyQuery: (loggedInCustomerId, extra) => localShop.signAppProxyQuery({ loggedInCustomerId, extra }),
     findCustomer: (id) => {
       const customer = localShop.store.customers.find((c) => c.legacyResourceId === id);
-      return customer
-        ? { id, first_name: customer.firstName ?? "", email: customer.email ?? "" }
-        : undefined;
+      if (!customer) return undefined;
+      // Liquid's customer.metafields.<namespace>.<key> (the app's ambassador code and link).
+      const metafields: Record<string, Record<string, string>> = {};
+      for (const m of localShop.store.metafieldsOf(`gid://shopify/Customer/${id}`)) {
+        (metafields[m.namespace] ??= {})[m.key] = m.value;
+      }
+      return { id, first_name: customer.firstName ?? "", email: customer.email ?? "", metafields };
     },
     demoLoginCustomerId: firstRepeatBuyer?.legacyResourceId,
   });

@@ -17,13 +17,24 @@ export interface StorefrontOptions {
   appProxyUrl: string;
   /** `/apps/ambassadors`, from the toml's prefix and subpath. */
   proxyPathPrefix: string;
-  /** Signs forwarded proxy requests exactly as Shopify does. */
-  signProxyQuery: (loggedInCustomerId: string) => URLSearchParams;
+  /**
+   * Signs forwarded proxy requests exactly as Shopify does: its own parameters and the
+   * storefront request's query (`extra`, e.g. a share link's `?to=`) together.
+   */
+  signProxyQuery: (loggedInCustomerId: string, extra: Record<string, string | string[]>) => URLSearchParams;
   /** Resolves a demo "logged in" customer id to the Liquid `customer` object. */
-  findCustomer: (id: string) => { id: string; first_name: string; email: string } | undefined;
+  findCustomer: (id: string) => PreviewCustomer | undefined;
   /** The customer "Log in (demo)" signs in as (a numeric Shopify customer id). */
   demoLoginCustomerId?: string;
   extensionDir?: string;
+}
+
+export interface PreviewCustomer {
+  id: string;
+  first_name: string;
+  email: string;
+  /** namespace → key → value, as the Admin API stored them. */
+  metafields?: Record<string, Record<string, string>>;
 }
 
 export interface Storefront {
@@ -39,6 +50,8 @@ interface BlockSchema {
 }
 
 const CUSTOMER_COOKIE = "demo_customer_id";
+/** The discount code Shopify's /discount/CODE route applied to the cart. */
+const DISCOUNT_COOKIE = "demo_discount_code";
 
 export async function startStorefront(options: StorefrontOptions): Promise<Storefront> {
   const extensionDir =
@@ -71,6 +84,17 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       });
       return res.end();
     }
+    if (url.pathname.startsWith("/discount/")) {
+      // Shopify's route behind every share link: applies the code, then lands on `redirect`
+      // (a path on the same store only).
+      const code = decodeURIComponent(url.pathname.slice("/discount/".length));
+      const landing = url.searchParams.get("redirect") ?? "/";
+      res.writeHead(302, {
+        Location: /^\/(?!\/)/.test(landing) ? landing : "/",
+        "Set-Cookie": `${DISCOUNT_COOKIE}=${encodeURIComponent(code)}; Path=/; SameSite=Lax`,
+      });
+      return res.end();
+    }
     if (url.pathname === "/account/logout") {
       res.writeHead(303, { Location: "/", "Set-Cookie": `${CUSTOMER_COOKIE}=; Path=/; Max-Age=0` });
       return res.end();
@@ -88,6 +112,8 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       customer,
       withBlocks,
       demoLoginCustomerId: options.demoLoginCustomerId,
+      discountCode: readCookie(req, DISCOUNT_COOKIE),
+      returnTo: url.pathname + url.search,
     });
     res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
     res.end(html);
@@ -100,19 +126,23 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     customerId: string,
   ) {
     const target = new URL(options.appProxyUrl + url.pathname.slice(options.proxyPathPrefix.length));
-    // Shopify drops the shopper's own query signature fields and adds its own.
+    // Shopify drops the shopper's own signature fields, adds its own and signs the lot.
+    const extra: Record<string, string[]> = {};
     for (const [key, value] of url.searchParams) {
       if (!["signature", "shop", "logged_in_customer_id", "path_prefix", "timestamp"].includes(key)) {
-        target.searchParams.append(key, value);
+        (extra[key] ??= []).push(value);
       }
     }
-    for (const [key, value] of options.signProxyQuery(customerId)) target.searchParams.set(key, value);
+    target.search = options.signProxyQuery(customerId, extra).toString();
     const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req);
     const response = await fetch(target, {
       method: req.method,
       headers: {
         "Content-Type": req.headers["content-type"] ?? "application/octet-stream",
         Accept: req.headers.accept ?? "*/*",
+        // Shopify's proxy passes the shopper's user agent and adds their address.
+        "User-Agent": req.headers["user-agent"] ?? "",
+        "X-Forwarded-For": req.socket.remoteAddress ?? "",
       },
       body: body ? new Uint8Array(body) : undefined,
       redirect: "manual",
@@ -160,7 +190,11 @@ const PAGES: Record<string, PageDefinition> = {
 };
 
 function createThemeEngine(extensionDir: string): LiquidEngine {
-  const engine = new Liquid({ root: path.join(extensionDir, "blocks"), extname: ".liquid" });
+  const engine = new Liquid({
+    root: path.join(extensionDir, "blocks"),
+    partials: path.join(extensionDir, "snippets"),
+    extname: ".liquid",
+  });
   const translations = JSON.parse(
     fs.readFileSync(path.join(extensionDir, "locales/en.default.json"), "utf8"),
   ) as Record<string, unknown>;
@@ -203,11 +237,16 @@ async function renderPage(
   context: {
     shopName: string;
     page: PageDefinition;
-    customer?: { id: string; first_name: string; email: string };
+    customer?: PreviewCustomer;
     withBlocks: boolean;
     demoLoginCustomerId?: string;
+    discountCode?: string;
+    returnTo: string;
   },
 ) {
+  const loginUrl = context.demoLoginCustomerId
+    ? `/account/login?customer_id=${encodeURIComponent(context.demoLoginCustomerId)}&return_to=${encodeURIComponent(context.returnTo)}`
+    : "/account/login";
   const head: string[] = [];
   const blocks: string[] = [];
   if (context.withBlocks) {
@@ -215,14 +254,18 @@ async function renderPage(
     for (const fileName of fs.readdirSync(blockDir).filter((f) => f.endsWith(".liquid")).sort()) {
       const schema = readBlockSchema(path.join(blockDir, fileName));
       const settings = Object.fromEntries((schema.settings ?? []).map((s) => [s.id, s.default ?? ""]));
-      // Shopify adds a block's declared assets once per page: CSS in <head>, JS deferred.
-      if (schema.stylesheet) head.push(`<link rel="stylesheet" href="/extension-assets/${schema.stylesheet}">`);
-      if (schema.javascript) head.push(`<script src="/extension-assets/${schema.javascript}" defer></script>`);
+      // Shopify adds a block's declared assets once per page (blocks sharing a file get it
+      // once): CSS in <head>, JS deferred.
+      const assets = [
+        schema.stylesheet && `<link rel="stylesheet" href="/extension-assets/${schema.stylesheet}">`,
+        schema.javascript && `<script src="/extension-assets/${schema.javascript}" defer></script>`,
+      ];
+      for (const tag of assets) if (tag && !head.includes(tag)) head.push(tag);
       blocks.push(
         await engine.renderFile(fileName.replace(/\.liquid$/, ""), {
           block: { id: fileName.replace(/\W/g, "-"), settings },
-          customer: context.customer ?? null,
-          routes: { root_url: "/" },
+          customer: context.customer ? liquidCustomer(context.customer) : null,
+          routes: { root_url: "/", account_login_url: loginUrl },
           shop: { name: context.shopName },
         }),
       );
@@ -231,20 +274,37 @@ async function renderPage(
   const account = context.customer
     ? `Signed in as ${escapeHtml(context.customer.first_name)} · <a href="/account/logout">Log out</a>`
     : context.demoLoginCustomerId
-      ? `<a href="/account/login?customer_id=${encodeURIComponent(context.demoLoginCustomerId)}&amp;return_to=/">Log in (demo)</a>`
+      ? `<a href="${escapeHtml(loginUrl)}">Log in (demo)</a>`
       : "";
+  const discount = context.discountCode
+    ? `<p class="demo-discount" role="note">Discount code <strong>${escapeHtml(context.discountCode)}</strong> will be applied at checkout.</p>`
+    : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(context.page.title)} – ${escapeHtml(context.shopName)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a}header,main,footer{padding:1rem 2rem}header{display:flex;justify-content:space-between;border-bottom:1px solid #eee}nav a{margin-right:1rem}</style>
+<style>body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a}header,main,footer{padding:1rem 2rem}header{display:flex;justify-content:space-between;border-bottom:1px solid #eee}nav a{margin-right:1rem}.demo-discount{margin:0;padding:.5rem 2rem;background:#eef6ee}</style>
 ${head.join("\n")}
 </head><body data-template="${context.page.template}">
 <header><nav><strong>${escapeHtml(context.shopName)}</strong> <a href="/">Home</a><a href="/collections/all">Catalog</a><a href="/products/demo-product">Product</a></nav><div>${account}</div></header>
-<main>${context.page.body}
+${discount}<main>${context.page.body}
 ${blocks.join("\n")}
 </main>
 <footer><small>Storefront preview of the Ambassadors theme app extension (demo).</small></footer>
 </body></html>`;
+}
+
+/**
+ * Shopify's `customer` object: `name` is the full name (the preview knows the first), and
+ * each metafield is a drop whose `value` is the stored value.
+ */
+function liquidCustomer(customer: PreviewCustomer) {
+  const metafields = Object.fromEntries(
+    Object.entries(customer.metafields ?? {}).map(([namespace, keys]) => [
+      namespace,
+      Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, { value }])),
+    ]),
+  );
+  return { ...customer, name: customer.first_name, metafields };
 }
 
 function serveAsset(res: http.ServerResponse, dir: string, name: string) {
