@@ -1,0 +1,247 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROWSER_USER_AGENT, startDemo, type Demo } from "#/demo/demo";
+import { repoRoot } from "#/demo/app-config";
+import { sqliteFilePath } from "../../prisma/database-url";
+import { launchChromium } from "./chromium";
+
+// A shopper signs up through the storefront preview's signup block (signed app-proxy
+// calls to the built app), the merchant's approval creates their code in the local shop,
+// and the portal block then shows the code to that customer only.
+const artifacts = path.join(repoRoot, "test-results");
+const databaseFile = path.join(artifacts, "storefront.sqlite");
+
+let demo: Demo;
+let browser: Browser;
+let db: PrismaClient;
+
+interface Shopper {
+  id: string;
+  firstName: string;
+  email: string;
+}
+
+let applicant: Shopper;
+let otherCustomer: Shopper;
+
+beforeAll(async () => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) fs.rmSync(databaseFile + suffix, { force: true });
+  demo = await startDemo({
+    appPort: 0,
+    storefrontPort: 0,
+    customers: 200,
+    orders: 500,
+    databaseUrl: `file:${databaseFile}`,
+  });
+  db = new PrismaClient({
+    adapter: new PrismaBetterSQLite3({ url: sqliteFilePath({ DATABASE_URL: demo.databaseUrl }) }),
+  });
+  const withEmail = demo.localShop.store.customers.filter((c) => c.email && c.firstName);
+  const pick = (c: (typeof withEmail)[number]): Shopper => ({ id: c.legacyResourceId, firstName: c.firstName ?? "", email: c.email ?? "" });
+  applicant = pick(withEmail[0]);
+  otherCustomer = pick(withEmail[1]);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await db?.$disconnect();
+  await demo?.close();
+});
+
+/** A fresh browser session (own cookies) logged in as `shopper`, on the home page. */
+async function shopperPage(shopper: Shopper | null): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_USER_AGENT });
+  const page = await context.newPage();
+  if (shopper) {
+    await page.goto(`${demo.storefrontUrl}/account/login?customer_id=${shopper.id}&return_to=/`);
+    await page.getByText(`Signed in as ${shopper.firstName}`).waitFor();
+  } else {
+    await page.goto(`${demo.storefrontUrl}/`);
+  }
+  return { context, page };
+}
+
+function signupBlock(page: Page) {
+  return page.locator('[data-ambassadors="signup"]');
+}
+
+function portalBlock(page: Page) {
+  return page.locator('[data-ambassadors="portal"]');
+}
+
+/** Cumulative layout shift so far (shifts right after user input excluded, as CLS does). */
+function layoutShift(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) {
+            if (!entry.hadRecentInput) total += entry.value;
+          }
+        }).observe({ type: "layout-shift", buffered: true });
+        setTimeout(() => resolve(total), 300);
+      }),
+  );
+}
+
+async function waitFor(condition: () => Promise<boolean>, label: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${label}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe("storefront signup and portal blocks", () => {
+  it("shows an anonymous shopper the signup form and no portal", async () => {
+    const { context, page } = await shopperPage(null);
+    await page.getByRole("heading", { name: "Become an ambassador" }).waitFor();
+    await expect.poll(() => signupBlock(page).getByLabel("Email").inputValue()).toBe("");
+    expect(await portalBlock(page).count()).toBe(0);
+    expect(await page.getByRole("link", { name: /Log in to apply faster/ }).count()).toBe(1);
+    expect(await layoutShift(page)).toBe(0);
+    await context.close();
+  });
+
+  it("lets a logged-in customer apply with the keyboard, after showing what to fix", async () => {
+    const { context, page } = await shopperPage(applicant);
+    const block = signupBlock(page);
+    // Logged in: the email is prefilled from Liquid's `customer`.
+    expect(await block.getByLabel("Email").inputValue()).toBe(applicant.email);
+    // Not an ambassador: no portal, and nothing moved while the proxy answered.
+    expect(await portalBlock(page).count()).toBe(0);
+    await page.waitForLoadState("networkidle");
+    expect(await layoutShift(page)).toBe(0);
+
+    await block.getByLabel("Name").fill("");
+    await block.getByLabel("Email").fill("not-an-email");
+    await block.getByRole("button", { name: "Apply now" }).click();
+    await block.getByText("Please check the highlighted fields.").waitFor();
+    await block.getByText("Please fill in this field.").first().waitFor();
+    await block.getByText("Enter an email address like name@example.com.").waitFor();
+    expect(await block.getByLabel("Name").getAttribute("aria-invalid")).toBe("true");
+    // The first field in error has the focus, so a keyboard user lands on it.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("name");
+    expect(await db.ambassadorApplication.count({ where: { shop: demo.shopDomain } })).toBe(0);
+    await page.screenshot({ path: path.join(artifacts, "storefront-signup-errors.png"), fullPage: true });
+
+    // Keyboard only from here: type, Tab between fields, Space for the checkbox, Enter to send.
+    await page.keyboard.type(`${applicant.firstName} Tester`);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type(applicant.email);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("@tester");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("Best coffee in town.");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Space");
+    expect(await block.getByLabel(/I agree/).isChecked()).toBe(true);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await block.getByText("Thanks for applying! We'll be in touch soon.").waitFor();
+    expect(await block.locator("form").isHidden()).toBe(true);
+
+    const application = await db.ambassadorApplication.findFirstOrThrow({ where: { shop: demo.shopDomain } });
+    expect(application).toMatchObject({
+      email: applicant.email.toLowerCase(),
+      name: `${applicant.firstName} Tester`,
+      socialHandle: "@tester",
+      reason: "Best coffee in town.",
+      customerId: applicant.id,
+      status: "pending",
+    });
+    await page.screenshot({ path: path.join(artifacts, "storefront-signup-done.png"), fullPage: true });
+
+    // Back on the page later, they see where their application stands instead of the form.
+    await page.reload();
+    await block.getByText("Thanks for applying! We'll be in touch soon.").waitFor();
+    expect(await block.locator("form").isHidden()).toBe(true);
+    // The block kept its height while the form gave way to the notice.
+    expect(await layoutShift(page)).toBe(0);
+    await context.close();
+  });
+
+  it("after approval, shows the code and share link to that customer and not to another", async () => {
+    // The merchant approves (the Ambassador model, as the admin does) and the provisioning
+    // job creates the code in the local shop.
+    const { approveApplications } = await import("~/models/Ambassador/Ambassador.server");
+    const { enqueueProvisioning } = await import("~/jobs/ambassador-provisioning.server");
+    const { drainJobs } = await import("~/jobs/runner.server");
+    const application = await db.ambassadorApplication.findFirstOrThrow({ where: { shop: demo.shopDomain } });
+    const result = await approveApplications(demo.shopDomain, [application.id]);
+    expect(result.errors).toEqual([]);
+    enqueueProvisioning(demo.shopDomain);
+    await drainJobs();
+    const ambassador = await db.ambassador.findFirstOrThrow({ where: { shop: demo.shopDomain, customerId: applicant.id } });
+    const code = ambassador.code ?? "";
+    expect(code).toMatch(/^[A-Z0-9]+$/);
+    await waitFor(async () => {
+      const row = await db.ambassadorCode.findFirst({ where: { shop: demo.shopDomain, code } });
+      return row?.shopifyState === "present";
+    }, "the code to be live");
+    const codesInShop = demo.localShop.store.discounts.flatMap((d) => d.codes.map((c) => c.code.toUpperCase()));
+    expect(codesInShop).toContain(code);
+
+    const { context, page } = await shopperPage(applicant);
+    const portal = portalBlock(page);
+    await expect.poll(() => portal.getByLabel("Your code").inputValue()).toBe(code);
+    expect(await portal.getByLabel("Your share link").inputValue()).toMatch(new RegExp(`/apps/ambassadors/r/${code}$`));
+    expect(await portal.getByText(`Hi ${applicant.firstName}, thanks for spreading the word!`).count()).toBe(1);
+    await expect.poll(() => portal.getAttribute("aria-busy")).toBeNull();
+    expect(await portal.locator('[data-portal="clicks"]').innerText()).toBe("0");
+    // The shell was rendered in Liquid at its final size: filling it in moved nothing.
+    expect(await layoutShift(page)).toBe(0);
+    // The signup block says they are in, instead of offering the form again.
+    await signupBlock(page).getByText("You're one of our ambassadors. Thank you!").waitFor();
+    expect(await signupBlock(page).locator("form").isHidden()).toBe(true);
+
+    // The portal's own forms work.
+    await portal.getByLabel("Link to your post, video or review").fill("https://video.example/unboxing");
+    await portal.getByRole("button", { name: "Send link" }).click();
+    await portal.getByText("Thanks! We've received your link.").waitFor();
+    await portal.getByLabel("Rating (optional)").selectOption("5");
+    await portal.getByLabel("Your feedback").fill("Lovely packaging.");
+    await portal.getByRole("button", { name: "Send feedback" }).click();
+    await portal.getByText("Thanks for your feedback!").waitFor();
+    expect(await db.contentSubmission.count({ where: { shop: demo.shopDomain, ambassadorId: ambassador.id } })).toBe(1);
+    expect(await db.ambassadorFeedback.findFirst({ where: { shop: demo.shopDomain } })).toMatchObject({
+      rating: 5,
+      message: "Lovely packaging.",
+    });
+    await page.screenshot({ path: path.join(artifacts, "storefront-portal.png"), fullPage: true });
+    await context.close();
+
+    // Another logged-in customer sees no portal and nobody's code.
+    const other = await shopperPage(otherCustomer);
+    await portalBlock(other.page).waitFor({ state: "hidden" });
+    expect(await other.page.locator("body").innerText()).not.toContain(code);
+    expect(await signupBlock(other.page).locator("form").isVisible()).toBe(true);
+    await other.context.close();
+  });
+
+  it("a share link counts the click and applies the code through Shopify's discount route", async () => {
+    const ambassador = await db.ambassador.findFirstOrThrow({ where: { shop: demo.shopDomain, customerId: applicant.id } });
+    const { context, page } = await shopperPage(null);
+    await page.goto(`${demo.storefrontUrl}/apps/ambassadors/r/${ambassador.code}?to=/products/demo-product`);
+    await page.getByText(`Discount code ${ambassador.code} will be applied at checkout.`).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/products/demo-product");
+    await page.goto(`${demo.storefrontUrl}/apps/ambassadors/r/${ambassador.code}`);
+    expect(await db.shareClick.count({ where: { shop: demo.shopDomain, ambassadorId: ambassador.id } })).toBe(1);
+
+    await page.goto(`${demo.storefrontUrl}/apps/ambassadors/r/NOSUCHCODE`);
+    expect(new URL(page.url()).pathname).toBe("/");
+    await context.close();
+
+    const mine = await shopperPage(applicant);
+    await expect.poll(() => portalBlock(mine.page).locator('[data-portal="clicks"]').innerText()).toBe("1");
+    await mine.context.close();
+  });
+});
