@@ -43,8 +43,8 @@ export type ApplyResult =
 export interface Applicant {
   /** Shopify's logged_in_customer_id; null when nobody is logged in. */
   customerId: string | null;
-  /** The connection (IP and user agent), for the per-client rate limit only. */
-  clientIdentity: string;
+  /** The connection (IP and user agent), for the per-client rate limit only; null if unknown. */
+  clientIdentity: string | null;
 }
 
 const MESSAGES = {

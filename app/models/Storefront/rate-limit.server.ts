@@ -32,11 +32,15 @@ export const STOREFRONT_RATE_LIMITS = {
 
 export type StorefrontAction = keyof typeof STOREFRONT_RATE_LIMITS;
 
-/** The two rules of a storefront action: per shop and client, and per shop. */
-export function storefrontRules(action: StorefrontAction, clientIdentity: string): RateLimitRule[] {
+/**
+ * The rules of a storefront action: per shop and client, and per shop. Without a client
+ * identity (no address reached us) only the shop's rule applies: a bucket shared by every
+ * anonymous shopper would refuse genuine ones.
+ */
+export function storefrontRules(action: StorefrontAction, clientIdentity: string | null): RateLimitRule[] {
   const limits = STOREFRONT_RATE_LIMITS[action];
   return [
-    { name: `${action}:client`, identity: clientIdentity, ...limits.perClient },
+    ...(clientIdentity ? [{ name: `${action}:client`, identity: clientIdentity, ...limits.perClient }] : []),
     { name: `${action}:shop`, identity: null, ...limits.perShop },
   ];
 }

@@ -26,6 +26,11 @@ export function clientIdentity(client: StorefrontClient): string {
   return `${client.ip}\u0000${client.userAgent}`;
 }
 
+/** The connection for a per-client rate limit; null when Shopify sent no client address. */
+export function rateLimitIdentity(client: StorefrontClient): string | null {
+  return client.ip ? clientIdentity(client) : null;
+}
+
 /** YYYY-MM-DD in UTC. */
 export function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);

@@ -7,7 +7,7 @@ import {
   readStorefrontRequest,
   storefrontJson,
 } from "../../models/Storefront/proxy-context.server";
-import { clientIdentity } from "../../models/Storefront/visitor.server";
+import { rateLimitIdentity } from "../../models/Storefront/visitor.server";
 
 /**
  * App proxy: POST https://<shop>/apps/ambassadors/apply, signed by Shopify. The signup
@@ -21,7 +21,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   const fields = await readFormFields(request);
   if (fields instanceof Response) return fields;
-  const result = await submitApplication(shop, { customerId, clientIdentity: clientIdentity(client) }, fields);
+  const result = await submitApplication(shop, { customerId, clientIdentity: rateLimitIdentity(client) }, fields);
   return formOutcomeResponse(result);
 };
 

@@ -48,6 +48,11 @@ describe("storefront rate limits (fixed windows in RateLimitWindow)", () => {
     expect(new Set(clientKeys).size).toBe(2);
   });
 
+  it("applies only the shop's rule when no client address is known", () => {
+    expect(storefrontRules("apply", null).map((r) => r.name)).toEqual(["apply:shop"]);
+    expect(storefrontRules("apply", "198.51.100.1\u0000UA").map((r) => r.name)).toEqual(["apply:client", "apply:shop"]);
+  });
+
   it("deletes windows older than two hours as it goes", async () => {
     const shop = newShop("rate-cleanup");
     const rules: RateLimitRule[] = [{ name: "t", identity: null, limit: 5, windowMs: 60_000 }];
