@@ -170,23 +170,28 @@ describe("storefront signup and portal blocks", () => {
   });
 
   it("after approval, shows the code and share link to that customer and not to another", async () => {
-    // The merchant approves (the Ambassador model, as the admin does) and the provisioning
-    // job creates the code in the local shop.
-    const { approveApplications } = await import("~/models/Ambassador/Ambassador.server");
-    const { enqueueProvisioning } = await import("~/jobs/ambassador-provisioning.server");
-    const { drainJobs } = await import("~/jobs/runner.server");
+    // The merchant approves the application in the admin; the app's provisioning job
+    // creates the code in the local shop and writes the customer's metafields.
     const application = await db.ambassadorApplication.findFirstOrThrow({ where: { shop: demo.shopDomain } });
-    const result = await approveApplications(demo.shopDomain, [application.id]);
-    expect(result.errors).toEqual([]);
-    enqueueProvisioning(demo.shopDomain);
-    await drainJobs();
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_USER_AGENT });
+    await admin.goto(`${demo.appUrl}/app/applications`);
+    await admin.getByRole("button", { name: `Approve ${application.name}` }).click();
+    await waitFor(async () => {
+      const row = await db.ambassadorApplication.findUniqueOrThrow({ where: { id: application.id } });
+      return row.status === "approved";
+    }, "the application to be approved");
+    await admin.screenshot({ path: path.join(artifacts, "storefront-approved-in-admin.png"), fullPage: true });
+    await admin.close();
     const ambassador = await db.ambassador.findFirstOrThrow({ where: { shop: demo.shopDomain, customerId: applicant.id } });
     const code = ambassador.code ?? "";
     expect(code).toMatch(/^[A-Z0-9]+$/);
     await waitFor(async () => {
-      const row = await db.ambassadorCode.findFirst({ where: { shop: demo.shopDomain, code } });
-      return row?.shopifyState === "present";
-    }, "the code to be live");
+      const [row, current] = await Promise.all([
+        db.ambassadorCode.findFirst({ where: { shop: demo.shopDomain, code } }),
+        db.ambassador.findUniqueOrThrow({ where: { id: ambassador.id } }),
+      ]);
+      return row?.shopifyState === "present" && current.metafieldsCode === code;
+    }, "the code to be live in Shopify");
     const codesInShop = demo.localShop.store.discounts.flatMap((d) => d.codes.map((c) => c.code.toUpperCase()));
     expect(codesInShop).toContain(code);
 
