@@ -222,7 +222,7 @@ function CustomerFacts({ row, currencyCode }: { row: ApplicationRow; currencyCod
   }
   const { orderCount, netSpentCents } = row.customer;
   return (
-    <BlockStack gap="050">
+    <BlockStack gap="050" inlineAlign="start">
       <Badge tone="info">Customer</Badge>
       <Text as="span" variant="bodySm">
         {count(orderCount, "order", "orders")} · {formatMoney(netSpentCents, currencyCode)} spent
