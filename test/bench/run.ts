@@ -8,6 +8,7 @@ import type { Benchmark } from "./benchmark";
 const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
   "admin-api": () => import("./admin-api.bench"),
   ingest: () => import("./ingest.bench"),
+  codes: () => import("./codes.bench"),
 };
 
 const requested = process.argv[2];
