@@ -17,8 +17,7 @@ import {
 
 type Db = Prisma.TransactionClient;
 
-export const AMBASSADOR_STATES = ["invited", "active", "paused", "removed"] as const;
-export type AmbassadorState = (typeof AMBASSADOR_STATES)[number];
+export { AMBASSADOR_STATES, type AmbassadorState } from "./states";
 
 /** What a code generator may try before giving up on a name (then it adds digits). */
 const CODE_TRIES_PER_LENGTH = 12;

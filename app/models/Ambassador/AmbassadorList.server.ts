@@ -6,7 +6,7 @@ import prisma from "../../db.server";
 import { attributedSales } from "../Storefront/Portal.server";
 import { getAmbassadorProgram } from "../AmbassadorProgram/AmbassadorProgram.server";
 import { shareLinkFor } from "../AmbassadorProgram/share-link";
-import { AMBASSADOR_STATES, type AmbassadorState } from "./Ambassador.server";
+import { AMBASSADOR_STATES, type AmbassadorState } from "./states";
 
 export const AMBASSADORS_PAGE_SIZE = 50;
 

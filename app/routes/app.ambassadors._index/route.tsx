@@ -13,7 +13,7 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { authenticate } from "../../shopify.server";
-import { AMBASSADOR_STATES, type AmbassadorState } from "../../models/Ambassador/Ambassador.server";
+import { AMBASSADOR_STATES, type AmbassadorState } from "../../models/Ambassador/states";
 import { listAmbassadors } from "../../models/Ambassador/AmbassadorList.server";
 import { approvalsInProgress } from "../../models/Ambassador/CodeProvisioning.server";
 import { getProgramSettings } from "../../models/ProgramSettings/ProgramSettings.server";

@@ -1,20 +1,13 @@
 import { Badge, IndexTable, Link, Text, Tooltip, type BadgeProps } from "@shopify/polaris";
-import type { AmbassadorState } from "~/models/Ambassador/Ambassador.server";
+import type { AmbassadorState } from "~/models/Ambassador/states";
+import type { AmbassadorListRow } from "~/models/Ambassador/AmbassadorList.server";
 import { formatMoney } from "~/utils/shop-money";
 
-export interface AmbassadorRow {
+/** A list row as the page receives it (dates serialized). */
+export type AmbassadorRow = Omit<AmbassadorListRow, "activatedAt"> & {
   [key: string]: unknown;
-  id: string;
-  name: string;
-  email: string | null;
-  status: AmbassadorState;
-  code: string | null;
-  codeLive: boolean;
-  problem: string | null;
-  clicks: number;
-  orders: number;
-  revenueCents: number;
-}
+  activatedAt: string | null;
+};
 
 export const STATUS_LABELS: Record<AmbassadorState, string> = {
   invited: "Invited",
