@@ -78,6 +78,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     DATABASE_URL: databaseUrl,
     // The local shop's exports finish in moments: look at them often.
     HISTORY_SYNC_POLL_MS: process.env.HISTORY_SYNC_POLL_MS ?? "500",
+    PROVISIONING_POLL_MS: process.env.PROVISIONING_POLL_MS ?? "300",
   });
   const app = await startAppServer({
     port: appPort,

@@ -18,6 +18,10 @@ Ambassadors demo is running (local demo shop "${demo.shopName}", SQLite at ${dem
 
   Admin (embedded app):   ${demo.appUrl}/app
       candidates:         ${demo.appUrl}/app/candidates
+      ambassadors:        ${demo.appUrl}/app/ambassadors
+      applications:       ${demo.appUrl}/app/applications
+      community:          ${demo.appUrl}/app/community
+      offer and codes:    ${demo.appUrl}/app/program
       program settings:   ${demo.appUrl}/app/settings
   Storefront preview:     ${demo.storefrontUrl}/
       product page:       ${demo.storefrontUrl}/products/demo-product

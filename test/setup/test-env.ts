@@ -17,5 +17,6 @@ export const testEnv = {
   SCOPES: "",
   DATABASE_URL: `file:${TEST_DATABASE_FILE}`,
   HISTORY_SYNC_POLL_MS: "20",
+  PROVISIONING_POLL_MS: "20",
   JOB_RETRY_BASE_MS: "10",
 } as const;
