@@ -42,7 +42,7 @@ function seconds(ms: number) {
 
 /** Opens the app on a fresh migrated SQLite file; refuses if another bench already bound one. */
 async function openDatabase(file: string) {
-  if (globalThis.prismaGlobal) throw new Error("codes bench: the app's database is already bound in this process");
+  if (globalThis.appDatabaseGlobal) throw new Error("codes bench: the app's database is already bound in this process");
   Object.assign(process.env, testEnv, { DATABASE_URL: `file:${file}` });
   migrateDatabase(process.env.DATABASE_URL as string);
   const { default: prisma } = await import("~/db.server");

@@ -155,6 +155,7 @@ export async function deleteShopData(...shops: string[]) {
   const where = { shop: { in: shops } };
   await prisma.$transaction([
     prisma.orderFact.deleteMany({ where }),
+    prisma.orderFactStaging.deleteMany({ where }),
     prisma.refundFact.deleteMany({ where }),
     prisma.customerStats.deleteMany({ where }),
     prisma.programSettings.deleteMany({ where }),

@@ -4,27 +4,19 @@
  * delivery order: orders are keyed by id and a snapshot only replaces an older one,
  * refunds are keyed by refund id, and statistics are recomputed from the facts.
  */
-import fs from "node:fs";
 import type { Readable } from "node:stream";
 import type { Prisma } from "@prisma/client";
-import prisma from "../../db.server";
+import prisma, { bulkWrites } from "../../db.server";
+import type { BulkValue } from "../../utils/bulk-writes.server";
+import { parseBulkJsonlInWorker, type OrderFactRow, type ProfileRow } from "./bulk-jsonl-parser.server";
 import { recomputeAllCustomers, recomputeCustomers } from "./customer-stats.server";
-import { currencyExponent, toMinorUnits } from "./money";
 import {
   normalizeDiscountCodes,
-  numericId,
-  type AdminOrderNode,
   type CustomerProfile,
   type OrderSnapshot,
   type RefundSnapshot,
 } from "./snapshots";
-import {
-  jsonArrayElements,
-  jsonField,
-  refreshPlannerStatistics,
-  storedTimestamp,
-  storedTimestampFromIso,
-} from "./sql-dialect.server";
+import { jsonArrayElements, jsonField, refreshPlannerStatistics, storedTimestamp } from "./sql-dialect.server";
 
 export * from "./snapshots";
 
@@ -32,50 +24,43 @@ type Db = Prisma.TransactionClient;
 
 // ---- Writing facts -------------------------------------------------------------------------
 
-/**
- * An OrderFact row as bound into the batch upsert (one JSON array per row):
- * orderId, customerId, processedAt, totalCents, refundedCents, cancelledAt, test (0/1),
- * discountCodes, sourceUpdatedAt. Timestamps are in the stored form.
- */
-type OrderFactRow = [
-  string, string | null, string, number, number, string | null, 0 | 1, string, string,
-];
-
 const ORDER_FACT_COLUMNS = [
   "orderId", "customerId", "processedAt", "totalCents", "refundedCents",
   "cancelledAt", "test", "discountCodes", "sourceUpdatedAt",
 ] as const;
+const QUOTED_ORDER_FACT_COLUMNS = ORDER_FACT_COLUMNS.map((c) => `"${c}"`).join(", ");
 
 /**
- * Upserts a batch of order rows (bound as one JSON parameter). A stored row is replaced
- * only by a newer version: a later `sourceUpdatedAt`; at the same instant, a cancelled
- * snapshot beats one that is not and then the larger refund wins (cancellations and
- * refunds only ever happen later in an order's life). Equal versions change nothing, so
- * the outcome depends neither on delivery order nor on duplicates.
+ * The conflict clause of every upsert into `table` (OrderFact or OrderFactStaging). A
+ * stored row is replaced only by a newer version: a later `sourceUpdatedAt`; at the same
+ * instant, a cancelled snapshot beats one that is not and then the larger refund wins
+ * (cancellations and refunds only ever happen later in an order's life). Equal versions
+ * change nothing, so the outcome depends neither on delivery order nor on duplicates.
  */
-const UPSERT_ORDER_FACTS = `
-  INSERT INTO "OrderFact" ("shop", ${ORDER_FACT_COLUMNS.map((c) => `"${c}"`).join(", ")})
-  SELECT ?, ${ORDER_FACT_COLUMNS.map((_, i) => jsonField("r.value", i)).join(", ")}
-  FROM ${jsonArrayElements("r")} WHERE true
+function newerSnapshotWins(table: "OrderFact" | "OrderFactStaging"): string {
+  return `
   ON CONFLICT ("shop", "orderId") DO UPDATE SET
     ${ORDER_FACT_COLUMNS.slice(1).map((c) => `"${c}" = excluded."${c}"`).join(",\n    ")}
-  WHERE excluded."sourceUpdatedAt" > "OrderFact"."sourceUpdatedAt"
-     OR (excluded."sourceUpdatedAt" = "OrderFact"."sourceUpdatedAt" AND (
-          (excluded."cancelledAt" IS NOT NULL AND "OrderFact"."cancelledAt" IS NULL)
-       OR ((excluded."cancelledAt" IS NULL) = ("OrderFact"."cancelledAt" IS NULL)
-           AND excluded."refundedCents" > "OrderFact"."refundedCents")))`;
+  WHERE excluded."sourceUpdatedAt" > "${table}"."sourceUpdatedAt"
+     OR (excluded."sourceUpdatedAt" = "${table}"."sourceUpdatedAt" AND (
+          (excluded."cancelledAt" IS NOT NULL AND "${table}"."cancelledAt" IS NULL)
+       OR ((excluded."cancelledAt" IS NULL) = ("${table}"."cancelledAt" IS NULL)
+           AND excluded."refundedCents" > "${table}"."refundedCents")))`;
+}
 
-/** customerId, displayName, email, tags, profileUpdatedAt. */
-type ProfileRow = [string, string | null, string | null, string, string | null];
+/** Upserts a batch of order rows (bound as one JSON parameter, one array per row). */
+const UPSERT_ORDER_FACTS = `
+  INSERT INTO "OrderFact" ("shop", ${QUOTED_ORDER_FACT_COLUMNS})
+  SELECT ?, ${ORDER_FACT_COLUMNS.map((_, i) => jsonField("r.value", i)).join(", ")}
+  FROM ${jsonArrayElements("r")} WHERE true
+  ${newerSnapshotWins("OrderFact")}`;
 
 /**
- * Upserts display data. An erased customer stays erased, and a profile with a Shopify
- * `updatedAt` older than the stored one is ignored (customers/update can arrive late).
+ * The conflict clause of the profile upserts: display data is replaced by a newer profile
+ * only. An erased customer stays erased, and a profile with a Shopify `updatedAt` older
+ * than the stored one is ignored (customers/update can arrive late).
  */
-const UPSERT_PROFILES = `
-  INSERT INTO "CustomerStats" ("shop", "customerId", "displayName", "email", "tags", "profileUpdatedAt")
-  SELECT ?, ${[0, 1, 2, 3, 4].map((i) => jsonField("r.value", i)).join(", ")}
-  FROM ${jsonArrayElements("r")} WHERE true
+const NEWER_PROFILE_WINS = `
   ON CONFLICT ("shop", "customerId") DO UPDATE SET
     "displayName" = excluded."displayName",
     "email" = excluded."email",
@@ -84,6 +69,13 @@ const UPSERT_PROFILES = `
   WHERE "CustomerStats"."personalDataErasedAt" IS NULL
     AND ("CustomerStats"."profileUpdatedAt" IS NULL
          OR excluded."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`;
+
+/** Upserts profiles bound as one JSON parameter (one array per profile). */
+const UPSERT_PROFILES = `
+  INSERT INTO "CustomerStats" ("shop", "customerId", "displayName", "email", "tags", "profileUpdatedAt")
+  SELECT ?, ${[0, 1, 2, 3, 4].map((i) => jsonField("r.value", i)).join(", ")}
+  FROM ${jsonArrayElements("r")} WHERE true
+  ${NEWER_PROFILE_WINS}`;
 
 const INSERT_REFUND_FACTS = `
   INSERT INTO "RefundFact" ("shop", "refundId", "orderId", "amountCents", "createdAt")
@@ -275,6 +267,12 @@ export interface IngestOptions {
    * less often (a little faster) but hold more memory.
    */
   batchSize?: number;
+  /**
+   * Staged orders merged into OrderFact at a time (default 250,000). Larger passes write
+   * OrderFact's randomly-placed index pages fewer times; smaller ones keep each pass
+   * (which blocks the event loop) shorter.
+   */
+  mergeEvery?: number;
 }
 
 export interface IngestResult {
@@ -284,192 +282,119 @@ export interface IngestResult {
   ordersDone: number;
 }
 
-const NEWLINE = 0x0a;
-const PARENT_KEY = Buffer.from('"__parentId":');
-/**
- * Rows per statement. Prisma keeps the arguments of its last 100 debug calls (even with
- * debugging off), batch JSON included, so statement size bounds that memory; and a JSON
- * parameter under ~128 KB is an ordinary young object for V8, not a large object that
- * lingers in old space until a full GC. 250 rows ≈ 30 KB.
- */
-const ROWS_PER_STATEMENT = 250;
+// ---- The bulk path: staged rows, merged in large sorted passes ------------------------------
+
+/** One parsed order into the staging table (bound as parameters, shop last). */
+const STAGE_ORDER_FACT = `
+  INSERT INTO "OrderFactStaging" (${QUOTED_ORDER_FACT_COLUMNS}, "shop")
+  VALUES (${ORDER_FACT_COLUMNS.map(() => "?").join(", ")}, ?)
+  ${newerSnapshotWins("OrderFactStaging")}`;
+
+/** One profile (bound as parameters, shop last). */
+const STAGE_PROFILE = `
+  INSERT INTO "CustomerStats" ("customerId", "displayName", "email", "tags", "profileUpdatedAt", "shop")
+  VALUES (?, ?, ?, ?, ?, ?)
+  ${NEWER_PROFILE_WINS}`;
 
 /**
- * Which customer profiles this ingest already wrote, in fixed memory: a direct-mapped
- * table of customer id → profile fingerprint. A customer's orders repeat the same profile
- * all through the file; skipping the repeats saves an upsert per returning order. A
- * collision only forgets an entry (one redundant upsert), so memory stays flat however
- * many customers the shop has.
+ * Staged rows into OrderFact, in primary-key order, with the same "newer wins" rule.
+ * Done in one statement so that OrderFact's (shop, customerId) index, whose inserts land
+ * at random places, is written once per pass instead of once per batch.
  */
-class WrittenProfiles {
-  private readonly ids = new Float64Array(1 << 19);
-  private readonly fingerprints = new Int32Array(1 << 19);
+const MERGE_STAGED_ORDER_FACTS = `
+  INSERT INTO "OrderFact" ("shop", ${QUOTED_ORDER_FACT_COLUMNS})
+  SELECT "shop", ${QUOTED_ORDER_FACT_COLUMNS} FROM "OrderFactStaging"
+  WHERE "shop" = ? ORDER BY "orderId"
+  ${newerSnapshotWins("OrderFact")}`;
 
-  /** True when this exact profile was written before; otherwise remembers it. */
-  seen(profile: ProfileRow): boolean {
-    const id = Number(profile[0]);
-    let fingerprint = 0;
-    for (const field of [profile[1], profile[2], profile[3], profile[4]]) {
-      const text = field ?? "\u0000";
-      for (let i = 0; i < text.length; i++) fingerprint = (Math.imul(fingerprint, 31) + text.charCodeAt(i)) | 0;
-      fingerprint = Math.imul(fingerprint, 31) | 0;
-    }
-    const slot = (Math.imul(id % 2_147_483_647 | 0, 0x9e3779b1) >>> 13) & (this.ids.length - 1);
-    if (this.ids[slot] === id && this.fingerprints[slot] === fingerprint) return true;
-    this.ids[slot] = id;
-    this.fingerprints[slot] = fingerprint;
-    return false;
-  }
+const CLEAR_STAGED_ORDER_FACTS = `DELETE FROM "OrderFactStaging" WHERE "shop" = ?`;
+/** Usually only one shop syncs at a time: then the whole table goes, which is cheaper. */
+const OTHER_SHOP_STAGED = `
+  SELECT 1 AS "found" FROM "OrderFactStaging" WHERE "shop" < ? OR "shop" > ? LIMIT 1`;
+const CLEAR_ALL_STAGED_ORDER_FACTS = `DELETE FROM "OrderFactStaging"`;
+
+/**
+ * Batches the parser may run ahead of the writer: enough to keep it busy while a merge
+ * pass blocks this thread, few enough to hold memory to a few MB.
+ */
+const BATCHES_AHEAD = 12;
+
+const ADVANCE_SYNC = `
+  UPDATE "HistorySync" SET "processedLines" = ?, "ordersIngested" = "ordersIngested" + ?
+  WHERE "id" = ? AND "shop" = ?`;
+
+
+/** Merges everything staged for the shop, a crashed run's rows included, and clears it. */
+async function mergeStagedOrderFacts(shop: string): Promise<void> {
+  await bulkWrites.transaction(async (tx) => {
+    await tx.execute(MERGE_STAGED_ORDER_FACTS, shop);
+    const otherShops = await tx.query(OTHER_SHOP_STAGED, shop, shop);
+    if (otherShops.length > 0) await tx.execute(CLEAR_STAGED_ORDER_FACTS, shop);
+    else await tx.execute(CLEAR_ALL_STAGED_ORDER_FACTS);
+  });
+}
+
+/** Rows from the parser with the shop appended (they are this function's to change). */
+function withShop(rows: (OrderFactRow | ProfileRow)[], shop: string): BulkValue[][] {
+  const bound = rows as BulkValue[][];
+  for (const row of bound) row.push(shop);
+  return bound;
 }
 
 /**
- * The OrderFact row and profile of one bulk Order line. Like orderSnapshotFromAdminApi but
- * straight to stored form, without building Dates: this runs once per order of the shop.
- */
-function bulkOrderRow(node: AdminOrderNode): { row: OrderFactRow; profile: ProfileRow | null; currencyCode: string | null } {
-  const currencyCode = node.totalPriceSet.shopMoney.currencyCode ?? null;
-  const exponent = currencyExponent(currencyCode);
-  const customer = node.customer;
-  const customerId = customer ? numericId(customer.id, "Customer") : null;
-  const row: OrderFactRow = [
-    numericId(node.id, "Order"),
-    customerId,
-    storedTimestampFromIso(node.processedAt),
-    toMinorUnits(node.totalPriceSet.shopMoney.amount, exponent),
-    node.totalRefundedSet ? toMinorUnits(node.totalRefundedSet.shopMoney.amount, exponent) : 0,
-    node.cancelledAt ? storedTimestampFromIso(node.cancelledAt) : null,
-    node.test === true ? 1 : 0,
-    node.discountCodes && node.discountCodes.length > 0
-      ? storedDiscountCodes(normalizeDiscountCodes(node.discountCodes))
-      : "",
-    storedTimestampFromIso(node.updatedAt),
-  ];
-  const profile: ProfileRow | null =
-    customer && customerId
-      ? [
-          customerId,
-          customer.displayName?.trim() || null,
-          customer.defaultEmailAddress?.emailAddress?.trim() || null,
-          (customer.tags ?? []).join(", "),
-          customer.updatedAt ? storedTimestampFromIso(customer.updatedAt) : null,
-        ]
-      : null;
-  return { row, profile, currencyCode };
-}
-
-/**
- * Ingests the JSONL result of OrderHistoryBulkQuery, streaming it line by line (memory
- * stays flat whatever the file size). Order lines become OrderFacts and customer display
- * data; child lines (`__parentId`, e.g. line items) are recognised on the raw bytes and
- * skipped without being decoded or parsed.
+ * Ingests the JSONL result of OrderHistoryBulkQuery, streaming it (memory stays flat
+ * whatever the file size). A worker thread cuts and parses the lines (child lines such as
+ * line items are recognised on the raw bytes and skipped) while this thread writes the
+ * previous batch.
  *
- * Each batch of orders is one transaction that also records `processedLines` (when a
- * HistorySync is given), so after a crash the caller resumes with `startAtLine` =
- * processedLines; as facts are upserted by order id, re-reading a line can never count
- * twice either. At the end the statistics and scores of all the shop's customers are
- * recomputed from the facts in set-based SQL.
+ * Each batch of orders is one transaction that appends them to OrderFactStaging, upserts
+ * the customers' display data and records `processedLines` (when a HistorySync is given),
+ * so after a crash the caller resumes with `startAtLine` = processedLines; the staged rows
+ * of the crashed run stay and are merged with the resumed run's. Every `mergeEvery`
+ * orders and at the end, the staged rows are merged into OrderFact by order id (a re-read
+ * line can never count twice). Finally the statistics and scores of all the shop's
+ * customers are recomputed from the facts in set-based SQL.
  */
 export async function ingestBulkOrdersJsonl(
   shop: string,
   input: Readable | string,
   options: IngestOptions = {},
 ): Promise<IngestResult> {
-  const { startAtLine = 0, historySyncId, onProgress, batchSize = 5_000 } = options;
-  const stream = typeof input === "string" ? fs.createReadStream(input, { highWaterMark: 1 << 18 }) : input;
-
+  const { startAtLine = 0, historySyncId, onProgress, batchSize = 5_000, mergeEvery = 250_000 } = options;
   let linesDone = 0;
   let ordersDone = 0;
+  let stagedSinceMerge = 0;
   let currencyCode: string | null = null;
-  // Rows go into JSON a statement's worth at a time: between commits the batch is held
-  // as a few compact strings, not as many small objects the GC would promote.
-  let rows: OrderFactRow[] = [];
-  let profiles: ProfileRow[] = [];
-  let factBatches: string[] = [];
-  let profileBatches: string[] = [];
-  let batchOrders = 0;
-  const writtenProfiles = new WrittenProfiles();
-
-  const readLine = (buffer: Buffer, start: number, end: number) => {
-    linesDone += 1;
-    if (linesDone <= startAtLine || end <= start) return;
-    if (buffer.subarray(start, end).includes(PARENT_KEY)) return; // a child line
-    const text = buffer.toString("utf8", start, end);
-    if (text.trim() === "") return;
-    let parsed: ReturnType<typeof bulkOrderRow>;
-    try {
-      parsed = bulkOrderRow(JSON.parse(text) as AdminOrderNode);
-    } catch (error) {
-      throw new Error(`Bulk JSONL line ${linesDone}: ${(error as Error).message}`);
-    }
-    batchOrders += 1;
-    rows.push(parsed.row);
-    if (rows.length === ROWS_PER_STATEMENT) {
-      factBatches.push(JSON.stringify(rows));
-      rows = [];
-    }
-    // Within a statement the upsert keeps the newest profile anyway (profileUpdatedAt).
-    if (parsed.profile && !writtenProfiles.seen(parsed.profile)) {
-      profiles.push(parsed.profile);
-      if (profiles.length === ROWS_PER_STATEMENT) {
-        profileBatches.push(JSON.stringify(profiles));
-        profiles = [];
+  const batches = parseBulkJsonlInWorker(input, { startAtLine, batchSize, batchesAhead: BATCHES_AHEAD });
+  try {
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) {
+        linesDone = next.value;
+        break;
+      }
+      const batch = next.value;
+      currencyCode ??= batch.currencyCode;
+      const orders = batch.rows.length;
+      if (orders === 0 && batch.profiles.length === 0 && !historySyncId) continue;
+      await bulkWrites.transaction(async (tx) => {
+        await tx.executeMany(STAGE_ORDER_FACT, withShop(batch.rows, shop));
+        await tx.executeMany(STAGE_PROFILE, withShop(batch.profiles, shop));
+        if (historySyncId) await tx.execute(ADVANCE_SYNC, batch.linesDone, orders, historySyncId, shop);
+      });
+      ordersDone += orders;
+      stagedSinceMerge += orders;
+      await onProgress?.(batch.linesDone, ordersDone);
+      if (stagedSinceMerge >= mergeEvery) {
+        await mergeStagedOrderFacts(shop);
+        stagedSinceMerge = 0;
       }
     }
-    currencyCode ??= parsed.currencyCode;
-  };
-
-  const flush = async () => {
-    if (rows.length > 0) factBatches.push(JSON.stringify(rows));
-    if (profiles.length > 0) profileBatches.push(JSON.stringify(profiles));
-    rows = [];
-    profiles = [];
-    if (factBatches.length === 0 && !historySyncId) return;
-    const statements: Prisma.PrismaPromise<unknown>[] = [
-      ...factBatches.map((json) => prisma.$executeRawUnsafe(UPSERT_ORDER_FACTS, shop, json)),
-      ...profileBatches.map((json) => prisma.$executeRawUnsafe(UPSERT_PROFILES, shop, json)),
-    ];
-    if (historySyncId) {
-      statements.push(
-        prisma.historySync.updateMany({
-          where: { id: historySyncId, shop },
-          data: { processedLines: linesDone, ordersIngested: { increment: batchOrders } },
-        }),
-      );
-    }
-    await prisma.$transaction(statements);
-    ordersDone += batchOrders;
-    batchOrders = 0;
-    factBatches = [];
-    profileBatches = [];
-    await onProgress?.(linesDone, ordersDone);
-  };
-
-  // Lines are cut on the raw bytes; a line split across chunks is joined once.
-  let carry: Buffer | null = null;
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    let start = 0;
-    if (carry) {
-      const newline = buffer.indexOf(NEWLINE);
-      if (newline === -1) {
-        carry = Buffer.concat([carry, buffer]);
-        continue;
-      }
-      const line = Buffer.concat([carry, buffer.subarray(0, newline)]);
-      carry = null;
-      readLine(line, 0, line.length);
-      start = newline + 1;
-    }
-    for (let newline = buffer.indexOf(NEWLINE, start); newline !== -1; newline = buffer.indexOf(NEWLINE, start)) {
-      readLine(buffer, start, newline);
-      start = newline + 1;
-      if (batchOrders >= batchSize) await flush();
-    }
-    if (start < buffer.length) carry = buffer.subarray(start);
-    if (batchOrders >= batchSize) await flush();
+  } finally {
+    // Stops the worker when this loop ends early (a failed write, a throwing onProgress).
+    await batches.return(0);
   }
-  if (carry) readLine(carry, 0, carry.length);
-  await flush();
+  await mergeStagedOrderFacts(shop);
 
   await prisma.$transaction(
     async (tx) => {

@@ -143,6 +143,67 @@ describe("ingestBulkOrdersJsonl", () => {
     expect(await statsOf(shop)).toEqual(expectedStats);
   });
 
+  it("merges the orders a crash left staged, mid-stream merges included, without counting twice", async () => {
+    const shop = newShop("ingest-staged");
+    const other = newShop("ingest-staged-other");
+    const sync = await startHistorySync(shop, { method: "bulk" });
+    const crash = new Error("process killed");
+    let batches = 0;
+
+    // Batches of 3, merged after every batch; dies after the second batch commits, before
+    // its merge. Another shop's sync dies with its first batch staged.
+    await expect(
+      ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), {
+        batchSize: 3,
+        mergeEvery: 3,
+        historySyncId: sync.id,
+        onProgress: () => {
+          if (++batches === 2) throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
+    await expect(
+      ingestBulkOrdersJsonl(other, chunkedStream(historyJsonl()), { batchSize: 3, onProgress: () => { throw crash; } }),
+    ).rejects.toBe(crash);
+    expect(await prisma.orderFact.count({ where: { shop } })).toBe(3);
+    expect(await prisma.orderFactStaging.count({ where: { shop } })).toBe(3);
+    expect(await prisma.orderFactStaging.count({ where: { shop: other } })).toBe(3);
+
+    const afterCrash = await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } });
+    expect(afterCrash.ordersIngested).toBe(6);
+    await ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), {
+      batchSize: 3,
+      historySyncId: sync.id,
+      startAtLine: afterCrash.processedLines,
+    });
+
+    expect(await prisma.orderFact.count({ where: { shop } })).toBe(history.length);
+    expect(await prisma.orderFactStaging.count({ where: { shop } })).toBe(0);
+    expect(await statsOf(shop)).toEqual(expectedStats);
+    // The other shop's staged orders are its own, still waiting for its resume.
+    expect(await prisma.orderFactStaging.count({ where: { shop: other } })).toBe(3);
+    expect(await prisma.orderFact.count({ where: { shop: other } })).toBe(0);
+    await ingestBulkOrdersJsonl(other, chunkedStream(historyJsonl()), { batchSize: 3 });
+    expect(await statsOf(other)).toEqual(expectedStats);
+    expect(await prisma.orderFactStaging.count()).toBe(0);
+  });
+
+  it("keeps the newer snapshot when a staged order meets a newer webhook", async () => {
+    const shop = newShop("ingest-staged-newer");
+    const crash = new Error("process killed");
+    // The export staged order 8 (Linus), then a webhook moved it to Ada with a later update.
+    await expect(
+      ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), { onProgress: () => { throw crash; } }),
+    ).rejects.toBe(crash);
+    const moved = orderWebhookPayload({ ...history[7], customerId: ADA, updatedAt: "2024-04-01T00:00:00Z" });
+    await upsertOrderSnapshots(shop, [orderSnapshotFromWebhook(moved)]);
+    await ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), { startAtLine: LINES });
+
+    const stats = await statsOf(shop);
+    expect(stats[String(LINUS)]).toMatchObject({ orderCount: 0, netSpentCents: 0 });
+    expect(stats[String(ADA)]).toMatchObject({ orderCount: 3, netSpentCents: 35_050 });
+  });
+
   it("names the line of a malformed order", async () => {
     const shop = newShop("ingest-bad");
     const text = historyJsonl().replace('"id":"gid://shopify/Order/4"', '"id":"gid://shopify/Order/4');

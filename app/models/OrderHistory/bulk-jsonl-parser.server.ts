@@ -1,0 +1,494 @@
+/**
+ * Parsing of Shopify's bulk JSONL on a worker thread, so that reading, JSON.parse and row
+ * building (about half of an ingest's CPU time) run on the second core while the main
+ * thread writes the previous batches to the database.
+ *
+ * The worker runs `parseBulkJsonl`, which is sent to it as source text (`eval`): a worker
+ * file would need its own place in the Vite server build, while source text loads the same
+ * under tsx, vitest and the build. So that function must stay self-contained: it may use
+ * globals (Buffer, JSON, Intl) and its parameters, never anything imported here. Its
+ * money, id and timestamp handling mirrors money.ts, snapshots.ts and sql-dialect.server.ts
+ * on the stored form; tests/bulk-jsonl-parser.test.ts checks the two agree.
+ */
+import type { Readable } from "node:stream";
+import { Worker } from "node:worker_threads";
+
+/**
+ * An OrderFact row as the worker builds it: orderId, customerId, processedAt, totalCents,
+ * refundedCents, cancelledAt, test (0/1), discountCodes, sourceUpdatedAt. Timestamps are
+ * in the stored form (see storedTimestamp).
+ */
+export type OrderFactRow = [
+  string, string | null, string, number, number, string | null, 0 | 1, string, string,
+];
+
+/** customerId, displayName, email, tags, profileUpdatedAt. */
+export type ProfileRow = [string, string | null, string | null, string, string | null];
+
+export interface ParsedBatch {
+  type: "batch";
+  rows: OrderFactRow[];
+  /** Profiles that differ from what this ingest already wrote for the customer. */
+  profiles: ProfileRow[];
+  /** Lines read up to the end of this batch (the skipped ones included). */
+  linesDone: number;
+  /** The first shop currency seen in the file so far. */
+  currencyCode: string | null;
+}
+
+type FromWorker =
+  | ParsedBatch
+  | { type: "chunkDone" }
+  | { type: "done"; linesDone: number }
+  | { type: "error"; message: string };
+
+export type ToWorker = { type: "chunk"; bytes: Uint8Array } | { type: "end" } | { type: "batchDone" };
+
+export interface ParserOptions {
+  /** A file the worker reads itself (then it never waits on the main thread for input). */
+  path?: string;
+  /** Lines already committed by an earlier run: counted, not parsed. */
+  startAtLine: number;
+  /** Orders per batch. */
+  batchSize: number;
+  /** Batches parsed ahead of the writer: bounds memory, and lets parsing run ahead. */
+  batchesAhead: number;
+}
+
+/** What the worker needs of its MessagePort. */
+interface Port {
+  on(event: "message", listener: (message: ToWorker) => void): void;
+  postMessage(message: FromWorker): void;
+}
+
+/** What the worker needs of node:fs, to read a file itself. */
+interface FileReader {
+  openSync(path: string, flags: "r"): number;
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
+  closeSync(fd: number): void;
+}
+
+/**
+ * The worker's body (self-contained, see the file comment). Cuts lines on the raw bytes,
+ * skips child lines (`__parentId`) without parsing them, parses Order lines into rows and
+ * posts them in batches, at most `batchesAhead` unacknowledged.
+ */
+export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileReader): void {
+  const PARENT_KEY = Buffer.from('"__parentId":');
+  const GID_PREFIX = "gid://shopify/";
+
+  let lineNumber = 0;
+  let carry: Buffer | null = null;
+  let rows: OrderFactRow[] = [];
+  let profiles: ProfileRow[] = [];
+  let currencyCode: string | null = null;
+  let batchesPending = 0;
+  const chunks: Uint8Array[] = [];
+  let ended = false;
+  let failed = false;
+
+  // ---- Values in stored form (mirrors money.ts, snapshots.ts, sql-dialect.server.ts) ----
+
+  const exponents = new Map<string, number>();
+  function currencyExponent(code: string | null | undefined): number {
+    if (!code) return 2;
+    let exponent = exponents.get(code);
+    if (exponent === undefined) {
+      try {
+        exponent = new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions()
+          .maximumFractionDigits ?? 2;
+      } catch {
+        exponent = 2;
+      }
+      exponents.set(code, exponent);
+    }
+    return exponent;
+  }
+
+  function toMinorUnits(amount: string | number, exponent: number): number {
+    const text = typeof amount === "number" ? String(amount) : amount.trim();
+    const negative = text.charCodeAt(0) === 45;
+    let units = 0;
+    let digits = 0;
+    let fractionDigits = -1;
+    let roundUp = false;
+    for (let i = negative ? 1 : 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 46 && fractionDigits === -1 && digits > 0) {
+        fractionDigits = 0;
+        continue;
+      }
+      if (code < 48 || code > 57) throw new Error(`Not a money amount: "${text}"`);
+      digits += 1;
+      if (fractionDigits === -1) {
+        units = units * 10 + (code - 48);
+      } else if (fractionDigits < exponent) {
+        units = units * 10 + (code - 48);
+        fractionDigits += 1;
+      } else if (fractionDigits === exponent) {
+        roundUp = code >= 53;
+        fractionDigits += 1;
+      }
+    }
+    if (digits === 0) throw new Error(`Not a money amount: "${text}"`);
+    for (let i = Math.max(0, fractionDigits); i < exponent; i++) units *= 10;
+    if (roundUp) units += 1;
+    if (!Number.isSafeInteger(units)) throw new Error(`Money amount out of range: "${text}"`);
+    return negative && units !== 0 ? -units : units;
+  }
+
+  function isDigits(value: string, from = 0): boolean {
+    if (from >= value.length) return false;
+    for (let i = from; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (code < 48 || code > 57) return false;
+    }
+    return true;
+  }
+
+  function numericId(id: unknown, type: string): string {
+    if (typeof id === "number" && Number.isSafeInteger(id)) return String(id);
+    if (typeof id === "string") {
+      if (isDigits(id)) return id;
+      const slash = id.lastIndexOf("/");
+      if (id.startsWith(GID_PREFIX) && id.slice(GID_PREFIX.length, slash) === type && isDigits(id, slash + 1)) {
+        return id.slice(slash + 1);
+      }
+    }
+    throw new Error(`Not a Shopify ${type} id: "${String(id)}"`);
+  }
+
+  function digitsAt(value: string, from: number, to: number): number {
+    let number = 0;
+    for (let i = from; i < to; i++) {
+      const code = value.charCodeAt(i) - 48;
+      if (code < 0 || code > 9) return -1;
+      number = number * 10 + code;
+    }
+    return number;
+  }
+
+  function storedTimestamp(value: unknown): string {
+    if (typeof value !== "string") throw new Error(`Not an ISO 8601 timestamp: "${String(value)}"`);
+    // "2024-05-01T10:00:00Z", the Admin API's form, maps without building a Date.
+    if (
+      value.length === 20 && value.charCodeAt(19) === 90 && value.charCodeAt(10) === 84 &&
+      value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45 && value.charCodeAt(13) === 58 &&
+      value.charCodeAt(16) === 58
+    ) {
+      const month = digitsAt(value, 5, 7);
+      const day = digitsAt(value, 8, 10);
+      const hour = digitsAt(value, 11, 13);
+      const minute = digitsAt(value, 14, 16);
+      const second = digitsAt(value, 17, 19);
+      if (
+        digitsAt(value, 0, 4) >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 &&
+        hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second < 61
+      ) {
+        return `${value.slice(0, 19)}.000+00:00`;
+      }
+    }
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) throw new Error(`Not an ISO 8601 timestamp: "${value}"`);
+    return date.toISOString().replace("Z", "+00:00");
+  }
+
+  function storedDiscountCodes(codes: unknown): string {
+    if (!Array.isArray(codes) || codes.length === 0) return "";
+    const seen = new Set<string>();
+    for (const code of codes as (string | null | undefined)[]) {
+      const normalized = code?.trim().toUpperCase();
+      if (normalized) seen.add(normalized);
+    }
+    return [...seen].join("\n");
+  }
+
+  // ---- Profiles already written by this ingest -------------------------------------------
+
+  // A direct-mapped table of customer id → profile fingerprint, in fixed memory: a
+  // customer's orders repeat the same profile all through the file, and skipping the
+  // repeats saves an upsert per returning order. A collision only forgets an entry. A
+  // dated profile is fingerprinted by its `updatedAt` alone: the upsert ignores a profile
+  // not newer than the stored one anyway, so content under the same date adds nothing.
+  const writtenIds = new Float64Array(1 << 19);
+  const writtenFingerprints = new Int32Array(1 << 19);
+  function fingerprintOf(text: string | null, seed: number): number {
+    let fingerprint = seed;
+    if (text === null) return Math.imul(fingerprint, 31) + 1;
+    for (let i = 0; i < text.length; i++) fingerprint = (Math.imul(fingerprint, 31) + text.charCodeAt(i)) | 0;
+    return Math.imul(fingerprint, 31) | 0;
+  }
+  function alreadyWritten(profile: ProfileRow): boolean {
+    const id = Number(profile[0]);
+    let fingerprint = fingerprintOf(profile[4], 0);
+    if (profile[4] === null) {
+      fingerprint = fingerprintOf(profile[3], fingerprintOf(profile[2], fingerprintOf(profile[1], fingerprint)));
+    }
+    const slot = (Math.imul(id % 2_147_483_647 | 0, 0x9e3779b1) >>> 13) & (writtenIds.length - 1);
+    if (writtenIds[slot] === id && writtenFingerprints[slot] === fingerprint) return true;
+    writtenIds[slot] = id;
+    writtenFingerprints[slot] = fingerprint;
+    return false;
+  }
+
+  // ---- Lines -------------------------------------------------------------------------------
+
+  type Money = { shopMoney: { amount: string | number; currencyCode?: string | null } } | null | undefined;
+  interface Node {
+    __parentId?: unknown;
+    id: unknown;
+    processedAt: unknown;
+    updatedAt: unknown;
+    cancelledAt?: unknown;
+    test?: unknown;
+    discountCodes?: unknown;
+    totalPriceSet: Money;
+    totalRefundedSet?: Money;
+    customer?: {
+      id: unknown;
+      displayName?: string | null;
+      defaultEmailAddress?: { emailAddress?: string | null } | null;
+      tags?: string[] | null;
+      updatedAt?: unknown;
+    } | null;
+  }
+
+  /**
+   * Shopify writes `__parentId` as the last member of a child line: recognise
+   * `"__parentId":"…"}` at the end without decoding the line. Anything else is parsed
+   * and checked for the key, so an unusual layout is only slower, never misread.
+   */
+  function endsWithParentId(buffer: Buffer, start: number, end: number): boolean {
+    let i = end - 1;
+    while (i > start && (buffer[i] === 0x0d || buffer[i] === 0x20)) i--;
+    if (buffer[i] !== 0x7d || buffer[i - 1] !== 0x22) return false;
+    i -= 2;
+    while (i > start && buffer[i] !== 0x22) i--;
+    if (buffer[i - 1] === 0x5c) return false; // an escaped quote: not a plain id
+    const keyStart = i - PARENT_KEY.length;
+    if (keyStart < start) return false;
+    for (let k = 0; k < PARENT_KEY.length; k++) if (buffer[keyStart + k] !== PARENT_KEY[k]) return false;
+    return true;
+  }
+
+  function readLine(buffer: Buffer, start: number, end: number): void {
+    lineNumber += 1;
+    if (lineNumber <= options.startAtLine || end <= start) return;
+    if (endsWithParentId(buffer, start, end)) return;
+    const text = buffer.toString("utf8", start, end);
+    if (text.trim() === "") return;
+    try {
+      const node = JSON.parse(text) as Node;
+      if (node === null || typeof node !== "object" || "__parentId" in node) return;
+      addOrder(node);
+    } catch (error) {
+      throw new Error(`Bulk JSONL line ${lineNumber}: ${(error as Error).message}`);
+    }
+  }
+
+  function addOrder(node: Node): void {
+    if (!node.totalPriceSet) throw new Error("Order without totalPriceSet");
+    const code = node.totalPriceSet.shopMoney.currencyCode ?? null;
+    const exponent = currencyExponent(code);
+    const customer = node.customer;
+    const customerId = customer ? numericId(customer.id, "Customer") : null;
+    rows.push([
+      numericId(node.id, "Order"),
+      customerId,
+      storedTimestamp(node.processedAt),
+      toMinorUnits(node.totalPriceSet.shopMoney.amount, exponent),
+      node.totalRefundedSet ? toMinorUnits(node.totalRefundedSet.shopMoney.amount, exponent) : 0,
+      node.cancelledAt ? storedTimestamp(node.cancelledAt) : null,
+      node.test === true ? 1 : 0,
+      storedDiscountCodes(node.discountCodes),
+      storedTimestamp(node.updatedAt),
+    ]);
+    if (customer && customerId) {
+      const profile: ProfileRow = [
+        customerId,
+        customer.displayName?.trim() || null,
+        customer.defaultEmailAddress?.emailAddress?.trim() || null,
+        (customer.tags ?? []).join(", "),
+        customer.updatedAt ? storedTimestamp(customer.updatedAt) : null,
+      ];
+      if (!alreadyWritten(profile)) profiles.push(profile);
+    }
+    currencyCode ??= code;
+  }
+
+  function postBatch(): void {
+    port.postMessage({ type: "batch", rows, profiles, linesDone: lineNumber, currencyCode });
+    rows = [];
+    profiles = [];
+    batchesPending += 1;
+  }
+
+  function readChunk(buffer: Buffer): void {
+    let start = 0;
+    if (carry) {
+      const newline = buffer.indexOf(0x0a);
+      if (newline === -1) {
+        carry = Buffer.concat([carry, buffer]);
+        return;
+      }
+      const line = Buffer.concat([carry, buffer.subarray(0, newline)]);
+      carry = null;
+      readLine(line, 0, line.length);
+      start = newline + 1;
+      if (rows.length >= options.batchSize) postBatch();
+    }
+    for (let newline = buffer.indexOf(0x0a, start); newline !== -1; newline = buffer.indexOf(0x0a, start)) {
+      readLine(buffer, start, newline);
+      start = newline + 1;
+      if (rows.length >= options.batchSize) postBatch();
+    }
+    // Copied: a small remainder must not keep the whole chunk alive.
+    if (start < buffer.length) carry = Buffer.from(buffer.subarray(start));
+  }
+
+  // A file is read here, a chunk at a time, while fewer than `batchesAhead` batches
+  // wait for the writer. Chunks sent by the main thread wait likewise, and each one
+  // processed is acknowledged so that the main thread reads the next.
+  const fd = options.path === undefined ? null : files.openSync(options.path, "r");
+  function readFileChunks(): void {
+    if (fd === null) return;
+    while (!failed && !ended && batchesPending < options.batchesAhead) {
+      const buffer = Buffer.allocUnsafe(1 << 18);
+      const length = files.readSync(fd, buffer, 0, buffer.length, null);
+      if (length === 0) {
+        files.closeSync(fd);
+        ended = true;
+      } else {
+        readChunk(buffer.subarray(0, length));
+      }
+    }
+  }
+
+  function work(): void {
+    try {
+      readFileChunks();
+      while (!failed && chunks.length > 0 && batchesPending < options.batchesAhead) {
+        const bytes = chunks.shift() as Uint8Array;
+        readChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        port.postMessage({ type: "chunkDone" });
+      }
+      if (!failed && ended && chunks.length === 0 && batchesPending < options.batchesAhead) {
+        if (carry) readLine(carry, 0, carry.length);
+        carry = null;
+        postBatch();
+        port.postMessage({ type: "done", linesDone: lineNumber });
+        failed = true; // nothing more to do
+      }
+    } catch (error) {
+      failed = true;
+      port.postMessage({ type: "error", message: (error as Error).message });
+    }
+  }
+
+  port.on("message", (message) => {
+    if (message.type === "chunk") chunks.push(message.bytes);
+    else if (message.type === "end") ended = true;
+    else batchesPending -= 1;
+    work();
+  });
+  work();
+}
+
+/** Chunks of a stream read ahead of the worker (it waits for them while the main thread writes). */
+const CHUNKS_AHEAD = 32;
+
+/**
+ * Parses `input` on a worker thread and yields its batches in file order; the last
+ * batch holds the rest of the file (it may have no rows). Call `next()` only after the
+ * previous batch is written: that acknowledgement is what lets the worker run ahead.
+ * Returning early (a throw in the consumer) stops the worker and the reading.
+ */
+export async function* parseBulkJsonlInWorker(
+  input: Readable | string,
+  options: Omit<ParserOptions, "path">,
+): AsyncGenerator<ParsedBatch, number> {
+  const worker = new Worker(
+    // Type-stripping transforms (tsx) may wrap functions in a `__name` helper: define it.
+    `const { parentPort, workerData } = require("node:worker_threads");
+     var __name = (target) => target;
+     (${parseBulkJsonl.toString()})(parentPort, workerData, require("node:fs"));`,
+    { eval: true, workerData: { ...options, path: typeof input === "string" ? input : undefined } },
+  );
+  const inbox: FromWorker[] = [];
+  let failure: Error | null = null;
+  let wake = null as (() => void) | null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  const nextMessage = async (): Promise<FromWorker> => {
+    for (;;) {
+      if (failure) throw failure;
+      const message = inbox.shift();
+      if (message) return message;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+
+  let chunksAhead = 0;
+  let stopped = false;
+  let chunkDone = null as (() => void) | null;
+  worker.on("message", (message: FromWorker) => {
+    if (message.type === "chunkDone") {
+      chunksAhead -= 1;
+      chunkDone?.();
+      chunkDone = null;
+      return;
+    }
+    inbox.push(message);
+    notify();
+  });
+  worker.on("error", (error) => {
+    failure ??= error;
+    notify();
+  });
+  worker.on("exit", (code) => {
+    failure ??= new Error(`The bulk JSONL parser stopped (exit code ${code}).`);
+    notify();
+  });
+
+  const send = (message: ToWorker, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer);
+  const feeding = (async () => {
+    if (typeof input === "string") return;
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      if (stopped) break;
+      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      // Handed over without a copy when the chunk owns its memory (file reads do).
+      const owned = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
+      const bytes = owned ? buffer : new Uint8Array(buffer);
+      send({ type: "chunk", bytes }, [bytes.buffer as ArrayBuffer]);
+      chunksAhead += 1;
+      while (chunksAhead >= CHUNKS_AHEAD && !stopped) {
+        await new Promise<void>((resolve) => (chunkDone = resolve));
+      }
+    }
+    if (!stopped) send({ type: "end" });
+  })().catch((error: Error) => {
+    failure ??= error;
+    notify();
+  });
+
+  try {
+    for (;;) {
+      const message = await nextMessage();
+      if (message.type === "error") throw new Error(message.message);
+      if (message.type === "done") return message.linesDone;
+      if (message.type === "batch") {
+        yield message;
+        send({ type: "batchDone" });
+      }
+    }
+  } finally {
+    stopped = true;
+    chunkDone?.();
+    worker.removeAllListeners("exit");
+    await worker.terminate();
+    if (typeof input !== "string" && !input.destroyed) input.destroy();
+    await feeding;
+  }
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import {
+  parseBulkJsonl,
+  parseBulkJsonlInWorker,
+  type ParsedBatch,
+  type ToWorker,
+} from "../bulk-jsonl-parser.server";
+import { orderSnapshotFromAdminApi, type AdminOrderNode } from "../snapshots";
+import { storedTimestamp } from "../sql-dialect.server";
+import { bulkOrderNode, chunkedStream, lineItemLine, toJsonl } from "#/factories/orders";
+
+/** Runs the worker's body on this thread over `text`, collecting what it posts. */
+function parseHere(text: string, options = { startAtLine: 0, batchSize: 1000, batchesAhead: 1000 }) {
+  const posted: unknown[] = [];
+  let listener: (message: ToWorker) => void = () => {};
+  const port = {
+    on: (_event: "message", l: typeof listener) => void (listener = l),
+    postMessage: (message: unknown) => void posted.push(message),
+  };
+  parseBulkJsonl(port, options, { openSync: () => 0, readSync: () => 0, closeSync: () => {} });
+  listener({ type: "chunk", bytes: Buffer.from(text) });
+  listener({ type: "end" });
+  const batches = posted.filter((m): m is ParsedBatch => (m as ParsedBatch).type === "batch");
+  const error = posted.find((m) => (m as { type: string }).type === "error") as { message: string } | undefined;
+  return { rows: batches.flatMap((b) => b.rows), profiles: batches.flatMap((b) => b.profiles), error };
+}
+
+/** The stored row the webhook/paginated path derives from the same node. */
+function expectedRow(node: AdminOrderNode) {
+  const snapshot = orderSnapshotFromAdminApi(node);
+  return [
+    snapshot.orderId,
+    snapshot.customerId,
+    storedTimestamp(snapshot.processedAt),
+    snapshot.totalCents,
+    snapshot.refundedCents,
+    snapshot.cancelledAt ? storedTimestamp(snapshot.cancelledAt) : null,
+    snapshot.test ? 1 : 0,
+    snapshot.discountCodes.join("\n"),
+    storedTimestamp(snapshot.sourceUpdatedAt),
+  ];
+}
+
+describe("the bulk JSONL parser (worker body)", () => {
+  // Nodes where the worker's stored-form shortcuts could part from snapshots.ts.
+  const nodes: AdminOrderNode[] = [
+    bulkOrderNode({ id: 1, customerId: 7, processedAt: "2024-01-10T10:00:00Z", totalCents: 10_000, discountCodes: [" save10 ", "SAVE10", "", "vip"] }),
+    { ...bulkOrderNode({ id: 2, customerId: null, processedAt: "2024-02-29T23:59:59Z", totalCents: 1 }), test: true },
+    {
+      ...bulkOrderNode({ id: 3, customerId: 8, processedAt: "2024-03-01T10:00:00.250+02:00", totalCents: 0 }),
+      updatedAt: "2024-03-02T00:00:00-05:00",
+      cancelledAt: "2024-03-02T00:00:00Z",
+      totalPriceSet: { shopMoney: { amount: "1200.0", currencyCode: "JPY" } },
+      totalRefundedSet: { shopMoney: { amount: "0.5" } },
+    },
+    {
+      ...bulkOrderNode({ id: 4, customerId: 9, processedAt: "2024-04-01T10:00:00Z", totalCents: 0 }),
+      totalPriceSet: { shopMoney: { amount: "12.3456", currencyCode: "KWD" } },
+      totalRefundedSet: null,
+    },
+    {
+      ...bulkOrderNode({ id: 5, customerId: 10, processedAt: "2024-05-01T10:00:00Z", totalCents: 0 }),
+      id: "5",
+      totalPriceSet: { shopMoney: { amount: "0.005", currencyCode: "USD" } },
+    },
+  ];
+
+  it("builds the same stored rows as the snapshot path", () => {
+    const { rows, error } = parseHere(toJsonl(nodes));
+    expect(error).toBeUndefined();
+    expect(rows).toEqual(nodes.map(expectedRow));
+  });
+
+  it("skips child lines, wherever __parentId sits, and only them", () => {
+    const order = bulkOrderNode({ id: 11, customerId: 7, processedAt: "2024-01-10T10:00:00Z", totalCents: 500 });
+    const noted = { ...bulkOrderNode({ id: 12, customerId: 7, processedAt: "2024-01-11T10:00:00Z", totalCents: 600 }), note: '"__parentId":"gid://shopify/Order/1"' };
+    const text = [
+      JSON.stringify(order),
+      JSON.stringify(lineItemLine(11, 1)),
+      JSON.stringify({ __parentId: "gid://shopify/Order/11", id: "gid://shopify/LineItem/2" }),
+      JSON.stringify(lineItemLine(11, 3)).replace('":"gid', '": "gid'),
+      "",
+      JSON.stringify(noted),
+    ].join("\r\n");
+    const { rows, error } = parseHere(text);
+    expect(error).toBeUndefined();
+    expect(rows.map((r) => r[0])).toEqual(["11", "12"]);
+  });
+
+  it("writes a customer's profile once unless it changes", () => {
+    const at = (id: number, updatedAt: string) =>
+      bulkOrderNode({ id, customerId: 7, processedAt: "2024-01-10T10:00:00Z", totalCents: 500, customerUpdatedAt: updatedAt });
+    const { profiles } = parseHere(toJsonl([at(1, "2024-01-01T00:00:00Z"), at(2, "2024-01-01T00:00:00Z"), at(3, "2024-02-01T00:00:00Z")]));
+    expect(profiles.map((p) => p[4])).toEqual(["2024-01-01T00:00:00.000+00:00", "2024-02-01T00:00:00.000+00:00"]);
+  });
+
+  it("names the line of a malformed order", () => {
+    const { error } = parseHere(toJsonl(nodes).replace('"id":"gid://shopify/Order/3"', '"id":"gid://shopify/Order/x3"'));
+    expect(error?.message).toMatch(/^Bulk JSONL line 3: Not a Shopify Order id/);
+  });
+
+  it("runs on a worker thread over a stream, in batches, counting every line", async () => {
+    const lines = nodes.flatMap((node, i) => [node, lineItemLine(i + 1, 100 + i)]);
+    const batches = parseBulkJsonlInWorker(chunkedStream(toJsonl(lines), 7), { startAtLine: 2, batchSize: 2, batchesAhead: 1 });
+    const seen: string[][] = [];
+    let result = await batches.next();
+    while (!result.done) {
+      seen.push(result.value.rows.map((r) => r[0]));
+      result = await batches.next();
+    }
+    expect(seen).toEqual([["2", "3"], ["4", "5"], []]);
+    expect(result.value).toBe(lines.length);
+  });
+});

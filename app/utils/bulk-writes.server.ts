@@ -1,0 +1,26 @@
+/**
+ * The one way past Prisma: bulk writes of many rows through one prepared statement, for
+ * the hot path of the history ingest (Prisma's per-statement cost is larger than SQLite's
+ * per-row cost there). Dialect-neutral: the SQL is ordinary parameterised SQL and the
+ * interface is async, so a PostgreSQL implementation can sit behind it (a prepared
+ * statement per row batch, or COPY). Everything else keeps using Prisma.
+ */
+export type BulkValue = string | number | bigint | null;
+
+export interface BulkTransaction {
+  /** Runs `sql` once per row of parameters (one prepared statement). Returns rows changed. */
+  executeMany(sql: string, rows: Iterable<readonly BulkValue[]>): Promise<number>;
+  /** Runs `sql` once. Returns rows changed. */
+  execute(sql: string, ...parameters: BulkValue[]): Promise<number>;
+  /** Runs a query. */
+  query<Row>(sql: string, ...parameters: BulkValue[]): Promise<Row[]>;
+}
+
+export interface BulkWriter {
+  /**
+   * Runs `work` as one transaction on the app's database, in turn with Prisma's own
+   * statements and transactions (never inside one of them). Commits when `work` resolves,
+   * rolls back when it throws.
+   */
+  transaction<T>(work: (tx: BulkTransaction) => Promise<T>): Promise<T>;
+}
