@@ -373,6 +373,16 @@ export class LocalShopStore {
     return discount;
   }
 
+  /** Deletes a discount and frees its codes, as the merchant can in Shopify admin. */
+  deleteCodeDiscount(id: number): boolean {
+    const discount = this.discountsById.get(id);
+    if (!discount) return false;
+    for (const code of discount.codes.slice()) this.removeRedeemCode(id, code.id);
+    this.discounts.splice(this.discounts.indexOf(discount), 1);
+    this.discountsById.delete(id);
+    return true;
+  }
+
   /** Adds a code to a discount; throws when the code is taken (callers check first). */
   addRedeemCode(discountId: number, code: string): RedeemCodeRecord {
     const discount = this.discountsById.get(discountId);

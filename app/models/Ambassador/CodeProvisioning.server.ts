@@ -168,7 +168,7 @@ async function addCodes(context: Context): Promise<boolean> {
       MUTATION_COST,
     );
     const userErrors = (result?.userErrors ?? []) as ShopifyUserError[];
-    if (userErrors.some((e) => e.field?.includes("discountId"))) {
+    if (userErrors.some((e) => e.field?.includes("discountId")) && !(await programDiscountExists(context))) {
       // The merchant deleted the program discount in Shopify: its codes went with it.
       await setProgramDiscountId(shop, null);
       await prisma.ambassadorCode.updateMany({
@@ -189,6 +189,18 @@ async function addCodes(context: Context): Promise<boolean> {
     });
     progressed = true;
   }
+}
+
+/** Whether Shopify still has the program discount (the merchant may delete it in admin). */
+async function programDiscountExists(context: Context): Promise<boolean> {
+  const discountId = context.program.programDiscountId;
+  if (!discountId) return false;
+  const { codeDiscountNode } = await context.admin.request(
+    RedeemCodeLookupQuery,
+    { discountId, query: "code:-" },
+    8,
+  );
+  return codeDiscountNode !== null;
 }
 
 /**
