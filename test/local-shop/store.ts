@@ -474,6 +474,15 @@ export class LocalShopStore {
     return this.metafieldsOf(ownerGid).find((m) => m.namespace === namespace && m.key === key);
   }
 
+  /** Deletes a metafield; false when there was none. */
+  deleteMetafield(ownerGid: string, namespace: string, key: string): boolean {
+    const all = this.metafieldsOf(ownerGid);
+    const kept = all.filter((m) => !(m.namespace === namespace && m.key === key));
+    if (kept.length === all.length) return false;
+    this.metafields.set(ownerGid, kept);
+    return true;
+  }
+
   setMetafield(input: { ownerGid: string; namespace: string; key: string; type: string; value: string }): MetafieldRecord {
     const existing = this.findMetafield(input.ownerGid, input.namespace, input.key);
     const at = this.now();

@@ -22,6 +22,7 @@ import { JobStatusQuery } from "../../graphql/JobStatusQuery";
 import { CustomerTagsAddMutation } from "../../graphql/CustomerTagsAddMutation";
 import { CustomerTagsRemoveMutation } from "../../graphql/CustomerTagsRemoveMutation";
 import { AmbassadorMetafieldsSetMutation } from "../../graphql/AmbassadorMetafieldsSetMutation";
+import { AmbassadorMetafieldsDeleteMutation } from "../../graphql/AmbassadorMetafieldsDeleteMutation";
 import { AmbassadorApprovedFlowTriggerMutation } from "../../graphql/AmbassadorApprovedFlowTriggerMutation";
 import { CustomerByEmailQuery } from "../../graphql/CustomerByEmailQuery";
 import { CustomerCreateMutation } from "../../graphql/CustomerCreateMutation";
@@ -623,7 +624,11 @@ async function welcome(
   }
 }
 
-/** Removed ambassadors lose the tag (paused ones keep it: a pause is temporary). */
+/**
+ * Removed ambassadors lose the tag and the code metafields (so the merchant's emails and
+ * the storefront stop presenting them as ambassadors); paused ones keep both: a pause is
+ * temporary.
+ */
 async function untagRemoved(context: Context): Promise<boolean> {
   const { shop, admin, program } = context;
   const removed = await prisma.ambassador.findMany({
@@ -642,7 +647,23 @@ async function untagRemoved(context: Context): Promise<boolean> {
       await holdUp(shop, ambassador.id, `Shopify refused to remove the tag: ${describeUserErrors(errors).join(" ")}`);
       continue;
     }
-    await prisma.ambassador.update({ where: { id: ambassador.id }, data: { welcomeSyncedAt: null } });
+    const owner = customerGid(ambassador.customerId as string);
+    const { metafieldsDelete } = await admin.request(
+      AmbassadorMetafieldsDeleteMutation,
+      {
+        metafields: ["code", "share_link"].map((key) => ({ ownerId: owner, namespace: METAFIELD_NAMESPACE, key })),
+      },
+      MUTATION_COST,
+    );
+    const metafieldErrors = (metafieldsDelete?.userErrors ?? []) as ShopifyUserError[];
+    if (metafieldErrors.length > 0) {
+      await holdUp(shop, ambassador.id, `Shopify refused to delete the code metafields: ${describeUserErrors(metafieldErrors).join(" ")}`);
+      continue;
+    }
+    await prisma.ambassador.update({
+      where: { id: ambassador.id },
+      data: { welcomeSyncedAt: null, metafieldsCode: null },
+    });
   }
   return removed.length > 0;
 }

@@ -5,7 +5,7 @@ import { customerQueries } from "./customers";
 import { discountMutations, discountQueries } from "./discounts";
 import { flowMutations } from "./flow";
 import { jobQueries } from "./jobs";
-import { metafieldsSet } from "./metafields";
+import { metafieldsDelete, metafieldsSet } from "./metafields";
 import { nodeQueries } from "./node";
 import { orderQueries } from "./orders";
 import { redeemCodeBulkDeleteMutations } from "./redeem-code-bulk-delete";
@@ -36,6 +36,7 @@ export const mutationRoot = {
   ...flowMutations,
   ...storeCreditMutations,
   metafieldsSet,
+  metafieldsDelete,
   customerCreate,
 };
 

@@ -235,3 +235,28 @@ export function metafieldsSet(args: { metafields: MetafieldsSetInput[] }, contex
   );
   return { __typename: "MetafieldsSetPayload", metafields: records.map(metafieldView), userErrors: [] };
 }
+
+/**
+ * Deletes metafields by owner, namespace and key. Like Shopify, a metafield that does not
+ * exist is no error: its entry in `deletedMetafields` is null.
+ */
+export function metafieldsDelete(
+  args: { metafields: Array<{ ownerId: string; namespace: string; key: string }> },
+  context: ResolverContext,
+) {
+  const { store } = context;
+  if (args.metafields.length > MAX_METAFIELDS_PER_CALL) {
+    return {
+      __typename: "MetafieldsDeletePayload",
+      deletedMetafields: null,
+      userErrors: [userError("UserError", ["metafields"], `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_CALL}.`)],
+    };
+  }
+  const deletedMetafields = args.metafields.map((input) => {
+    const namespace = resolveNamespace(store, input.namespace);
+    return store.deleteMetafield(input.ownerId, namespace, input.key)
+      ? { __typename: "MetafieldIdentifier", ownerId: input.ownerId, namespace, key: input.key }
+      : null;
+  });
+  return { __typename: "MetafieldsDeletePayload", deletedMetafields, userErrors: [] };
+}

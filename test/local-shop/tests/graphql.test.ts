@@ -166,6 +166,18 @@ describe("the local shop's Admin GraphQL API", () => {
       { m: [{ ownerId: id, namespace: "ambassadors", key: "since", value: "x" }] },
     );
     expect(invalid.data.metafieldsSet.userErrors).toEqual([{ field: ["metafields", "0", "type"], code: "BLANK" }]);
+
+    const deleted = await gql(
+      shop,
+      `mutation($m: [MetafieldIdentifierInput!]!) { metafieldsDelete(metafields: $m) { deletedMetafields { key namespace } userErrors { message } } }`,
+      { m: [{ ownerId: id, namespace: "ambassadors", key: "referrals" }, { ownerId: id, namespace: "ambassadors", key: "never-set" }] },
+    );
+    expect(deleted.data.metafieldsDelete).toEqual({
+      deletedMetafields: [{ key: "referrals", namespace: "ambassadors" }, null],
+      userErrors: [],
+    });
+    const gone = await gql(shop, `query($id: ID!) { customer(id: $id) { metafield(namespace: "ambassadors", key: "referrals") { value } } }`, { id });
+    expect(gone.data.customer.metafield).toBeNull();
   });
 
   it("records Flow triggers", async () => {

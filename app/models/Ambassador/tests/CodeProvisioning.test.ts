@@ -132,7 +132,7 @@ describe("approving ambassadors creates their codes in Shopify", () => {
     expect(shop.store.flowTriggers).toHaveLength(2); // no second welcome after a pause
   });
 
-  it("removing switches the code off and takes the tag away", async () => {
+  it("removing switches the code off and takes the tag and the code metafields away", async () => {
     const [customer] = shop.store.customers;
     await storeCandidates(TEST_SHOP, [customer]);
     await approveCandidates(TEST_SHOP, [customer.legacyResourceId]);
@@ -143,6 +143,8 @@ describe("approving ambassadors creates their codes in Shopify", () => {
     await provisionAmbassadors(graphql, TEST_SHOP, FAST);
     expect(programCodes()).toEqual([]);
     expect(customer.tags).not.toContain("ambassador");
+    expect(metafield(customer.legacyResourceId, "code")).toBeUndefined();
+    expect(metafield(customer.legacyResourceId, "share_link")).toBeUndefined();
   });
 
   it("a new code replaces the old one in Shopify; the old one stays in the history", async () => {
