@@ -171,6 +171,16 @@ export async function deleteShopData(...shops: string[]) {
     prisma.ambassadorFeedback.deleteMany({ where }),
     prisma.contentSubmission.deleteMany({ where }),
     prisma.rateLimitWindow.deleteMany({ where }),
+    prisma.attributedOrder.deleteMany({ where }),
+    prisma.rewardEntry.deleteMany({ where }),
+    prisma.payout.deleteMany({ where }),
+    prisma.rewardSettings.deleteMany({ where }),
+    prisma.rewardTier.deleteMany({ where }),
+    prisma.rewardMilestone.deleteMany({ where }),
+    prisma.ambassadorTier.deleteMany({ where }),
+    prisma.fraudFlag.deleteMany({ where }),
+    prisma.reconciliationRun.deleteMany({ where }),
+    prisma.metricsCache.deleteMany({ where }),
   ]);
 }
 

@@ -47,6 +47,16 @@ export async function eraseShop(tx: Prisma.TransactionClient, shop: string) {
   await tx.ambassadorFeedback.deleteMany({ where });
   await tx.contentSubmission.deleteMany({ where });
   await tx.rateLimitWindow.deleteMany({ where });
+  await tx.attributedOrder.deleteMany({ where });
+  await tx.rewardEntry.deleteMany({ where });
+  await tx.payout.deleteMany({ where });
+  await tx.rewardSettings.deleteMany({ where });
+  await tx.rewardTier.deleteMany({ where });
+  await tx.rewardMilestone.deleteMany({ where });
+  await tx.ambassadorTier.deleteMany({ where });
+  await tx.fraudFlag.deleteMany({ where });
+  await tx.reconciliationRun.deleteMany({ where });
+  await tx.metricsCache.deleteMany({ where });
   // Keep this delivery's own id so a redelivery stays a no-op; drop older ones.
   await tx.webhookDelivery.deleteMany({
     where: { shop, topic: { not: "SHOP_REDACT" } },
