@@ -6,10 +6,12 @@
  *   with `scope: "codes"` (one `discountCodeBasicCreate`, then `discountRedeemCodeBulkAdd`
  *   250 codes a call, progress polled with `discountRedeemCodeBulkCreation`).
  * - naive: one `discountCodeBasicCreate` per code, through the app's `pacedAdmin` (paces on
- *   throttleStatus, retries THROTTLED), on a fresh shop of its own. At 10 points a code it
- *   runs at ~10 codes/s once the bucket is empty, so by default it creates a sample
- *   (CODES_BENCH_NAIVE, default 1,000 of the same codes) and extrapolates points and wall
- *   time linearly to all ambassadors; CODES_BENCH_NAIVE=10000 measures it all (~17 min).
+ *   throttleStatus, retries THROTTLED), on a fresh shop of its own. At 13 points a code (10
+ *   for the mutation, 3 for its payload) it runs at ~8 codes/s once the bucket is empty, so
+ *   by default it creates a sample (CODES_BENCH_NAIVE, default 1,000 of the same codes) and
+ *   extrapolates to all ambassadors: points and requests linearly, wall time as the larger
+ *   of linear and what the throttle allows for those points; CODES_BENCH_NAIVE=10000
+ *   measures it all (~21 min).
  *
  * Points and THROTTLED come from the local shop's own counters (`store.stats`), not from
  * the client. The database is a fresh migrated SQLite file, bound before the app is imported
@@ -198,17 +200,20 @@ const benchmark: Benchmark = {
       const scale = AMBASSADORS / NAIVE_SAMPLE;
       const extrapolated = scale !== 1;
       const naivePoints = Math.round(naiveFigures.points * scale);
-      const naiveMs = naiveFigures.ms * scale;
       const naiveRequests = Math.round(naiveFigures.requests * scale);
-      // What the bucket alone allows: a full bucket at the start, then restoreRate points a second.
+      // Linear time understates the naive run: the sample spent the first full bucket, the
+      // rest goes at restoreRate. What the bucket alone allows is the better estimate (a full
+      // 10,000-code run measured 1,280 s, exactly this floor); naive_ms is the larger of both.
+      const naiveLinearMs = naiveFigures.ms * scale;
       const naiveFloorMs =
         (Math.max(0, naivePoints - STANDARD_THROTTLE.bucketSize) / STANDARD_THROTTLE.restoreRate) * 1000;
+      const naiveMs = extrapolated ? Math.max(naiveLinearMs, naiveFloorMs) : naiveFigures.ms;
       if (extrapolated) {
         log(
-          `naive (EXTRAPOLATED ×${round(scale, 2)} from the ${NAIVE_SAMPLE.toLocaleString("en")}-code sample to ` +
-            `${AMBASSADORS.toLocaleString("en")} codes): ${naivePoints.toLocaleString("en")} cost points, ~${seconds(naiveMs)}, ` +
-            `~${naiveRequests.toLocaleString("en")} requests; linear time understates it (the sample spent the ` +
-            `first full bucket): the throttle alone needs ≥ ${seconds(naiveFloorMs)}`,
+          `naive (EXTRAPOLATED from the ${NAIVE_SAMPLE.toLocaleString("en")}-code sample to ` +
+            `${AMBASSADORS.toLocaleString("en")} codes): ${naivePoints.toLocaleString("en")} cost points (×${round(scale, 2)}), ` +
+            `~${naiveRequests.toLocaleString("en")} requests, ~${seconds(naiveMs)} (the throttle's floor for those points; ` +
+            `linear ×${round(scale, 2)} would say ${seconds(naiveLinearMs)})`,
         );
       }
       const costRatio = naivePoints / Math.max(1, oursFigures.points);
@@ -232,6 +237,7 @@ const benchmark: Benchmark = {
         naive_sample: NAIVE_SAMPLE,
         naive_sample_points: naiveFigures.points,
         naive_sample_ms: round(naiveFigures.ms, 0),
+        naive_ms_linear: round(naiveLinearMs, 0),
         naive_ms_bucket_floor: round(naiveFloorMs, 0),
         cost_ratio: round(costRatio, 1),
         throttled: oursFigures.throttled,
