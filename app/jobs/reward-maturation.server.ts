@@ -1,0 +1,74 @@
+/**
+ * Reward jobs that keep the ledger and tiers current: maturation (pending → approved after
+ * the hold, daily and on demand) and the tier tag sync (after a reward change moved an
+ * ambassador between tiers).
+ */
+import prisma from "../db.server";
+import { unauthenticated } from "../shopify.server";
+import type { RewardChange } from "../models/Rewards/Rewards.server";
+import { matureRewards, shopsWithDueMaturations } from "../models/Rewards/Maturation.server";
+import { syncTierTags, tierTagsOutOfDate } from "../models/Rewards/TierTags.server";
+import { enqueueJob, type JobDefinition } from "./runner.server";
+
+export const tierTagJob: JobDefinition<{ shop: string }> = {
+  name: "reward-tier-tags",
+  key: ({ shop }) => shop,
+  async run({ shop }) {
+    const { admin } = await unauthenticated.admin(shop);
+    await syncTierTags(admin.graphql, shop);
+  },
+};
+
+export const maturationJob: JobDefinition<{ shop: string }> = {
+  name: "reward-maturation",
+  key: ({ shop }) => shop,
+  async run({ shop }) {
+    const result = await matureRewards(shop, new Date());
+    if (result.tierTagChanges.length > 0) void enqueueJob(tierTagJob, { shop });
+  },
+};
+
+export function enqueueTierTags(shop: string) {
+  void enqueueJob(tierTagJob, { shop });
+}
+
+/** Matures the shop's due rewards now (the "Approve due rewards" button). */
+export function enqueueMaturation(shop: string) {
+  return enqueueJob(maturationJob, { shop });
+}
+
+/**
+ * Call after the transaction that called `applyAttributionChange` has committed, with
+ * what it returned: enqueues the Shopify side (tier tags). Returns at once.
+ */
+export function enqueueRewardFollowUps(shop: string, change: Pick<RewardChange, "tierTagChanges">) {
+  if (change.tierTagChanges.length > 0) enqueueTierTags(shop);
+}
+
+const DAY_MS = 86_400_000;
+let dailyTimer: ReturnType<typeof setInterval> | null = null;
+
+/** Every shop with pending rewards past their hold: mature them. */
+export async function runDueMaturations(now = new Date()) {
+  const shops = await shopsWithDueMaturations(now);
+  await Promise.all(shops.map((shop) => enqueueMaturation(shop)));
+  return shops;
+}
+
+/**
+ * After a restart: mature what came due while the app was down, re-sync tier tags that
+ * are out of date, and run maturation daily from now on (in-process scheduler).
+ */
+export async function recoverRewards() {
+  void runDueMaturations().catch((error) => console.error("Reward maturation failed", error));
+  const shops = await prisma.ambassadorTier.findMany({ distinct: ["shop"], select: { shop: true } });
+  for (const { shop } of shops) {
+    if ((await tierTagsOutOfDate(shop)).length > 0) enqueueTierTags(shop);
+  }
+  if (!dailyTimer) {
+    dailyTimer = setInterval(() => {
+      void runDueMaturations().catch((error) => console.error("Reward maturation failed", error));
+    }, DAY_MS);
+    dailyTimer.unref?.();
+  }
+}

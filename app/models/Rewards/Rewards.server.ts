@@ -1,0 +1,201 @@
+/**
+ * The reward ledger (issue 5, see docs/issue-5-design.md). Attribution calls
+ * `applyAttributionChange` inside its transaction whenever an order's AttributedOrder row
+ * may have changed; this appends at most one RewardEntry per (cause, order, ambassador)
+ * with the difference between what the ambassador should have earned for the order now and
+ * what the ledger already records for it. Redeliveries add nothing (the key is unique) and
+ * causes applied in any order converge on the same balance (each appends target − recorded).
+ *
+ * Rules:
+ * - target = round(net × rate) + flat per order, where rate and flat are frozen the first
+ *   time the order is rewarded (rate = the ambassador's tier rate then, else the program's);
+ *   0 for self-referrals, cancelled orders and orders with no net sales left (fully
+ *   refunded), and for an ambassador the order is no longer attributed to.
+ * - While the order is in its hold (processedAt + holdDays, also frozen at the first
+ *   reward) entries are "pending". If the target drops to 0 and everything recorded is
+ *   still pending, those entries are voided instead of appending a negative one.
+ * - After the hold, a change is "approved": a refund after approval or payout is an
+ *   approved negative adjustment that the next payout nets out (clawback). If the order's
+ *   entries are still waiting for the maturation job, the change joins them as pending.
+ * - Tiers and milestones are re-evaluated for every ambassador touched (see tiers.server.ts).
+ *
+ * Never calls Shopify: what needs Shopify afterwards (tier tags) is returned so the caller
+ * can enqueue it once its transaction has committed (`afterRewardChange`).
+ */
+import type { Prisma } from "@prisma/client";
+import { evaluateStanding, type StandingChange } from "./tiers.server";
+import { getRewardSettingsIn } from "./RewardSettings.server";
+
+export interface RewardChange {
+  /** RewardEntry rows appended (commission, adjustment, milestone). */
+  entriesCreated: number;
+  /** Entries voided (refunded or cancelled inside the hold). */
+  entriesVoided: number;
+  /** Ambassadors whose ledger or standing was looked at. */
+  ambassadorIds: string[];
+  /** Ambassadors whose tier tag in Shopify must change: enqueue the tier tag job. */
+  tierTagChanges: string[];
+  /** Milestone bonus entries created (sourceKeys). */
+  milestonesAwarded: string[];
+}
+
+export const ORDER_ENTRY_KINDS = ["commission", "adjustment"] as const;
+
+/** Parameters frozen on an order's first entry, written into its note. */
+interface Terms {
+  basisPoints: number;
+  flatCents: number;
+  holdUntil: Date;
+}
+
+const TERMS_PATTERN = /\[rate=(\d+)bp flat=(-?\d+) hold=(\d+)\]/;
+
+export function termsNote(terms: Terms): string {
+  return `[rate=${terms.basisPoints}bp flat=${terms.flatCents} hold=${terms.holdUntil.getTime()}]`;
+}
+
+export function parseTerms(note: string): Terms | null {
+  const match = TERMS_PATTERN.exec(note);
+  if (!match) return null;
+  return { basisPoints: Number(match[1]), flatCents: Number(match[2]), holdUntil: new Date(Number(match[3])) };
+}
+
+/** round-half-up(net × bp / 10000) + flat, in minor units. */
+export function orderReward(netCents: number, basisPoints: number, flatCents: number): number {
+  if (netCents <= 0) return 0;
+  const commission = (BigInt(netCents) * BigInt(basisPoints) * 2n + 10000n) / 20000n;
+  return Number(commission) + flatCents;
+}
+
+/** The order counts towards rewards, tiers and milestones. */
+export function orderEarns(row: { selfReferral: boolean; cancelledAt: Date | null; netCents: bigint | number }) {
+  return !row.selfReferral && row.cancelledAt === null && Number(row.netCents) > 0;
+}
+
+export async function applyAttributionChange(
+  tx: Prisma.TransactionClient,
+  shop: string,
+  orderIds: string[],
+  cause: string,
+  now: Date = new Date()
+): Promise<RewardChange> {
+  const change: RewardChange = {
+    entriesCreated: 0,
+    entriesVoided: 0,
+    ambassadorIds: [],
+    tierTagChanges: [],
+    milestonesAwarded: [],
+  };
+  const ids = [...new Set(orderIds)];
+  if (ids.length === 0) return change;
+
+  const settings = await getRewardSettingsIn(tx, shop);
+  const attributed = await tx.attributedOrder.findMany({ where: { shop, orderId: { in: ids } } });
+  const byOrder = new Map(attributed.map((row) => [row.orderId, row]));
+  const entries = await tx.rewardEntry.findMany({
+    where: { shop, orderId: { in: ids }, kind: { in: [...ORDER_ENTRY_KINDS] } },
+    orderBy: { createdAt: "asc" },
+  });
+
+  // The rate each ambassador earns on orders rewarded for the first time now: their
+  // tier's as it stands before this change (the order that crosses a threshold still
+  // earns the old rate; later orders the new one).
+  const ambassadorIds = new Set<string>();
+  for (const row of attributed) ambassadorIds.add(row.ambassadorId);
+  for (const entry of entries) ambassadorIds.add(entry.ambassadorId);
+  const standings = await tx.ambassadorTier.findMany({
+    where: { shop, ambassadorId: { in: [...ambassadorIds] }, tierId: { not: null } },
+  });
+  const tierIds = [...new Set(standings.map((s) => s.tierId!))];
+  const tiers = tierIds.length ? await tx.rewardTier.findMany({ where: { shop, id: { in: tierIds } } }) : [];
+  const tierRate = new Map(tiers.map((tier) => [tier.id, tier.commissionBasisPoints]));
+  const rateOf = new Map(
+    standings.map((s) => [s.ambassadorId, tierRate.get(s.tierId!) ?? settings.commissionBasisPoints])
+  );
+
+  for (const orderId of ids) {
+    const row = byOrder.get(orderId);
+    const orderEntries = entries.filter((e) => e.orderId === orderId);
+    const owners = new Set(orderEntries.map((e) => e.ambassadorId));
+    if (row) owners.add(row.ambassadorId);
+
+    for (const ambassadorId of owners) {
+      const mine = orderEntries.filter((e) => e.ambassadorId === ambassadorId);
+      const live = mine.filter((e) => e.status !== "void");
+      const isCurrent = row?.ambassadorId === ambassadorId;
+      const terms =
+        mine.map((e) => parseTerms(e.note)).find((t): t is Terms => t !== null) ??
+        (row
+          ? {
+              basisPoints: rateOf.get(ambassadorId) ?? settings.commissionBasisPoints,
+              flatCents: settings.flatRewardCents,
+              holdUntil: new Date(row.processedAt.getTime() + settings.holdDays * 86_400_000),
+            }
+          : null);
+      const target =
+        isCurrent && row && terms && orderEarns(row)
+          ? orderReward(Number(row.netCents), terms.basisPoints, terms.flatCents)
+          : 0;
+      const recorded = live.reduce((sum, e) => sum + Number(e.amountCents), 0);
+      const delta = target - recorded;
+      if (delta === 0) continue;
+
+      const sourceKey = isCurrent ? `${cause}:${orderId}` : `${cause}:${orderId}:${ambassadorId}`;
+      const seen = await tx.rewardEntry.findUnique({ where: { shop_sourceKey: { shop, sourceKey } } });
+      if (seen) continue; // this cause was applied already
+
+      const holdUntil = terms?.holdUntil ?? now;
+      const inHold = now < holdUntil;
+      const anyPending = live.some((e) => e.status === "pending");
+      const allPending = live.length > 0 && live.every((e) => e.status === "pending");
+
+      if (target === 0 && allPending) {
+        // Refunded or cancelled before the hold ended: nothing was ever owed.
+        const voided = await tx.rewardEntry.updateMany({
+          where: { shop, id: { in: live.map((e) => e.id) }, status: "pending" },
+          data: { status: "void" },
+        });
+        change.entriesVoided += voided.count;
+        continue;
+      }
+
+      const kind = live.length === 0 && mine.length === 0 && delta > 0 ? "commission" : "adjustment";
+      const reason = !isCurrent
+        ? "order no longer attributed"
+        : target === 0
+          ? row?.selfReferral
+            ? "self-referral"
+            : row?.cancelledAt
+              ? "order cancelled"
+              : "order fully refunded"
+          : delta < 0
+            ? "order reduced or refunded"
+            : kind === "commission"
+              ? "order reward"
+              : "order changed";
+      await tx.rewardEntry.create({
+        data: {
+          shop,
+          ambassadorId,
+          orderId,
+          sourceKey,
+          kind,
+          amountCents: BigInt(delta),
+          status: inHold || anyPending ? "pending" : "approved",
+          holdUntil,
+          note: `${reason} ${terms ? termsNote(terms) : ""}`.trim(),
+        },
+      });
+      change.entriesCreated += 1;
+    }
+  }
+
+  change.ambassadorIds = [...ambassadorIds];
+  if (ambassadorIds.size > 0) {
+    const standing: StandingChange = await evaluateStanding(tx, shop, [...ambassadorIds], { now });
+    change.entriesCreated += standing.milestonesAwarded.length;
+    change.milestonesAwarded = standing.milestonesAwarded;
+    change.tierTagChanges = standing.tierTagChanges;
+  }
+  return change;
+}
