@@ -65,7 +65,7 @@ export const CODES_PER_BULK_ADD = 250;
 const AMBASSADORS_PER_METAFIELDS_SET = 12;
 export const METAFIELD_NAMESPACE = "ambassadors";
 export const FLOW_TRIGGER_HANDLE = "ambassador-approved";
-/** Mutations cost 10 points per root field. */
+/** Mutations cost 10 points per root field (plus what they return; the pacer learns that). */
 const MUTATION_COST = 10;
 
 /**
