@@ -1,0 +1,7 @@
+export const RewardCodeLookupQuery = `#graphql
+  query RewardCodeLookup($code: String!) {
+    codeDiscountNodeByCode(code: $code) {
+      id
+    }
+  }
+`;
