@@ -243,6 +243,11 @@ export async function sendPayout(graphql: AdminGraphqlClient, shop: string, payo
     });
     const errors = (data.discountCodeBasicCreate?.userErrors ?? []) as ShopifyUserError[];
     if (errors.length > 0 || !data.discountCodeBasicCreate?.codeDiscountNode) {
+      // "Code must be unique": an earlier attempt (or a client retry) created it after all.
+      if ((await adminQuery(graphql, RewardCodeLookupQuery, { code })).codeDiscountNodeByCode) {
+        await markPaid(shop, payout.id, code);
+        return true;
+      }
       await markFailed(shop, payout.id, `Shopify refused the reward code: ${describeUserErrors(errors).join(" ")}`.trim());
       return false;
     }
