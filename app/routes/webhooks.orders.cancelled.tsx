@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../utils/webhooks.server";
-import { applyOrderWebhook, parseOrderWebhook } from "../models/OrderHistory/order-webhooks.server";
+import { receiveOrderWebhook } from "../models/Attribution/webhooks.server";
 
-export const action = ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, parseOrderWebhook, (tx, order, { shop }) => applyOrderWebhook(tx, shop, order));
+/** A cancelled order keeps its attribution with a net of 0. */
+export const action = ({ request }: ActionFunctionArgs) => receiveOrderWebhook(request);

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../utils/webhooks.server";
-import { applyOrderWebhook, parseOrderWebhook } from "../models/OrderHistory/order-webhooks.server";
+import { receiveOrderWebhook } from "../models/Attribution/webhooks.server";
 
-export const action = ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, parseOrderWebhook, (tx, order, { shop }) => applyOrderWebhook(tx, shop, order));
+/** Updates the order and its attribution (net of refunds, items removed). */
+export const action = ({ request }: ActionFunctionArgs) => receiveOrderWebhook(request);

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../utils/webhooks.server";
-import { applyRefundWebhook, parseRefundWebhook } from "../models/OrderHistory/order-webhooks.server";
+import { receiveRefundWebhook } from "../models/Attribution/webhooks.server";
 
-export const action = ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, parseRefundWebhook, (tx, refund, { shop }) => applyRefundWebhook(tx, shop, refund));
+/** Records the refund and lowers the attributed order's net. */
+export const action = ({ request }: ActionFunctionArgs) => receiveRefundWebhook(request);

@@ -164,6 +164,8 @@ interface TransactionPayload {
 export interface OrderWebhookPayload {
   id: number | string;
   admin_graphql_api_id?: string;
+  /** "#1001": for messages only. */
+  name?: string;
   updated_at: string;
   processed_at?: string | null;
   created_at?: string;
@@ -174,7 +176,13 @@ export interface OrderWebhookPayload {
   presentment_currency?: string;
   total_price?: string | number;
   total_price_set?: MoneySetPayload;
-  discount_codes?: { code?: string }[] | null;
+  /** `amount`: what the code took off the order, in the shop currency (REST decimal). */
+  discount_codes?: { code?: string; amount?: string | number; type?: string }[] | null;
+  /** All discounts on the order (codes and automatic), shop currency. */
+  total_discounts?: string | number;
+  /** The buyer's email (also on `customer.email`): read for self-referral, never stored. */
+  email?: string | null;
+  contact_email?: string | null;
   customer?: CustomerWebhookPayload | null;
   refunds?: { transactions?: TransactionPayload[] | null }[] | null;
 }
@@ -303,5 +311,42 @@ export function customerProfileFromWebhook(payload: CustomerWebhookPayload): Cus
     email: payload.email?.trim() || null,
     tags: splitTags(payload.tags),
     sourceUpdatedAt: optionalDate(payload.updated_at, "updated_at"),
+  };
+}
+
+/** What an order payload says beyond its snapshot, for attribution (never stored as is). */
+export interface OrderAttributionHints {
+  /** Per upper-cased code: what it took off the order, shop money. */
+  discountCodeAmounts: Record<string, number>;
+  /** The buyer's email, lower-cased; null when the payload has none. */
+  buyerEmail: string | null;
+  /** Shopify's order name ("#1001"), for messages. */
+  orderName: string | null;
+}
+
+/**
+ * The per-code discount amounts and the buyer's email of an orders/* payload. REST
+ * `discount_codes[].amount` is in the shop currency; an unreadable amount counts as 0.
+ */
+export function orderAttributionHintsFromWebhook(payload: OrderWebhookPayload): OrderAttributionHints {
+  const currencyCode = payload.total_price_set?.shop_money?.currency_code ?? payload.currency ?? null;
+  const exponent = currencyExponent(currencyCode);
+  const discountCodeAmounts: Record<string, number> = {};
+  for (const discount of payload.discount_codes ?? []) {
+    const [code] = normalizeDiscountCodes([discount.code]);
+    if (!code) continue;
+    let cents = 0;
+    try {
+      cents = discount.amount === undefined ? 0 : toMinorUnits(discount.amount, exponent);
+    } catch {
+      cents = 0;
+    }
+    discountCodeAmounts[code] = (discountCodeAmounts[code] ?? 0) + Math.max(0, cents);
+  }
+  const email = payload.email ?? payload.contact_email ?? payload.customer?.email ?? null;
+  return {
+    discountCodeAmounts,
+    buyerEmail: email?.trim().toLowerCase() || null,
+    orderName: payload.name?.trim() || null,
   };
 }
