@@ -14,7 +14,9 @@ import { drainJobs } from "~/jobs/runner.server";
 import { formatMoney } from "~/utils/shop-money";
 import { shopsErasedAfterFile } from "#/factories/orders";
 import {
+  COHORT_DAYS,
   NOW,
+  scenarioDates,
   seedAnalyticsScenario,
   seedAttributedOrders,
   seedClicks,
@@ -141,13 +143,14 @@ describe("retention", () => {
     // Chunks of 3 customers: the keyset walk must not lose or repeat anyone.
     const retention = await computeRetention(shop, { now: NOW, chunkSize: 3 });
 
-    // (a) 101 (2nd order after 46 days), 102 (after 123 days), 103 (none), 104 (after 22
-    // days; first order 2026-03-10 is 112 days old: in the 90-day sample, not the 180).
+    // (a) 101 (2nd order after 46 days), 102 (after 123 days), 103 (none): first orders 300
+    // days ago; 104 (after 22 days; first order 112 days ago: in the 90-day sample, not the
+    // 180-day one).
     expect(retention.acquired).toEqual({
       d90: { value: 2 / 4, numerator: 2, sample: 4 }, // 101, 104
       d180: { value: 2 / 3, numerator: 2, sample: 3 }, // 101, 102
     });
-    // (c) months 2025-10 and 2026-03 only (206's 2025-07 has no acquired customer); the
+    // (c) the months of those first orders only (206's, 360 days ago, has no acquired customer); the
     // ambassadors 9001 and 9004 are not "other customers". 201 repeats after 19 days; 202's
     // second order was cancelled and its third came after 211 days; 203 never came back;
     // 204's second was fully refunded and its third a test; 205 repeats after 75 days.
@@ -157,19 +160,19 @@ describe("retention", () => {
     });
     expect(retention.cohorts).toEqual([
       {
-        month: "2025-10",
+        month: scenarioDates(NOW).month(COHORT_DAYS.first),
         acquired: { d90: { value: 1 / 3, numerator: 1, sample: 3 }, d180: { value: 2 / 3, numerator: 2, sample: 3 } },
         others: { d90: { value: 1 / 4, numerator: 1, sample: 4 }, d180: { value: 1 / 4, numerator: 1, sample: 4 } },
       },
       {
-        month: "2026-03",
+        month: scenarioDates(NOW).month(COHORT_DAYS.second),
         acquired: { d90: { value: 1, numerator: 1, sample: 1 }, d180: { value: null, numerator: 0, sample: 0 } },
         others: { d90: { value: 1, numerator: 1, sample: 1 }, d180: { value: null, numerator: 0, sample: 0 } },
       },
     ]);
-    // (b) Jane (joined 2025-12-01: bought 2025-10-25 before, 2026-01-15 after) and Ola
-    // (joined 2025-11-01: bought 2025-06-01, 153 days before, nothing after). Max joined 60
-    // days ago (window not over); Ivy had not bought before joining.
+    // (b) Jane (joined 211 days ago: bought 89 and 37 days before, 45 days after) and Ola
+    // (joined 241 days ago: bought 153 days before, nothing after). Max joined 60 days ago
+    // (windows not over); Ivy had not bought before joining.
     expect(retention.ambassadorsBefore).toEqual({
       d90: { value: 1 / 2, numerator: 1, sample: 2 },
       d180: { value: 2 / 2, numerator: 2, sample: 2 },
@@ -211,7 +214,7 @@ describe("retention", () => {
 
     // A new acquired customer appears after the recompute.
     await seedAttributedOrders(shop, [
-      { orderId: "late", ambassadorId: `${shop}:jane`, code: "JANE100", buyerCustomerId: "203", processedAt: "2025-10-15T10:00:00Z", netCents: 1, discountCents: 0, newCustomer: true },
+      { orderId: "late", ambassadorId: `${shop}:jane`, code: "JANE100", buyerCustomerId: "203", processedAt: scenarioDates(NOW).ago(COHORT_DAYS.first, 14), netCents: 1, discountCents: 0, newCustomer: true },
     ]);
     await enqueueMetrics(shop);
     const fresh = await readRetentionCache(shop);

@@ -1,0 +1,39 @@
+import { BlockStack, Card, Text } from "@shopify/polaris";
+import { formatMoney } from "../../../utils/shop-money";
+import { DEFINITIONS, type SeriesPoint } from "../../../models/Analytics/definitions";
+import { ClientChart } from "./viz";
+
+export function RevenueChart({ series, currencyCode }: { series: SeriesPoint[]; currencyCode: string | null }) {
+  const money = (value: string | number | null) => formatMoney(Number(value ?? 0), currencyCode);
+  const data = [
+    {
+      name: "Attributed revenue",
+      data: series.map((point) => ({ key: point.key, value: point.revenueCents })),
+    },
+  ];
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          Attributed revenue over time
+        </Text>
+        <ClientChart
+          label="Attributed revenue over time"
+          render={(viz) => (
+            <viz.LineChart
+              data={data}
+              theme="Light"
+              isAnimated={false}
+              showLegend={false}
+              yAxisOptions={{ labelFormatter: money }}
+              tooltipOptions={{ valueFormatter: money }}
+            />
+          )}
+        />
+        <Text as="p" variant="bodySm" tone="subdued">
+          {DEFINITIONS.revenue} Per {series[0]?.key.length === 7 ? "month" : "day"} (UTC).
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}

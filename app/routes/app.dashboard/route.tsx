@@ -1,0 +1,134 @@
+import { useEffect } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Banner, BlockStack, Button, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { authenticate } from "../../shopify.server";
+import { getDashboard, parsePeriod } from "../../models/Analytics/Analytics.server";
+import { enqueueMetrics, refreshMetricsIfDue } from "../../jobs/metrics.server";
+import { PeriodPicker } from "./components/PeriodPicker";
+import { KpiGrid } from "./components/KpiGrid";
+import { RevenueChart } from "./components/RevenueChart";
+import { RetentionCard } from "./components/RetentionCard";
+import { TopAmbassadorsCard } from "./components/TopAmbassadorsCard";
+import { FraudFlagsCard } from "./components/FraudFlagsCard";
+import { DefinitionsCard } from "./components/DefinitionsCard";
+
+export const links = () => [{ rel: "stylesheet", href: vizStyles }];
+
+/**
+ * Reads only: live period figures (indexed ranges) and the cached retention figures. When
+ * the cache is absent, stale and old enough, or too old, the metrics job is started in the
+ * background and the page shows its progress, re-reading itself until it is done.
+ */
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const { period, error } = parsePeriod(new URL(request.url).searchParams);
+  const dashboard = await getDashboard(session.shop, period);
+  const cache = dashboard.retention;
+  const refreshing = refreshMetricsIfDue(session.shop, cache);
+  return {
+    period,
+    periodError: error,
+    currencyCode: dashboard.currencyCode,
+    figures: dashboard.figures,
+    top: dashboard.top,
+    series: dashboard.series,
+    fraudFlags: dashboard.fraudFlags.map((flag) => ({ ...flag, createdAt: flag.createdAt.toISOString() })),
+    retention: {
+      figures: cache.retention,
+      computedAt: cache.computedAt?.toISOString() ?? null,
+      stale: cache.staleSince !== null,
+      refreshing,
+      progress: cache.progress,
+    },
+  };
+};
+
+/** "Recompute now": starts the metrics job and returns at once. */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  if (form.get("intent") !== "recompute") return { ok: false as const };
+  void enqueueMetrics(session.shop).catch((error) => console.error("Metrics recompute failed", error));
+  return { ok: true as const };
+};
+
+export type DashboardData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+const REFRESH_MS = 1_500;
+
+export default function Dashboard() {
+  const data = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const fetcher = useFetcher<typeof action>();
+  const { retention } = data;
+  const computing = retention.refreshing || retention.progress !== null || fetcher.state !== "idle";
+
+  // While the job runs, re-read the page (progress, then the figures) without a reload.
+  useEffect(() => {
+    if (!computing) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [computing, revalidator]);
+
+  const progress = retention.progress;
+  return (
+    <Page title="Dashboard" subtitle="What the ambassador program brings in, and what it costs">
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {data.periodError ? (
+              <Banner tone="warning" title="The period in the page address was not used">
+                <Text as="p">{data.periodError}</Text>
+              </Banner>
+            ) : null}
+            <PeriodPicker period={data.period} />
+            <KpiGrid figures={data.figures} currencyCode={data.currencyCode} />
+            <RevenueChart series={data.series} currencyCode={data.currencyCode} />
+            <TopAmbassadorsCard top={data.top} currencyCode={data.currencyCode} />
+            {retention.figures ? (
+              <RetentionCard retention={retention.figures}>
+                <InlineStack gap="300" blockAlign="center">
+                  <Text as="p" tone="subdued">
+                    Computed {new Date(retention.computedAt ?? 0).toLocaleString("en", { timeZone: "UTC" })} UTC
+                    {computing ? " · updating…" : retention.stale ? " · new orders since; updated within minutes" : ""}
+                  </Text>
+                  <fetcher.Form method="post">
+                    <input type="hidden" name="intent" value="recompute" />
+                    <Button submit size="slim" disabled={computing}>
+                      Recompute now
+                    </Button>
+                  </fetcher.Form>
+                </InlineStack>
+              </RetentionCard>
+            ) : (
+              <Banner tone="info" title="Computing retention…">
+                <BlockStack gap="200">
+                  <Text as="p">
+                    Retention is computed in the background from your whole order history and
+                    kept up to date; this page updates by itself.
+                  </Text>
+                  {progress && progress.total > 0 ? (
+                    <>
+                      <ProgressBar progress={Math.round((100 * progress.done) / progress.total)} size="small" />
+                      <Text as="p" tone="subdued">
+                        <span data-testid="retention-progress">
+                          {progress.done.toLocaleString("en")} of {progress.total.toLocaleString("en")} customers
+                        </span>
+                      </Text>
+                    </>
+                  ) : null}
+                </BlockStack>
+              </Banner>
+            )}
+            <FraudFlagsCard flags={data.fraudFlags} />
+            <DefinitionsCard />
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
