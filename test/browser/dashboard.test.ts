@@ -1,0 +1,124 @@
+/**
+ * The measurement dashboard in a browser: the demo (built app) with the analytics scenario
+ * of test/factories/analytics.ts seeded into its database, in JPY. Every number checked here
+ * is worked out by hand from that scenario.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemo, type Demo } from "#/demo/demo";
+import { repoRoot } from "#/demo/app-config";
+import { launchChromium, newPage } from "./chromium";
+
+const artifacts = path.join(repoRoot, "test-results");
+const databaseFile = path.join(artifacts, "dashboard.sqlite");
+
+let demo: Demo;
+let browser: Browser;
+let page: Page;
+let db: PrismaClient;
+
+beforeAll(async () => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) fs.rmSync(databaseFile + suffix, { force: true });
+  // No orders in the local shop: the dashboard's customers are the scenario's alone.
+  demo = await startDemo({
+    appPort: 0,
+    storefrontPort: 0,
+    customers: 5,
+    orders: 0,
+    databaseUrl: `file:${databaseFile}`,
+  });
+  db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseFile }) });
+  // The install's history sync (of no orders) first: its end recomputes every customer.
+  for (const deadline = Date.now() + 30_000; ; ) {
+    const sync = await db.historySync.findFirst({ where: { shop: demo.shopDomain } });
+    if (sync?.finishedAt) break;
+    if (Date.now() > deadline) throw new Error("The demo's history sync did not finish");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  // Imported now: the factory opens the app's database client on DATABASE_URL, which the
+  // demo has just pointed at its own file.
+  const { seedAnalyticsScenario, seedCurrency } = await import("#/factories/analytics");
+  await seedAnalyticsScenario(demo.shopDomain, new Date());
+  await seedCurrency(demo.shopDomain, "JPY");
+  browser = await launchChromium();
+  page = await newPage(browser);
+});
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await browser?.close();
+  await demo?.close();
+});
+
+const kpi = (id: string) => page.getByTestId(`kpi-${id}`).innerText();
+
+async function tableRows(testId: string): Promise<string[][]> {
+  return page.getByTestId(testId).locator("tbody tr").evaluateAll((trs) =>
+    trs.map((tr) => Array.from(tr.querySelectorAll("th, td")).map((cell) => (cell as HTMLElement).innerText.trim())),
+  );
+}
+
+describe("Dashboard in a browser", () => {
+  it("shows the last 30 days in yen: revenue, orders, clicks, conversion, new customers, costs and ROI", async () => {
+    await page.goto(`${demo.appUrl}/app/dashboard`);
+    await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    // o1 10,000 + o2 5,000 + o3 20,000 yen (o4 was cancelled, o5 is older than 30 days).
+    expect(await kpi("revenue")).toBe("¥35,000");
+    expect(await kpi("orders")).toBe("3");
+    expect(await kpi("clicks")).toBe("15"); // 4 + 6 + 5
+    expect(await kpi("conversion")).toBe("20.0 %"); // 3 ÷ 15
+    await page.getByText("n = 15 clicks").waitFor();
+    expect(await kpi("new-customers")).toBe("2");
+    expect(await kpi("discount-cost")).toBe("¥3,500");
+    // 1,000 + 500 + 2,000 − 500 + milestone 1,500.
+    expect(await kpi("reward-cost")).toBe("¥4,500");
+    // (35,000 − 3,500 − 4,500) ÷ 8,000 = 3.375.
+    expect(await kpi("roi")).toBe("3.38×");
+    // Help text beside the figures.
+    await page.getByText(/^ROI = \(attributed revenue − discount cost − reward cost\)/).first().waitFor();
+
+    const top = await tableRows("top-ambassadors");
+    expect(top.map((cells) => cells.slice(0, 5))).toEqual([
+      ["Max Power (MAX200)", "¥20,000", "1", "5", "20.0 % (n = 5)"],
+      ["Jane Doe (JANE100)", "¥15,000", "2", "10", "20.0 % (n = 10)"],
+    ]);
+    // Jane: (15,000 − 1,500 − 3,000) ÷ 4,500; Max: (20,000 − 2,000 − 1,500) ÷ 3,500.
+    expect(top.map((cells) => cells[8])).toEqual(["4.71×", "2.33×"]);
+  });
+
+  it("computes retention in the background and shows it with sample sizes, without a reload", async () => {
+    // The page re-reads itself while the metrics job runs.
+    await page.getByTestId("retention-summary").waitFor({ timeout: 30_000 });
+    expect(await tableRows("retention-summary")).toEqual([
+      ["(a) Acquired through ambassadors", "50.0 % (n = 4, small sample)", "66.7 % (n = 3, small sample)"],
+      ["(c) Other customers, same first-order months", "40.0 % (n = 5, small sample)", "25.0 % (n = 4, small sample)"],
+      ["(b) Ambassadors, before joining", "50.0 % (n = 2, small sample)", "100.0 % (n = 2, small sample)"],
+      ["(b) Ambassadors, after joining", "50.0 % (n = 2, small sample)", "50.0 % (n = 2, small sample)"],
+    ]);
+    const cohorts = await tableRows("retention-cohorts");
+    expect(cohorts.map((cells) => cells.slice(1))).toEqual([
+      ["33.3 % (n = 3, small sample)", "25.0 % (n = 4, small sample)", "66.7 % (n = 3, small sample)", "25.0 % (n = 4, small sample)"],
+      ["100.0 % (n = 1, small sample)", "100.0 % (n = 1, small sample)", "– (n = 0)", "– (n = 0)"],
+    ]);
+    // The cohort chart and the revenue chart are drawn (Polaris Viz, in the browser).
+    for (const name of [/^Repeat rate within 90 days by first-order month/, /^Attributed revenue over time/]) {
+      await page.getByRole("figure", { name }).locator("svg").first().waitFor({ timeout: 15_000 });
+    }
+    await page.screenshot({ path: path.join(artifacts, "dashboard.png"), fullPage: true });
+  });
+
+  it("switches to the last 7 days", async () => {
+    await page.getByLabel("Period").selectOption("7d");
+    await page.waitForURL(/period=7d/);
+    await expect.poll(() => kpi("revenue")).toBe("¥0");
+    expect(await kpi("clicks")).toBe("6"); // today's
+    expect(await kpi("reward-cost")).toBe("¥1,500"); // the milestone 5 days ago
+    expect(await kpi("roi")).toBe("-1.00×");
+    await page.screenshot({ path: path.join(artifacts, "dashboard-7d.png"), fullPage: true });
+  });
+});
