@@ -1,5 +1,7 @@
 import { recoverHistorySyncs } from "./history-sync.server";
 import { recoverProvisioning } from "./ambassador-provisioning.server";
+import { recoverRewards } from "./reward-maturation.server";
+import { recoverPayouts } from "./reward-payouts.server";
 
 let started = false;
 
@@ -9,4 +11,6 @@ export function startBackgroundJobs() {
   started = true;
   recoverHistorySyncs().catch((error) => console.error("Could not resume history syncs", error));
   recoverProvisioning().catch((error) => console.error("Could not resume ambassador provisioning", error));
+  recoverRewards().catch((error) => console.error("Could not resume reward maturation and tier tags", error));
+  recoverPayouts().catch((error) => console.error("Could not resume reward payouts", error));
 }
