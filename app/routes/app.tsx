@@ -25,6 +25,7 @@ export default function App() {
         <Link to="/app/candidates">Candidates</Link>
         <Link to="/app/ambassadors">Ambassadors</Link>
         <Link to="/app/applications">Applications</Link>
+        <Link to="/app/rewards">Rewards</Link>
         <Link to="/app/community">Community</Link>
         <Link to="/app/program">Offer and codes</Link>
         <Link to="/app/settings">Settings</Link>
