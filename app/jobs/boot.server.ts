@@ -2,6 +2,7 @@ import { recoverHistorySyncs } from "./history-sync.server";
 import { recoverProvisioning } from "./ambassador-provisioning.server";
 import { recoverRewards } from "./reward-maturation.server";
 import { recoverPayouts } from "./reward-payouts.server";
+import { recoverReconciliations, startReconciliationSchedule } from "./reconciliation.server";
 
 let started = false;
 
@@ -13,4 +14,6 @@ export function startBackgroundJobs() {
   recoverProvisioning().catch((error) => console.error("Could not resume ambassador provisioning", error));
   recoverRewards().catch((error) => console.error("Could not resume reward maturation and tier tags", error));
   recoverPayouts().catch((error) => console.error("Could not resume reward payouts", error));
+  recoverReconciliations().catch((error) => console.error("Could not resume reconciliations", error));
+  startReconciliationSchedule();
 }

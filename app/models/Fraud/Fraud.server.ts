@@ -11,14 +11,15 @@
  */
 import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
+import type { FraudFlagKind, FraudFlagView } from "./flag-view";
 
 type Db = Prisma.TransactionClient;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export const FRAUD_FLAG_KINDS = ["self_referral", "leak"] as const;
-export type FraudFlagKind = (typeof FRAUD_FLAG_KINDS)[number];
+export type { FraudFlagKind, FraudFlagView } from "./flag-view";
+export const FRAUD_FLAG_KINDS = ["self_referral", "leak"] as const satisfies readonly FraudFlagKind[];
 
 /** The spike rule: at least this many orders in 24 h … */
 export const SPIKE_MIN_ORDERS = 5;
@@ -192,18 +193,6 @@ export async function detectLeaks(db: Db, shop: string, checks: LeakCheck[]): Pr
 }
 
 // ---- For the dashboard and the ambassador detail page ----------------------------------------
-
-export interface FraudFlagView {
-  id: string;
-  ambassadorId: string;
-  ambassadorName: string;
-  kind: FraudFlagKind;
-  /** "Self-referral" | "Leaked code" */
-  label: string;
-  detail: string;
-  createdAt: string;
-  resolvedAt: string | null;
-}
 
 const LABELS: Record<FraudFlagKind, string> = { self_referral: "Self-referral", leak: "Leaked code" };
 

@@ -1,0 +1,115 @@
+/**
+ * Reconciliation runs in the background: on demand (admin "Check recent orders now") and
+ * daily. The schedule is one in-process timer per server process that asks, every hour,
+ * which installed shops have not had a run for 24 hours (`dueReconciliations`) and starts
+ * one for each. A run's state is its ReconciliationRun row, so after a restart the runs
+ * still "running" start again (`recoverReconciliations`).
+ */
+import prisma from "../db.server";
+import { unauthenticated } from "../shopify.server";
+import {
+  DEFAULT_RECONCILE_OPTIONS,
+  failReconciliationRun,
+  reconcileRecentOrders,
+  startReconciliationRun,
+  type ReconcileOptions,
+  type ReconciliationTrigger,
+} from "../models/Attribution/Reconciliation.server";
+import { pauseLeakedCodes } from "../models/Fraud/auto-pause.server";
+import { enqueueJob, type JobDefinition } from "./runner.server";
+import { enqueueRewardFollowUps } from "./reward-maturation.server";
+
+const DAY = 86_400_000;
+/** How often the schedule looks for shops that are due. */
+export const SCHEDULE_CHECK_MS = 60 * 60_000;
+
+let options: Partial<ReconcileOptions> = { ...DEFAULT_RECONCILE_OPTIONS };
+
+/** Tests: a fast backoff, a fixed clock, a reward hook. */
+export function setReconciliationOptions(overrides: Partial<ReconcileOptions>) {
+  options = { ...DEFAULT_RECONCILE_OPTIONS, ...overrides };
+}
+
+export const reconciliationJob: JobDefinition<{ shop: string; runId: string }> = {
+  name: "reconciliation",
+  key: ({ runId }) => runId,
+  async run({ shop, runId }) {
+    const run = await prisma.reconciliationRun.findFirst({ where: { shop, id: runId }, select: { status: true } });
+    if (run?.status !== "running") return;
+    const { admin } = await unauthenticated.admin(shop);
+    const result = await reconcileRecentOrders(admin.graphql, shop, runId, options);
+    enqueueRewardFollowUps(shop, result);
+    if (result.ambassadorsToPause.length > 0) await pauseLeakedCodes(shop, result.ambassadorsToPause);
+  },
+  async onGiveUp({ shop, runId }, error) {
+    await failReconciliationRun(
+      shop,
+      runId,
+      `The check stopped: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  },
+};
+
+/** Starts a run (or joins the one running) in the background; returns its row. */
+export async function requestReconciliation(shop: string, trigger: ReconciliationTrigger) {
+  const run = await startReconciliationRun(shop, trigger);
+  void enqueueJob(reconciliationJob, { shop, runId: run.id });
+  return run;
+}
+
+/**
+ * Shops due for the daily run at `now`: installed, with ambassador codes (else there is
+ * nothing to reconcile), and no run started in the last 24 hours.
+ */
+export async function dueReconciliations(now: Date): Promise<string[]> {
+  const installed = await prisma.shop.findMany({ where: { uninstalledAt: null }, select: { shop: true } });
+  if (installed.length === 0) return [];
+  const shops = installed.map((s) => s.shop);
+  const withCodes = await prisma.ambassadorCode.findMany({
+    where: { shop: { in: shops } },
+    distinct: ["shop"],
+    select: { shop: true },
+  });
+  const recent = await prisma.reconciliationRun.findMany({
+    where: { shop: { in: shops }, startedAt: { gt: new Date(now.getTime() - DAY) } },
+    distinct: ["shop"],
+    select: { shop: true },
+  });
+  const ranRecently = new Set(recent.map((r) => r.shop));
+  return withCodes.map((c) => c.shop).filter((shop) => !ranRecently.has(shop)).sort();
+}
+
+/** One look at the schedule: starts the runs that are due. Returns the shops started. */
+export async function runDueReconciliations(now = new Date()): Promise<string[]> {
+  const due = await dueReconciliations(now);
+  for (const shop of due) await requestReconciliation(shop, "scheduled");
+  return due;
+}
+
+let timer: ReturnType<typeof setInterval> | null = null;
+
+/** Once per process (boot): checks every hour; the first check a minute after start. */
+export function startReconciliationSchedule(intervalMs = SCHEDULE_CHECK_MS) {
+  if (timer) return;
+  const check = () => {
+    runDueReconciliations().catch((error) => console.error("Could not start the daily reconciliations", error));
+  };
+  timer = setInterval(check, intervalMs);
+  timer.unref?.();
+  setTimeout(check, Math.min(intervalMs, 60_000)).unref?.();
+}
+
+export function stopReconciliationSchedule() {
+  if (timer) clearInterval(timer);
+  timer = null;
+}
+
+/** After a restart: runs that were still going start over. */
+export async function recoverReconciliations() {
+  const running = await prisma.reconciliationRun.findMany({
+    where: { status: "running" },
+    select: { shop: true, id: true },
+  });
+  for (const { shop, id } of running) void enqueueJob(reconciliationJob, { shop, runId: id });
+  return running.length;
+}

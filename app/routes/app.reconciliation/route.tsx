@@ -1,0 +1,131 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, BlockStack, Button, Card, EmptyState, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
+import { authenticate } from "../../shopify.server";
+import { recentReconciliationRuns } from "../../models/Attribution/Reconciliation.server";
+import { requestReconciliation } from "../../jobs/reconciliation.server";
+
+export interface ReconciliationRunView {
+  id: string;
+  trigger: string;
+  status: string;
+  ordersRead: number;
+  ordersFixed: number;
+  report: string[];
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** The latest runs with their reports (one database read, no Admin API call). */
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const runs = await recentReconciliationRuns(session.shop, 10);
+  return {
+    runs: runs.map(
+      (run): ReconciliationRunView => ({
+        id: run.id,
+        trigger: run.trigger,
+        status: run.status,
+        ordersRead: run.ordersRead,
+        ordersFixed: run.ordersFixed,
+        report: run.report ? run.report.split("\n") : [],
+        error: run.error,
+        startedAt: run.startedAt.toISOString(),
+        finishedAt: run.finishedAt?.toISOString() ?? null,
+      }),
+    ),
+  };
+};
+
+/** "Check recent orders now": starts a run (or joins the running one) in the background. */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session, redirect } = await authenticate.admin(request);
+  await requestReconciliation(session.shop, "manual");
+  return redirect("/app/reconciliation");
+};
+
+const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+const STATUS: Record<string, { label: string; tone?: "success" | "critical" | "info" }> = {
+  running: { label: "Checking…", tone: "info" },
+  completed: { label: "Done", tone: "success" },
+  failed: { label: "Failed", tone: "critical" },
+};
+
+function RunCard({ run }: { run: ReconciliationRunView }) {
+  const status = STATUS[run.status] ?? { label: run.status };
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="h3" variant="headingSm">
+            {when.format(new Date(run.startedAt))} UTC
+          </Text>
+          <Badge tone={status.tone}>{status.label}</Badge>
+          <Text as="span" tone="subdued">
+            {run.trigger === "manual" ? "Started by you" : "Daily check"}
+          </Text>
+        </InlineStack>
+        {run.status === "completed" && (
+          <Text as="p">
+            {run.ordersRead} order{run.ordersRead === 1 ? "" : "s"} with ambassador codes checked;{" "}
+            {run.ordersFixed === 0 ? "nothing needed fixing." : `${run.ordersFixed} fixed:`}
+          </Text>
+        )}
+        {run.report.length > 0 && (
+          <List>
+            {run.report.map((line, i) => (
+              <List.Item key={i}>{line}</List.Item>
+            ))}
+          </List>
+        )}
+        {run.error && (
+          <Text as="p" tone="critical">
+            {run.error}
+          </Text>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function Reconciliation() {
+  const { runs } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const running = runs.some((run) => run.status === "running");
+  return (
+    <Page title="Order check" backAction={{ url: "/app" }}>
+      <Layout>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="p">
+                Every day the app re-reads the orders of the last 30 days that used an ambassador&apos;s code and
+                repairs anything a missed Shopify notification left out (an order, a refund, a cancellation).
+              </Text>
+              <Form method="post">
+                <Button submit variant="primary" loading={navigation.state === "submitting"} disabled={running}>
+                  Check recent orders now
+                </Button>
+              </Form>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <BlockStack gap="300">
+            {runs.length === 0 ? (
+              <Card>
+                <EmptyState heading="No checks yet" image="">
+                  <p>The first daily check runs within a day of your first ambassador.</p>
+                </EmptyState>
+              </Card>
+            ) : (
+              runs.map((run) => <RunCard key={run.id} run={run} />)
+            )}
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
