@@ -257,7 +257,7 @@ export async function sendPayout(graphql: AdminGraphqlClient, shop: string, payo
 
   if (payout.method === "store_credit") {
     if (payout.status === "sending") {
-      const adopted = await findSentCredit(graphql, shop, payout.id, customerGid, currencyCode, Number(payout.amountCents), payout.shopifyReference);
+      const adopted = await findSentCredit(graphql, shop, payout.id, customerGid, currencyCode, Number(payout.amountCents), payout.sendingAt);
       if (adopted) {
         await markPaid(shop, payout.id, adopted);
         return true;
@@ -265,7 +265,7 @@ export async function sendPayout(graphql: AdminGraphqlClient, shop: string, payo
     }
     await prisma.payout.update({
       where: { id: payout.id },
-      data: { status: "sending", shopifyReference: `sending:${Date.now()}` },
+      data: { status: "sending", sendingAt: new Date() },
     });
     const data = await adminQuery(graphql, StoreCreditCreditMutation, {
       id: customerGid,
@@ -294,9 +294,9 @@ async function findSentCredit(
   customerGid: string,
   currencyCode: string,
   amountCents: number,
-  sendingMarker: string | null
+  sendingAt: Date | null
 ): Promise<string | null> {
-  const since = Number(sendingMarker?.startsWith("sending:") ? sendingMarker.slice("sending:".length) : 0);
+  const since = sendingAt?.getTime() ?? 0;
   const data = await adminQuery(graphql, StoreCreditTransactionsQuery, {
     customerId: customerGid,
     accountQuery: `currency_code:${currencyCode}`,

@@ -41,23 +41,16 @@ export interface RewardChange {
 
 export const ORDER_ENTRY_KINDS = ["commission", "adjustment"] as const;
 
-/** Parameters frozen on an order's first entry, written into its note. */
+/** Terms frozen on an order's first entry (its basisPoints, flatCents and holdUntil). */
 interface Terms {
   basisPoints: number;
   flatCents: number;
   holdUntil: Date;
 }
 
-const TERMS_PATTERN = /\[rate=(\d+)bp flat=(-?\d+) hold=(\d+)\]/;
-
-export function termsNote(terms: Terms): string {
-  return `[rate=${terms.basisPoints}bp flat=${terms.flatCents} hold=${terms.holdUntil.getTime()}]`;
-}
-
-export function parseTerms(note: string): Terms | null {
-  const match = TERMS_PATTERN.exec(note);
-  if (!match) return null;
-  return { basisPoints: Number(match[1]), flatCents: Number(match[2]), holdUntil: new Date(Number(match[3])) };
+function termsOf(entry: { basisPoints: number | null; flatCents: bigint | null; holdUntil: Date | null }): Terms | null {
+  if (entry.basisPoints === null || entry.flatCents === null || entry.holdUntil === null) return null;
+  return { basisPoints: entry.basisPoints, flatCents: Number(entry.flatCents), holdUntil: entry.holdUntil };
 }
 
 /** round-half-up(net × bp / 10000) + flat, in minor units. */
@@ -124,7 +117,7 @@ export async function applyAttributionChange(
       const live = mine.filter((e) => e.status !== "void");
       const isCurrent = row?.ambassadorId === ambassadorId;
       const terms =
-        mine.map((e) => parseTerms(e.note)).find((t): t is Terms => t !== null) ??
+        mine.map(termsOf).find((t): t is Terms => t !== null) ??
         (row
           ? {
               basisPoints: rateOf.get(ambassadorId) ?? settings.commissionBasisPoints,
@@ -183,7 +176,9 @@ export async function applyAttributionChange(
           amountCents: BigInt(delta),
           status: inHold || anyPending ? "pending" : "approved",
           holdUntil,
-          note: `${reason} ${terms ? termsNote(terms) : ""}`.trim(),
+          basisPoints: terms?.basisPoints ?? null,
+          flatCents: terms ? BigInt(terms.flatCents) : null,
+          note: reason,
         },
       });
       change.entriesCreated += 1;

@@ -62,20 +62,20 @@ export async function syncTierTags(
     }
     if (errors.length > 0) {
       report.failed++;
-      await prisma.ambassadorEvent.create({
-        data: {
-          shop,
-          ambassadorId: item.ambassadorId,
-          kind: "error",
-          detail: `Shopify refused the tier tag: ${describeUserErrors(errors).join(" ")}`,
-        },
-      });
+      const detail = `Shopify refused the tier tag: ${describeUserErrors(errors).join(" ")}`;
+      await prisma.$transaction([
+        prisma.ambassadorTier.update({
+          where: { shop_ambassadorId: { shop, ambassadorId: item.ambassadorId } },
+          data: { error: detail },
+        }),
+        prisma.ambassadorEvent.create({ data: { shop, ambassadorId: item.ambassadorId, kind: "error", detail } }),
+      ]);
       continue;
     }
     await prisma.$transaction([
       prisma.ambassadorTier.update({
         where: { shop_ambassadorId: { shop, ambassadorId: item.ambassadorId } },
-        data: { taggedAs: item.to },
+        data: { taggedAs: item.to, error: null },
       }),
       prisma.ambassadorEvent.create({
         data: {
