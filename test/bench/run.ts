@@ -9,6 +9,8 @@ const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
   "admin-api": () => import("./admin-api.bench"),
   ingest: () => import("./ingest.bench"),
   codes: () => import("./codes.bench"),
+  webhook: () => import("./webhook.bench"),
+  loaders: () => import("./loaders.bench"),
 };
 
 const requested = process.argv[2];

@@ -1,0 +1,186 @@
+/**
+ * Admin page loaders on a large shop: 100,000 customers, 1,000,000 orders (5 years), 1,000
+ * ambassadors, 100,000 attributed orders with their reward entries, 300,000 share clicks.
+ * Times what the Dashboard loader reads (live period figures on indexes + the cached
+ * retention; `getDashboard`) and what the Candidates loader reads (settings, latest sync,
+ * first page with its total; `listCandidates`), each repeatedly: p50 / p95.
+ * Also times one full retention computation (the metrics job's work, off the request path).
+ * Runs in a child process on a fresh SQLite file (app/db.server.ts binds DATABASE_URL at
+ * import); the rows are generated with set-based SQLite SQL (bench-only).
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { migrateDatabase } from "../utils/database";
+import { percentile, round, type Benchmark, type Figures } from "./benchmark";
+
+const CUSTOMERS = Number(process.env.LOADERS_BENCH_CUSTOMERS ?? 100_000);
+const ORDERS = Number(process.env.LOADERS_BENCH_ORDERS ?? 1_000_000);
+const AMBASSADORS = 1_000;
+const CLICKS = 300_000;
+const RUNS = Number(process.env.LOADERS_BENCH_RUNS ?? 40);
+const SHOP = "bench-shop.myshopify.com";
+const thisFile = fileURLToPath(import.meta.url);
+const DAY_MS = 86_400_000;
+
+async function seed(now: number) {
+  const { default: prisma } = await import("../../app/db.server");
+  const start = Math.floor((now - 5 * 365 * DAY_MS) / 1000);
+  const step = (5 * 365 * 86_400) / ORDERS;
+  const ts = (epoch: string) => `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', ${epoch}, 'unixepoch')`;
+  await prisma.$executeRawUnsafe(
+    `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${ORDERS - 1})
+     INSERT INTO "OrderFact" ("shop", "orderId", "customerId", "processedAt", "totalCents", "refundedCents",
+                              "cancelledAt", "test", "discountCodes", "sourceUpdatedAt")
+     SELECT '${SHOP}', printf('%07d', i),
+            CASE WHEN i % 13 = 5 THEN NULL ELSE printf('%06d', (i * 7919) % ${CUSTOMERS}) END,
+            ${ts(`${start} + CAST(i * ${step} AS INTEGER)`)},
+            500 + (i * 37) % 25000,
+            CASE WHEN i % 25 = 1 THEN 500 + (i * 37) % 25000 WHEN i % 20 = 2 THEN 100 ELSE 0 END,
+            CASE WHEN i % 50 = 0 THEN ${ts(`${start} + CAST(i * ${step} AS INTEGER)`)} END,
+            i % 333 = 7,
+            CASE WHEN i % 10 = 3 THEN 'AMB' || ((i / 10) % ${AMBASSADORS}) ELSE '' END,
+            ${ts(`${start} + CAST(i * ${step} AS INTEGER)`)}
+     FROM seq`,
+  );
+  await prisma.$executeRawUnsafe(
+    `WITH RECURSIVE seq(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM seq WHERE k < ${AMBASSADORS - 1})
+     INSERT INTO "Ambassador" ("id", "shop", "customerId", "status", "source", "firstName", "code", "activatedAt", "createdAt", "updatedAt")
+     SELECT 'amb' || k, '${SHOP}', printf('%06d', (k * 97) % ${CUSTOMERS}), 'active', 'candidate', 'Ambassador ' || k,
+            'AMB' || k, ${ts(`${start} + k * 86400`)}, ${ts(`${start}`)}, ${ts(`${start}`)}
+     FROM seq`,
+  );
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO "AttributedOrder" ("shop", "orderId", "ambassadorId", "code", "buyerCustomerId", "processedAt",
+                                    "newCustomer", "selfReferral", "discountCents", "netCents", "cancelledAt", "createdAt", "updatedAt")
+     SELECT "shop", "orderId", 'amb' || substr("discountCodes", 4), "discountCodes", "customerId", "processedAt",
+            CAST("orderId" AS INTEGER) % 30 = 3, false, "totalCents" / 10,
+            CASE WHEN "cancelledAt" IS NOT NULL OR "test" THEN 0 ELSE "totalCents" - "refundedCents" END,
+            "cancelledAt", "processedAt", "processedAt"
+     FROM "OrderFact" WHERE "shop" = '${SHOP}' AND "discountCodes" <> ''`,
+  );
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO "RewardEntry" ("id", "shop", "ambassadorId", "orderId", "sourceKey", "kind", "amountCents", "status", "note", "createdAt")
+     SELECT 'r' || "orderId", "shop", "ambassadorId", "orderId", 'order:' || "orderId", 'commission', "netCents" / 10, 'approved', '', "processedAt"
+     FROM "AttributedOrder" WHERE "shop" = '${SHOP}'`,
+  );
+  await prisma.$executeRawUnsafe(
+    `WITH RECURSIVE seq(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM seq WHERE j < ${CLICKS - 1})
+     INSERT INTO "ShareClick" ("shop", "ambassadorId", "day", "visitorHash", "code", "createdAt")
+     SELECT '${SHOP}', 'amb' || (j % ${AMBASSADORS}),
+            strftime('%Y-%m-%d', ${start} + CAST(j * ${(5 * 365 * 86_400) / CLICKS} AS INTEGER), 'unixepoch'),
+            'v' || j, 'AMB' || (j % ${AMBASSADORS}), ${ts(`${start}`)}
+     FROM seq`,
+  );
+  const { recomputeAllCustomers } = await import("../../app/models/OrderHistory/customer-stats.server");
+  await prisma.$transaction(
+    (tx) => recomputeAllCustomers(tx, SHOP, { minOrders: 2, minSpentCents: 0, recencyDays: 365 }, new Date(now)),
+    { timeout: 600_000 },
+  );
+  await prisma.historySync.create({ data: { shop: SHOP, method: "bulk", status: "completed", finishedAt: new Date(now) } });
+  await prisma.$executeRawUnsafe("PRAGMA optimize = 0x10002");
+}
+
+async function time<T>(runs: number, work: () => Promise<T>): Promise<number[]> {
+  await work(); // warm-up
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await work();
+    ms.push(performance.now() - t0);
+  }
+  return ms.sort((a, b) => a - b);
+}
+
+async function measure(databaseFile: string): Promise<Figures> {
+  process.env.DATABASE_URL = `file:${databaseFile}`;
+  migrateDatabase(process.env.DATABASE_URL);
+  const now = Date.now();
+  const t0 = performance.now();
+  await seed(now);
+  const seedMs = performance.now() - t0;
+
+  const { default: prisma } = await import("../../app/db.server");
+  const { getDashboard, presetPeriod } = await import("../../app/models/Analytics/Analytics.server");
+  const { refreshMetricsIfDue, enqueueMetrics } = await import("../../app/jobs/metrics.server");
+  const { listCandidates } = await import("../../app/models/Candidate/Candidate.server");
+  const { getProgramSettings } = await import("../../app/models/ProgramSettings/ProgramSettings.server");
+  const { latestHistorySync } = await import("../../app/models/OrderHistory/HistorySync.server");
+
+  const t1 = performance.now();
+  await enqueueMetrics(SHOP);
+  const retentionMs = performance.now() - t1;
+
+  const dashboardLoader = async (preset: "30d" | "90d") => {
+    const dashboard = await getDashboard(SHOP, presetPeriod(preset));
+    if (refreshMetricsIfDue(SHOP, dashboard.retention)) throw new Error("retention cache should be fresh");
+    return dashboard;
+  };
+  const candidatesLoader = async () => {
+    await Promise.all([getProgramSettings(SHOP), latestHistorySync(SHOP)]);
+    return listCandidates(SHOP, { pageSize: 50 });
+  };
+  const d30 = await time(RUNS, () => dashboardLoader("30d"));
+  const d90 = await time(RUNS, () => dashboardLoader("90d"));
+  const candidates = await time(RUNS, candidatesLoader);
+  const all = [...d30, ...d90].sort((a, b) => a - b);
+  const sample = await dashboardLoader("90d");
+  const counts = {
+    orders: await prisma.orderFact.count({ where: { shop: SHOP } }),
+    customers: await prisma.customerStats.count({ where: { shop: SHOP } }),
+    attributed: await prisma.attributedOrder.count({ where: { shop: SHOP } }),
+  };
+  await prisma.$disconnect();
+  return {
+    ...counts,
+    seed_ms: round(seedMs, 0),
+    retention_ms: round(retentionMs, 0),
+    dashboard_30d_p50_ms: round(percentile(d30, 50)),
+    dashboard_30d_p95_ms: round(percentile(d30, 95)),
+    dashboard_90d_p50_ms: round(percentile(d90, 50)),
+    dashboard_90d_p95_ms: round(percentile(d90, 95)),
+    dashboard_p95_ms: round(percentile(all, 95)),
+    candidates_p50_ms: round(percentile(candidates, 50)),
+    candidates_p95_ms: round(percentile(candidates, 95)),
+    p95_ms: round(Math.max(percentile(all, 95), percentile(candidates, 95))),
+    period_90d_orders: sample.figures.orders,
+    retention_cohorts: sample.retention.retention?.cohorts.length ?? 0,
+  };
+}
+
+const benchmark: Benchmark = {
+  description: `dashboard and candidates loaders on ${CUSTOMERS.toLocaleString("en")} customers / ${ORDERS.toLocaleString("en")} orders (target p95 ≤ 150 ms)`,
+  async run(log) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loaders-bench-"));
+    try {
+      const output = execFileSync(process.execPath, ["--import", "tsx", thisFile, "--child", path.join(dir, "bench.sqlite")], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+        maxBuffer: 1 << 20,
+      });
+      const figures = JSON.parse(output.trim().split("\n").at(-1) as string) as Figures;
+      log(
+        `${figures.customers} customers, ${figures.orders} orders, ${figures.attributed} attributed (seeded in ${figures.seed_ms} ms); ` +
+          `retention computed in ${figures.retention_ms} ms (metrics job, off the request path)`,
+      );
+      log(
+        `dashboard 30 days p50 ${figures.dashboard_30d_p50_ms} ms p95 ${figures.dashboard_30d_p95_ms} ms | ` +
+          `90 days p50 ${figures.dashboard_90d_p50_ms} ms p95 ${figures.dashboard_90d_p95_ms} ms`,
+      );
+      log(`candidates p50 ${figures.candidates_p50_ms} ms p95 ${figures.candidates_p95_ms} ms | worst p95 ${figures.p95_ms} ms (target ≤ 150)`);
+      return figures;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default benchmark;
+
+if (process.argv[1] === thisFile && process.argv[2] === "--child") {
+  const figures = await measure(process.argv[3]);
+  console.log(JSON.stringify(figures));
+  process.exit(0);
+}

@@ -1,0 +1,254 @@
+/**
+ * The orders/create webhook path under loopback load: Shopify-signed deliveries (HMAC over
+ * the raw body, distinct webhook and order ids, 15% with an ambassador's code) POSTed to
+ * the app's route, beside a bare route that answers 200, both served by one HTTP server in
+ * a child process (the load generator runs in this one, so they do not share a core).
+ *
+ * - throughput: each route driven as fast as it answers (closed loop, 16 in flight, ~4 s);
+ *   `ratio` = webhook ÷ bare.
+ * - latency: a steady 300 req/s for ~10 s (open loop: latency counted from each request's
+ *   scheduled time, so queueing shows); `p99_ms` of the webhook route.
+ *
+ * The route is app/routes/webhooks.orders.create.tsx as it stands: HMAC (authenticate.
+ * webhook), dedupe, order facts, customer stats, and whatever the route wires in (attribution).
+ */
+import { execFile, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Agent } from "undici";
+import { signWebhookBody } from "../local-shop/webhooks";
+import { ADMIN_API_VERSION } from "../../app/api-version";
+import { percentile, round, type Benchmark, type Figures } from "./benchmark";
+
+const SHOP = "bench-shop.myshopify.com";
+const API_KEY = "webhook-bench-key";
+const API_SECRET = "webhook-bench-secret";
+const RATE = Number(process.env.WEBHOOK_BENCH_RATE ?? 300);
+const STEADY_S = Number(process.env.WEBHOOK_BENCH_SECONDS ?? 10);
+const SATURATE_MS = 4_000;
+const IN_FLIGHT = 16;
+const AMBASSADORS = 200;
+const thisFile = fileURLToPath(import.meta.url);
+
+// ---- child: the app's route behind a plain HTTP server --------------------------------
+
+async function serve(databaseFile: string) {
+  const { migrateDatabase } = await import("../utils/database");
+  Object.assign(process.env, {
+    NODE_ENV: "production",
+    SHOPIFY_API_KEY: API_KEY,
+    SHOPIFY_API_SECRET: API_SECRET,
+    SHOPIFY_APP_URL: "http://localhost:3999",
+    SCOPES: "read_orders",
+    DATABASE_URL: `file:${databaseFile}`,
+  });
+  migrateDatabase(process.env.DATABASE_URL as string);
+  const { default: prisma } = await import("../../app/db.server");
+  // Ambassadors and their codes, so attribution (once wired) has codes to match.
+  for (let k = 0; k < AMBASSADORS; k++) {
+    const ambassador = await prisma.ambassador.create({
+      data: { shop: SHOP, customerId: String(900_000 + k), status: "active", source: "candidate", firstName: `A${k}`, code: `AMB${k}`, activatedAt: new Date() },
+    });
+    await prisma.ambassadorCode.create({
+      data: { shop: SHOP, ambassadorId: ambassador.id, code: `AMB${k}`, wanted: "active", shopifyState: "present", activatedAt: new Date() },
+    });
+  }
+  const { action } = await import("../../app/routes/webhooks.orders.create");
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      try {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+        const request = new Request(`http://localhost:3999${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
+        const response =
+          req.url === "/bare" ? new Response(null, { status: 200 }) : await action({ request, params: {}, context: {} });
+        res.writeHead(response.status);
+        res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+      } catch (error) {
+        if (error instanceof Response) {
+          res.writeHead(error.status);
+          res.end();
+          return;
+        }
+        console.error(error);
+        res.writeHead(500);
+        res.end();
+      }
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  console.log(`LISTENING ${typeof address === "object" && address ? address.port : 0}`);
+}
+
+// ---- parent: the load generator -------------------------------------------------------
+
+let orderSeq = 7_000_000_000;
+
+function delivery(): { body: string; headers: Record<string, string> } {
+  const id = orderSeq++;
+  const customer = 100_000 + Math.floor(Math.random() * 5_000);
+  const cents = 1_000 + Math.floor(Math.random() * 20_000);
+  const amount = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+  const at = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const code = Math.random() < 0.15 ? `AMB${Math.floor(Math.random() * AMBASSADORS)}` : null;
+  const payload = {
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    created_at: at,
+    processed_at: at,
+    updated_at: at,
+    cancelled_at: null,
+    test: false,
+    currency: "USD",
+    presentment_currency: "USD",
+    total_price: amount,
+    total_price_set: { shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } },
+    total_discounts: code ? "5.00" : "0.00",
+    discount_codes: code ? [{ code, amount: "5.00", type: "fixed_amount" }] : [],
+    customer: { id: customer, first_name: "Bench", last_name: String(customer), email: `c${customer}@example.com`, tags: "", updated_at: "2024-01-01T00:00:00Z" },
+    refunds: [],
+  };
+  const body = JSON.stringify(payload);
+  return {
+    body,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": "orders/create",
+      "X-Shopify-Hmac-Sha256": signWebhookBody(body, API_SECRET),
+      "X-Shopify-Shop-Domain": SHOP,
+      "X-Shopify-Webhook-Id": crypto.randomUUID(),
+      "X-Shopify-API-Version": ADMIN_API_VERSION,
+      "X-Shopify-Triggered-At": new Date().toISOString(),
+      "X-Shopify-Event-Id": crypto.randomUUID(),
+    },
+  };
+}
+
+type Target = "webhook" | "bare";
+
+async function send(base: string, target: Target, dispatcher: Agent): Promise<number> {
+  const { body, headers } = delivery();
+  const response = await fetch(`${base}${target === "bare" ? "/bare" : "/webhooks/orders/create"}`, {
+    method: "POST",
+    headers,
+    body,
+    dispatcher,
+  } as RequestInit);
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function saturate(base: string, target: Target, dispatcher: Agent) {
+  let done = 0;
+  let errors = 0;
+  const started = performance.now();
+  const until = started + SATURATE_MS;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (performance.now() < until) {
+        if ((await send(base, target, dispatcher)) !== 200) errors++;
+        done++;
+      }
+    }),
+  );
+  return { rps: done / ((performance.now() - started) / 1000), errors };
+}
+
+async function steady(base: string, target: Target, dispatcher: Agent) {
+  const total = RATE * STEADY_S;
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const scheduled = started + (i * 1000) / RATE;
+    const wait = scheduled - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(
+      send(base, target, dispatcher).then(
+        (status) => {
+          if (status !== 200) errors++;
+          latencies.push(performance.now() - scheduled);
+        },
+        () => void errors++,
+      ),
+    );
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: total / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? 0,
+    errors,
+  };
+}
+
+function startServer(databaseFile: string): Promise<{ child: ChildProcess; base: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, ["--import", "tsx", thisFile, "--child", databaseFile], { maxBuffer: 1 << 26 });
+    let output = "";
+    child.stdout?.on("data", (chunk: string) => {
+      output += chunk;
+      const match = /LISTENING (\d+)/.exec(output);
+      if (match) resolve({ child, base: `http://127.0.0.1:${match[1]}` });
+    });
+    child.stderr?.on("data", (chunk: string) => process.stderr.write(chunk));
+    child.on("exit", (code) => reject(new Error(`webhook bench server exited (${code})`)));
+  });
+}
+
+const benchmark: Benchmark = {
+  description: `orders/create webhook (HMAC, facts, attribution) vs a bare 200 route over loopback; p99 at ${RATE} req/s (targets: ratio ≥ 0.5, p99 ≤ 50 ms)`,
+  async run(log) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webhook-bench-"));
+    const { child, base } = await startServer(path.join(dir, "bench.sqlite"));
+    const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
+    try {
+      // Warm-up: both paths compiled and the database pages cached.
+      for (let i = 0; i < 200; i++) await send(base, i % 2 ? "bare" : "webhook", dispatcher);
+      const bareMax = await saturate(base, "bare", dispatcher);
+      const webhookMax = await saturate(base, "webhook", dispatcher);
+      log(`throughput (closed loop, ${IN_FLIGHT} in flight): bare ${round(bareMax.rps, 0)} req/s, orders/create ${round(webhookMax.rps, 0)} req/s, ratio ${round(webhookMax.rps / bareMax.rps, 3)}`);
+      const bare = await steady(base, "bare", dispatcher);
+      const webhook = await steady(base, "webhook", dispatcher);
+      log(`at ${RATE} req/s for ${STEADY_S} s: bare p50 ${round(bare.p50)} ms p99 ${round(bare.p99)} ms | orders/create p50 ${round(webhook.p50)} ms p99 ${round(webhook.p99)} ms (max ${round(webhook.max)} ms)`);
+      const errors = bareMax.errors + webhookMax.errors + bare.errors + webhook.errors;
+      if (errors > 0) log(`${errors} responses were not 200`);
+      const figures: Figures = {
+        bare_rps: round(bareMax.rps, 0),
+        webhook_rps: round(webhookMax.rps, 0),
+        ratio: round(webhookMax.rps / bareMax.rps, 3),
+        rate: RATE,
+        steady_webhook_rps: round(webhook.rps, 1),
+        steady_bare_rps: round(bare.rps, 1),
+        p50_ms: round(webhook.p50),
+        p99_ms: round(webhook.p99),
+        max_ms: round(webhook.max),
+        bare_p99_ms: round(bare.p99),
+        errors,
+      };
+      return figures;
+    } finally {
+      await dispatcher.close();
+      child.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default benchmark;
+
+if (process.argv[1] === thisFile && process.argv[2] === "--child") {
+  await serve(process.argv[3]);
+}
