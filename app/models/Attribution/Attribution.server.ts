@@ -212,6 +212,19 @@ export async function attributeOrders(
       })
     : [];
   const ambassadorByCode = new Map(codeRows.map((c) => [c.code, c.ambassadorId]));
+  const buyers = [...new Set(facts.map((f) => f.customerId).filter((id): id is string => id !== null))];
+
+  // Most orders used no program code: then only the buyers' attributed orders (if any)
+  // may need their "new customer" flag looked at again.
+  if (codeRows.length === 0 && existing.size === 0) {
+    const buyerHasAttributed =
+      buyers.length > 0 &&
+      (await tx.attributedOrder.findFirst({ where: { shop, buyerCustomerId: { in: buyers } }, select: { orderId: true } }));
+    if (buyerHasAttributed) {
+      await refreshNewCustomerFlags(tx, shop, buyers, new Set(ids), await firstCountingOrders(tx, shop, buyers));
+    }
+    return { changes: [], ambassadorsToPause: [], tierTagChanges: [] };
+  }
   const ambassadors = new Map(
     (
       await tx.ambassador.findMany({
@@ -221,7 +234,6 @@ export async function attributeOrders(
     ).map((a) => [a.id, a]),
   );
 
-  const buyers = [...new Set(facts.map((f) => f.customerId).filter((id): id is string => id !== null))];
   const firsts = await firstCountingOrders(tx, shop, buyers);
   // The buyer's email as the candidates' records know it, for self-referral when no
   // payload says (reconciliation, a refund).
