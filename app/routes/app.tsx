@@ -27,6 +27,7 @@ export default function App() {
         <Link to="/app/applications">Applications</Link>
         <Link to="/app/rewards">Rewards</Link>
         <Link to="/app/community">Community</Link>
+        <Link to="/app/reconciliation">Order check</Link>
         <Link to="/app/program">Offer and codes</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>

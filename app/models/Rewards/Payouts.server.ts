@@ -29,14 +29,9 @@ import { StoreCreditTransactionsQuery } from "../../graphql/StoreCreditTransacti
 import { ShopCurrencyQuery } from "../../graphql/ShopCurrencyQuery";
 import { describeUserErrors, type ShopifyUserError } from "../AmbassadorProgram/user-errors";
 import { currencyExponent } from "../OrderHistory/money";
-import { PAYOUT_METHODS, type PayoutMethod } from "./RewardSettings.server";
+import { type PayoutMethod } from "./payout-kinds";
 
-export const PAYOUT_STATUSES = ["pending", "sending", "paid", "failed"] as const;
-export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
-
-export function isPayoutMethod(value: unknown): value is PayoutMethod {
-  return typeof value === "string" && (PAYOUT_METHODS as readonly string[]).includes(value);
-}
+export { PAYOUT_STATUSES, isPayoutMethod, type PayoutStatus } from "./payout-kinds";
 
 /** The reward code of a payout: derived from its id so a retry finds the same code. */
 export function rewardCodeFor(payoutId: string): string {

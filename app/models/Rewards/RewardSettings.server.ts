@@ -5,8 +5,9 @@
 import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
 
-export const PAYOUT_METHODS = ["cash", "discount_code", "store_credit"] as const;
-export type PayoutMethod = (typeof PAYOUT_METHODS)[number];
+import { PAYOUT_METHODS, type PayoutMethod } from "./payout-kinds";
+
+export { PAYOUT_METHODS, type PayoutMethod };
 
 export interface RewardSettingsValues {
   commissionBasisPoints: number;

@@ -34,12 +34,26 @@ import { formatMoney } from "../../utils/shop-money";
 import { CODE_LENGTH } from "../../models/AmbassadorProgram/code-format";
 import { STATUS_LABELS } from "../app.ambassadors._index/components/AmbassadorsTable";
 import { History } from "./components/History";
+import { FraudFlags } from "./components/FraudFlags";
+import { listFraudFlags } from "../../models/Fraud/Fraud.server";
+import { rewardBalances } from "../../models/Rewards/Payouts.server";
+import prisma from "../../db.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const detail = await getAmbassadorDetail(session.shop, params.id ?? "");
   if (!detail) throw new Response("This ambassador does not exist in your store.", { status: 404 });
-  const settings = await getProgramSettings(session.shop);
+  const [settings, flags, balances, standing] = await Promise.all([
+    getProgramSettings(session.shop),
+    listFraudFlags(session.shop, { ambassadorId: detail.ambassador.id }),
+    rewardBalances(session.shop, [detail.ambassador.id]),
+    prisma.ambassadorTier.findUnique({
+      where: { shop_ambassadorId: { shop: session.shop, ambassadorId: detail.ambassador.id } },
+    }),
+  ]);
+  const tier = standing?.tierId
+    ? await prisma.rewardTier.findFirst({ where: { shop: session.shop, id: standing.tierId } })
+    : null;
   const { ambassador } = detail;
   return {
     ambassador: {
@@ -67,6 +81,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       : null,
     results: detail.results,
     currencyCode: settings.currencyCode,
+    flags,
+    rewards: {
+      balance: balances.get(detail.ambassador.id) ?? null,
+      tier: tier ? { name: tier.name, tag: tier.tag } : null,
+      tierError: standing?.error ?? null,
+    },
   };
 };
 
@@ -271,6 +291,33 @@ export default function AmbassadorDetail() {
                   <Figure label="Orders with their codes" value={numbers.format(data.results.orders)} />
                   <Figure label="Revenue (net of refunds)" value={formatMoney(data.results.revenueCents, data.currencyCode)} />
                 </InlineGrid>
+              </BlockStack>
+            </Card>
+
+            {data.flags.length > 0 ? <FraudFlags flags={data.flags} /> : null}
+
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between">
+                  <Text as="h2" variant="headingMd">
+                    Rewards
+                  </Text>
+                  <Link url="/app/rewards">Payouts</Link>
+                </InlineStack>
+                <InlineGrid columns={4} gap="400">
+                  <Figure label="Pending (in hold)" value={formatMoney(data.rewards.balance?.pendingCents ?? 0, data.currencyCode)} />
+                  <Figure label="Approved, unpaid" value={formatMoney(data.rewards.balance?.approvedCents ?? 0, data.currencyCode)} />
+                  <Figure label="In a payout" value={formatMoney(data.rewards.balance?.inPayoutCents ?? 0, data.currencyCode)} />
+                  <Figure label="Paid" value={formatMoney(data.rewards.balance?.paidCents ?? 0, data.currencyCode)} />
+                </InlineGrid>
+                <Text as="p" tone="subdued">
+                  Tier: {data.rewards.tier ? `${data.rewards.tier.name} (customer tag "${data.rewards.tier.tag}")` : "none yet"}
+                </Text>
+                {data.rewards.tierError ? (
+                  <Text as="p" tone="critical">
+                    {data.rewards.tierError}
+                  </Text>
+                ) : null}
               </BlockStack>
             </Card>
 

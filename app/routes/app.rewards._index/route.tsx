@@ -22,13 +22,12 @@ import { shopCurrency } from "../../models/ProgramSettings/ShopCurrency.server";
 import { getRewardSettings } from "../../models/Rewards/RewardSettings.server";
 import {
   createPayouts,
-  isPayoutMethod,
   listPayouts,
   markPayoutsPaid,
-  PAYOUT_STATUSES,
   rewardBalances,
   type PayoutFilters,
 } from "../../models/Rewards/Payouts.server";
+import { isPayoutMethod, PAYOUT_STATUSES } from "../../models/Rewards/payout-kinds";
 import { enqueueMaturation } from "../../jobs/reward-maturation.server";
 import { enqueuePayouts } from "../../jobs/reward-payouts.server";
 import { formatMoney } from "../../utils/shop-money";
