@@ -22,6 +22,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/dashboard">Dashboard</Link>
         <Link to="/app/candidates">Candidates</Link>
         <Link to="/app/ambassadors">Ambassadors</Link>
         <Link to="/app/applications">Applications</Link>
