@@ -8,6 +8,7 @@
 import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
 import { setCandidateDecision } from "../Candidate/Candidate.server";
+import { markMetricsStale } from "../Analytics/MetricsCache.server";
 import { getAmbassadorProgram } from "../AmbassadorProgram/AmbassadorProgram.server";
 import {
   codeFormatError,
@@ -92,6 +93,8 @@ async function activate(
     },
   });
   await recordEvent(db, shop, ambassador.id, options.event, `Code ${code}`);
+  // Retention compares ambassadors before and after joining.
+  await markMetricsStale(db, shop);
   return code;
 }
 

@@ -6,6 +6,7 @@
  * plain words. Running it again right after finds nothing to fix.
  */
 import prisma from "../../db.server";
+import { markMetricsStale } from "../Analytics/MetricsCache.server";
 import type { AdminGraphqlClient } from "../../shopify.server";
 import { pacedAdmin, type PacingOptions } from "../../utils/paced-admin.server";
 import { ReconcileOrdersQuery } from "../../graphql/ReconcileOrdersQuery";
@@ -196,6 +197,7 @@ export async function reconcileRecentOrders(
   );
   currencyCode ??= (await prisma.programSettings.findUnique({ where: { shop } }))?.currencyCode ?? null;
   const report = fixes.map(({ change, orderName }) => describeFix(change, orderName, names, currencyCode));
+  if (fixes.length > 0) await prisma.$transaction((tx) => markMetricsStale(tx, shop));
   await prisma.reconciliationRun.updateMany({
     where: { shop, id: runId },
     data: {

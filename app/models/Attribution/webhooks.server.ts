@@ -14,6 +14,7 @@ import {
 import { pauseLeakedCodes } from "../Fraud/auto-pause.server";
 import { enqueueRewardFollowUps } from "../../jobs/reward-maturation.server";
 import type { AttributionResult } from "./Attribution.server";
+import { markMetricsStale } from "../Analytics/MetricsCache.server";
 
 async function afterCommit(shop: string | null, result: AttributionResult | null) {
   if (!shop || !result) return;
@@ -35,6 +36,8 @@ export async function receiveOrderWebhook(request: Request): Promise<Response> {
   const response = await receiveWebhook(request, parseOrderWebhook, async (tx, order, context) => {
     shop = context.shop;
     result = await applyOrderWebhook(tx, context.shop, order);
+    // Retention reads every order: the cached cohorts are out of date now.
+    await markMetricsStale(tx, context.shop);
   });
   await afterCommit(shop, result);
   return response;
@@ -47,6 +50,7 @@ export async function receiveRefundWebhook(request: Request): Promise<Response> 
   const response = await receiveWebhook(request, parseRefundWebhook, async (tx, refund, context) => {
     shop = context.shop;
     result = await applyRefundWebhook(tx, context.shop, refund);
+    await markMetricsStale(tx, context.shop);
   });
   await afterCommit(shop, result);
   return response;
