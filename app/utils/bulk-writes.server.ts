@@ -10,6 +10,15 @@ export type BulkValue = string | number | bigint | null;
 export interface BulkTransaction {
   /** Runs `sql` once per row of parameters (one prepared statement). Returns rows changed. */
   executeMany(sql: string, rows: Iterable<readonly BulkValue[]>): Promise<number>;
+  /**
+   * Inserts `rows` (all of one width) several per statement: `insert(values)` returns the
+   * INSERT for one VALUES list such as `(?, ?), (?, ?)`, with any ON CONFLICT clause.
+   * Rows are applied in order, so a later row with the same key meets the earlier one's
+   * conflict clause, as it would one statement per row (a PostgreSQL implementation must
+   * keep repeated keys in separate statements: it refuses to update a row twice in one).
+   * Returns rows changed.
+   */
+  insertMany(insert: (values: string) => string, rows: readonly (readonly BulkValue[])[]): Promise<number>;
   /** Runs `sql` once. Returns rows changed. */
   execute(sql: string, ...parameters: BulkValue[]): Promise<number>;
   /** Runs a query. */

@@ -75,6 +75,18 @@ function configure(connection: SqliteConnection) {
   connection.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -24576");
 }
 
+/**
+ * Rows per multi-row INSERT: the per-statement cost of better-sqlite3 and the VM is
+ * shared by that many rows, while the statement stays far below SQLite's 32,766
+ * parameters. Larger gains little.
+ */
+const ROWS_PER_INSERT = 50;
+
+/** `(?, ?), (?, ?)` for `rows` rows of `width` values. */
+function valuesList(rows: number, width: number): string {
+  return new Array(rows).fill(`(${new Array(width).fill("?").join(", ")})`).join(", ");
+}
+
 async function bulkTransaction<T>(connection: SqliteConnection, work: (tx: BulkTransaction) => Promise<T>): Promise<T> {
   // Prepared once per transaction: the bulk path runs a few statements many times.
   const statements = new Map<string, ReturnType<SqliteConnection["prepare"]>>();
@@ -83,11 +95,36 @@ async function bulkTransaction<T>(connection: SqliteConnection, work: (tx: BulkT
     if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
     return statement;
   };
+  // Multi-row inserts by builder and row count, so the SQL text is built once per shape.
+  const inserts = new Map<(values: string) => string, Map<number, ReturnType<SqliteConnection["prepare"]>>>();
+  const preparedInsert = (insert: (values: string) => string, rows: number, width: number) => {
+    let byRows = inserts.get(insert);
+    if (!byRows) inserts.set(insert, (byRows = new Map()));
+    let statement = byRows.get(rows);
+    if (!statement) byRows.set(rows, (statement = connection.prepare(insert(valuesList(rows, width)))));
+    return statement;
+  };
   const tx: BulkTransaction = {
     async executeMany(sql, rows) {
       const statement = prepared(sql);
       let changes = 0;
       for (const row of rows) changes += statement.run(row).changes;
+      return changes;
+    },
+    async insertMany(insert, rows) {
+      if (rows.length === 0) return 0;
+      const width = rows[0].length;
+      let changes = 0;
+      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+        const count = Math.min(ROWS_PER_INSERT, rows.length - start);
+        const parameters: BulkValue[] = new Array(count * width);
+        for (let r = 0; r < count; r++) {
+          const row = rows[start + r];
+          if (row.length !== width) throw new Error(`insertMany: rows of ${width} and ${row.length} values`);
+          for (let c = 0; c < width; c++) parameters[r * width + c] = row[c];
+        }
+        changes += preparedInsert(insert, count, width).run(parameters).changes;
+      }
       return changes;
     },
     async execute(sql, ...parameters) {
