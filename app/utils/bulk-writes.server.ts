@@ -32,4 +32,12 @@ export interface BulkWriter {
    * rolls back when it throws.
    */
   transaction<T>(work: (tx: BulkTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` (a long run of bulk transactions) with the database's own upkeep of what
+   * they write moved off this thread where the database allows it. SQLite: the write-ahead
+   * log is copied back into the database file by a second connection on a worker thread
+   * rather than by the commits themselves (see serialized-sqlite.server.ts). PostgreSQL:
+   * just runs `work`.
+   */
+  withBackgroundCheckpoints<T>(work: () => Promise<T>): Promise<T>;
 }

@@ -371,6 +371,11 @@ export async function ingestBulkOrdersJsonl(
   input: Readable | string,
   options: IngestOptions = {},
 ): Promise<IngestResult> {
+  // Hundreds of MB go through the write-ahead log: copying it back is not this thread's job.
+  return bulkWrites.withBackgroundCheckpoints(() => ingest(shop, input, options));
+}
+
+async function ingest(shop: string, input: Readable | string, options: IngestOptions): Promise<IngestResult> {
   const { startAtLine = 0, historySyncId, onProgress, batchSize = 5_000, mergeEvery = 250_000 } = options;
   let linesDone = 0;
   let ordersDone = 0;

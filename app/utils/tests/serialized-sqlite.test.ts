@@ -71,4 +71,36 @@ describe("the SQLite connection shared by concurrent requests", () => {
       bulkWrites.transaction((tx) => tx.insertMany(insert, [[manyShops[0], "2024-01-01T00:00:00.000+00:00"], [manyShops[1]]])),
     ).rejects.toThrow(/rows of 2 and 1 values/);
   });
+
+  it("hands checkpoints to a background connection while bulk runs go on, and takes them back after", async () => {
+    const autocheckpoint = () =>
+      bulkWrites.transaction(async (tx) => {
+        const [row] = await tx.query<{ wal_autocheckpoint: number }>("PRAGMA wal_autocheckpoint");
+        return Number(row.wal_autocheckpoint);
+      });
+    expect(await autocheckpoint()).toBe(1000);
+
+    let release!: () => void;
+    const outer = bulkWrites.withBackgroundCheckpoints(async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return autocheckpoint();
+    });
+    const inner = await bulkWrites.withBackgroundCheckpoints(async () => {
+      await bulkWrites.transaction((tx) =>
+        tx.insertMany((values) => `INSERT INTO "Shop" ("shop", "updatedAt") VALUES ${values}`, [[shops[2] + ".bg", new Date().toISOString()]]),
+      );
+      return autocheckpoint();
+    });
+    // The inner run ended while the outer one goes on: still in the background.
+    expect(inner).toBe(0);
+    expect(await autocheckpoint()).toBe(0);
+    release();
+    expect(await outer).toBe(0);
+    expect(await autocheckpoint()).toBe(1000);
+    expect(await prisma.shop.count({ where: { shop: shops[2] + ".bg" } })).toBe(1);
+
+    await expect(bulkWrites.withBackgroundCheckpoints(async () => { throw new Error("ingest failed"); })).rejects.toThrow("ingest failed");
+    expect(await autocheckpoint()).toBe(1000);
+    await prisma.shop.deleteMany({ where: { shop: shops[2] + ".bg" } });
+  });
 });
