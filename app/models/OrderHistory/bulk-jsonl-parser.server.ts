@@ -350,10 +350,14 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
   // wait for the writer. Chunks sent by the main thread wait likewise, and each one
   // processed is acknowledged so that the main thread reads the next.
   const fd = options.path === undefined ? null : files.openSync(options.path, "r");
+  // One buffer for every read: a chunk is done with when readChunk returns (lines are
+  // decoded into strings, the remainder copied), and 3,000 fresh 256 KB buffers per GB
+  // would only wait for the collector.
+  const readBuffer = fd === null ? null : Buffer.allocUnsafe(1 << 18);
   function readFileChunks(): void {
-    if (fd === null) return;
+    if (fd === null || readBuffer === null) return;
     while (!failed && !ended && batchesPending < options.batchesAhead) {
-      const buffer = Buffer.allocUnsafe(1 << 18);
+      const buffer = readBuffer;
       const length = files.readSync(fd, buffer, 0, buffer.length, null);
       if (length === 0) {
         files.closeSync(fd);

@@ -111,4 +111,32 @@ describe("the bulk JSONL parser (worker body)", () => {
     expect(seen).toEqual([["2", "3"], ["4", "5"], []]);
     expect(result.value).toBe(lines.length);
   });
+
+  it("reads a file of many chunks itself, lines across chunk ends included, as it parses a stream", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    // ~1.5 MB: several of the worker's 256 KB reads, with lines cut at their ends.
+    const lines = Array.from({ length: 3000 }, (_, i) => [
+      bulkOrderNode({ id: i + 1, customerId: 1 + (i % 700), processedAt: "2024-01-10T10:00:00Z", totalCents: 100 + i, customerTags: i % 3 ? [] : ["vip", "x".repeat(i % 200)] }),
+      lineItemLine(i + 1, 10_000 + i),
+    ]).flat();
+    const text = toJsonl(lines);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "parser-")), "orders.jsonl");
+    fs.writeFileSync(file, text);
+
+    const rows: unknown[] = [];
+    const profiles: unknown[] = [];
+    const batches = parseBulkJsonlInWorker(file, { startAtLine: 0, batchSize: 250, batchesAhead: 3 });
+    let result = await batches.next();
+    while (!result.done) {
+      rows.push(...result.value.rows);
+      profiles.push(...result.value.profiles);
+      result = await batches.next();
+    }
+    expect(result.value).toBe(lines.length);
+    const here = parseHere(text);
+    expect(rows).toEqual(here.rows);
+    expect(profiles).toEqual(here.profiles);
+  });
 });
