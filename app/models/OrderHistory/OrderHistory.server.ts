@@ -324,10 +324,11 @@ const OTHER_SHOP_STAGED = `
 const CLEAR_ALL_STAGED_ORDER_FACTS = `DELETE FROM "OrderFactStaging"`;
 
 /**
- * Batches the parser may run ahead of the writer: enough to keep it busy while a merge
- * pass blocks this thread, few enough to hold memory to a few MB.
+ * Batches the parser may run ahead of the writer: enough to keep it parsing through most
+ * of a merge pass (they wait serialized, about 1 MB each), few enough to hold memory to
+ * tens of MB.
  */
-const BATCHES_AHEAD = 12;
+const BATCHES_AHEAD = 20;
 
 const ADVANCE_SYNC = `
   UPDATE "HistorySync" SET "processedLines" = ?, "ordersIngested" = "ordersIngested" + ?

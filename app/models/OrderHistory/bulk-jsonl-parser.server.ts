@@ -11,7 +11,7 @@
  * on the stored form; tests/bulk-jsonl-parser.test.ts checks the two agree.
  */
 import type { Readable } from "node:stream";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 
 /**
  * An OrderFact row as the worker builds it: orderId, customerId, processedAt, totalCents,
@@ -38,6 +38,7 @@ export interface ParsedBatch {
 
 type FromWorker =
   | ParsedBatch
+  | { type: "batchReady" }
   | { type: "chunkDone" }
   | { type: "done"; linesDone: number }
   | { type: "error"; message: string };
@@ -411,12 +412,31 @@ export async function* parseBulkJsonlInWorker(
   input: Readable | string,
   options: Omit<ParserOptions, "path">,
 ): AsyncGenerator<ParsedBatch, number> {
+  // Batches travel on a port of their own that this thread never listens on: it takes
+  // them one at a time (receiveMessageOnPort) when the writer is ready, so the batches
+  // waiting meanwhile stay in their compact serialized form rather than all becoming
+  // objects on this thread's heap at once. That lets the parser run further ahead (and
+  // keep parsing through a merge pass) for the same memory. A small notice on the worker's
+  // own port says that one is there.
+  const batchChannel = new MessageChannel();
   const worker = new Worker(
     // Type-stripping transforms (tsx) may wrap functions in a `__name` helper: define it.
     `const { parentPort, workerData } = require("node:worker_threads");
      var __name = (target) => target;
-     (${parseBulkJsonl.toString()})(parentPort, workerData, require("node:fs"));`,
-    { eval: true, workerData: { ...options, path: typeof input === "string" ? input : undefined } },
+     const port = {
+       on: (event, listener) => parentPort.on(event, listener),
+       postMessage: (message) => {
+         if (message.type !== "batch") return parentPort.postMessage(message);
+         workerData.batches.postMessage(message);
+         parentPort.postMessage({ type: "batchReady" });
+       },
+     };
+     (${parseBulkJsonl.toString()})(port, workerData, require("node:fs"));`,
+    {
+      eval: true,
+      workerData: { ...options, path: typeof input === "string" ? input : undefined, batches: batchChannel.port2 },
+      transferList: [batchChannel.port2],
+    },
   );
   const inbox: FromWorker[] = [];
   let failure: Error | null = null;
@@ -482,8 +502,9 @@ export async function* parseBulkJsonlInWorker(
       const message = await nextMessage();
       if (message.type === "error") throw new Error(message.message);
       if (message.type === "done") return message.linesDone;
-      if (message.type === "batch") {
-        yield message;
+      if (message.type === "batchReady") {
+        // Posted before its notice, so it is there.
+        yield receiveMessageOnPort(batchChannel.port1)?.message as ParsedBatch;
         send({ type: "batchDone" });
       }
     }
@@ -492,6 +513,7 @@ export async function* parseBulkJsonlInWorker(
     chunkDone?.();
     worker.removeAllListeners("exit");
     await worker.terminate();
+    batchChannel.port1.close();
     if (typeof input !== "string" && !input.destroyed) input.destroy();
     await feeding;
   }
