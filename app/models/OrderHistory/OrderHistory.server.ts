@@ -430,6 +430,6 @@ async function ingest(shop: string, input: Readable | string, options: IngestOpt
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
-  await prisma.$queryRawUnsafe(refreshPlannerStatistics());
+  await prisma.$executeRawUnsafe(refreshPlannerStatistics());
   return { linesDone, ordersDone };
 }
