@@ -99,6 +99,15 @@ describe("the bulk JSONL parser (worker body)", () => {
     expect(error?.message).toMatch(/^Bulk JSONL line 3: Not a Shopify Order id/);
   });
 
+  it("takes ids of the right type only, digits to the end", () => {
+    const withId = (id: string) => parseHere(toJsonl([{ ...nodes[0], id }]));
+    expect(withId("gid://shopify/Order/123").rows[0][0]).toBe("123");
+    expect(withId("123").rows[0][0]).toBe("123");
+    for (const id of ["gid://shopify/Product/123", "gid://shopify/OrderX/123", "gid://shopify/Order/", "gid://shopify/Order/1/2", "gid://other/Order/123", "gid://shopify/Orde/1"]) {
+      expect(withId(id).error?.message, id).toMatch(/Not a Shopify Order id/);
+    }
+  });
+
   it("runs on a worker thread over a stream, in batches, counting every line", async () => {
     const lines = nodes.flatMap((node, i) => [node, lineItemLine(i + 1, 100 + i)]);
     const batches = parseBulkJsonlInWorker(chunkedStream(toJsonl(lines), 7), { startAtLine: 2, batchSize: 2, batchesAhead: 1 });
