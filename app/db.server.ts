@@ -20,6 +20,10 @@ function createPrismaClient() {
       await prisma.$connect();
       return adapter.bulk.transaction(work);
     },
+    withBackgroundCheckpoints: async (work) => {
+      await prisma.$connect();
+      return adapter.bulk.withBackgroundCheckpoints(work);
+    },
   };
   return { prisma, bulk };
 }

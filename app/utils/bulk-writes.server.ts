@@ -10,6 +10,15 @@ export type BulkValue = string | number | bigint | null;
 export interface BulkTransaction {
   /** Runs `sql` once per row of parameters (one prepared statement). Returns rows changed. */
   executeMany(sql: string, rows: Iterable<readonly BulkValue[]>): Promise<number>;
+  /**
+   * Inserts `rows` (all of one width) several per statement: `insert(values)` returns the
+   * INSERT for one VALUES list such as `(?, ?), (?, ?)`, with any ON CONFLICT clause.
+   * Rows are applied in order, so a later row with the same key meets the earlier one's
+   * conflict clause, as it would one statement per row (a PostgreSQL implementation must
+   * keep repeated keys in separate statements: it refuses to update a row twice in one).
+   * Returns rows changed.
+   */
+  insertMany(insert: (values: string) => string, rows: readonly (readonly BulkValue[])[]): Promise<number>;
   /** Runs `sql` once. Returns rows changed. */
   execute(sql: string, ...parameters: BulkValue[]): Promise<number>;
   /** Runs a query. */
@@ -23,4 +32,12 @@ export interface BulkWriter {
    * rolls back when it throws.
    */
   transaction<T>(work: (tx: BulkTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` (a long run of bulk transactions) with the database's own upkeep of what
+   * they write moved off this thread where the database allows it. SQLite: the write-ahead
+   * log is copied back into the database file by a second connection on a worker thread
+   * rather than by the commits themselves (see serialized-sqlite.server.ts). PostgreSQL:
+   * just runs `work`.
+   */
+  withBackgroundCheckpoints<T>(work: () => Promise<T>): Promise<T>;
 }

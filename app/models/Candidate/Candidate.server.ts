@@ -343,6 +343,8 @@ export async function eraseCustomerPersonalData(
     create: { shop, customerId: id, ...erased },
     update: erased,
   });
+  // A running history sync may hold the profile too, waiting to be folded in.
+  await db.customerProfileStaging.deleteMany({ where: { shop, customerId: id } });
   return existing !== null;
 }
 

@@ -284,17 +284,27 @@ export interface IngestResult {
 
 // ---- The bulk path: staged rows, merged in large sorted passes ------------------------------
 
-/** One parsed order into the staging table (bound as parameters, shop last). */
-const STAGE_ORDER_FACT = `
+/** Parsed orders into the staging table, several per statement (shop last in each row). */
+const STAGE_ORDER_FACTS = (values: string) => `
   INSERT INTO "OrderFactStaging" (${QUOTED_ORDER_FACT_COLUMNS}, "shop")
-  VALUES (${ORDER_FACT_COLUMNS.map(() => "?").join(", ")}, ?)
+  VALUES ${values}
   ${newerSnapshotWins("OrderFactStaging")}`;
 
-/** One profile (bound as parameters, shop last). */
-const STAGE_PROFILE = `
-  INSERT INTO "CustomerStats" ("customerId", "displayName", "email", "tags", "profileUpdatedAt", "shop")
-  VALUES (?, ?, ?, ?, ?, ?)
-  ${NEWER_PROFILE_WINS}`;
+/**
+ * Parsed profiles into the profile staging table (shop last in each row): the newest per
+ * customer, by the rule of NEWER_PROFILE_WINS (an undated profile never replaces a dated
+ * one). Erasure is checked when they are folded into CustomerStats.
+ */
+const STAGE_PROFILES = (values: string) => `
+  INSERT INTO "CustomerProfileStaging" ("customerId", "displayName", "email", "tags", "profileUpdatedAt", "shop")
+  VALUES ${values}
+  ON CONFLICT ("shop", "customerId") DO UPDATE SET
+    "displayName" = excluded."displayName",
+    "email" = excluded."email",
+    "tags" = excluded."tags",
+    "profileUpdatedAt" = excluded."profileUpdatedAt"
+  WHERE "CustomerProfileStaging"."profileUpdatedAt" IS NULL
+     OR excluded."profileUpdatedAt" > "CustomerProfileStaging"."profileUpdatedAt"`;
 
 /**
  * Staged rows into OrderFact, in primary-key order, with the same "newer wins" rule.
@@ -314,10 +324,11 @@ const OTHER_SHOP_STAGED = `
 const CLEAR_ALL_STAGED_ORDER_FACTS = `DELETE FROM "OrderFactStaging"`;
 
 /**
- * Batches the parser may run ahead of the writer: enough to keep it busy while a merge
- * pass blocks this thread, few enough to hold memory to a few MB.
+ * Batches the parser may run ahead of the writer: enough to keep it parsing through most
+ * of a merge pass (they wait serialized, about 1 MB each), few enough to hold memory to
+ * tens of MB.
  */
-const BATCHES_AHEAD = 12;
+const BATCHES_AHEAD = 20;
 
 const ADVANCE_SYNC = `
   UPDATE "HistorySync" SET "processedLines" = ?, "ordersIngested" = "ordersIngested" + ?
@@ -347,19 +358,25 @@ function withShop(rows: (OrderFactRow | ProfileRow)[], shop: string): BulkValue[
  * line items are recognised on the raw bytes and skipped) while this thread writes the
  * previous batch.
  *
- * Each batch of orders is one transaction that appends them to OrderFactStaging, upserts
- * the customers' display data and records `processedLines` (when a HistorySync is given),
- * so after a crash the caller resumes with `startAtLine` = processedLines; the staged rows
- * of the crashed run stay and are merged with the resumed run's. Every `mergeEvery`
- * orders and at the end, the staged rows are merged into OrderFact by order id (a re-read
- * line can never count twice). Finally the statistics and scores of all the shop's
- * customers are recomputed from the facts in set-based SQL.
+ * Each batch of orders is one transaction that appends them to OrderFactStaging, stages
+ * the customers' display data (CustomerProfileStaging) and records `processedLines` (when
+ * a HistorySync is given), so after a crash the caller resumes with `startAtLine` =
+ * processedLines; the staged rows of the crashed run stay and are merged with the resumed
+ * run's. Every `mergeEvery` orders and at the end, the staged rows are merged into
+ * OrderFact by order id (a re-read line can never count twice). Finally the statistics and
+ * scores of all the shop's customers are recomputed from the facts in set-based SQL, and
+ * the staged display data folded in with them.
  */
 export async function ingestBulkOrdersJsonl(
   shop: string,
   input: Readable | string,
   options: IngestOptions = {},
 ): Promise<IngestResult> {
+  // Hundreds of MB go through the write-ahead log: copying it back is not this thread's job.
+  return bulkWrites.withBackgroundCheckpoints(() => ingest(shop, input, options));
+}
+
+async function ingest(shop: string, input: Readable | string, options: IngestOptions): Promise<IngestResult> {
   const { startAtLine = 0, historySyncId, onProgress, batchSize = 5_000, mergeEvery = 250_000 } = options;
   let linesDone = 0;
   let ordersDone = 0;
@@ -378,8 +395,8 @@ export async function ingestBulkOrdersJsonl(
       const orders = batch.rows.length;
       if (orders === 0 && batch.profiles.length === 0 && !historySyncId) continue;
       await bulkWrites.transaction(async (tx) => {
-        await tx.executeMany(STAGE_ORDER_FACT, withShop(batch.rows, shop));
-        await tx.executeMany(STAGE_PROFILE, withShop(batch.profiles, shop));
+        await tx.insertMany(STAGE_ORDER_FACTS, withShop(batch.rows, shop));
+        await tx.insertMany(STAGE_PROFILES, withShop(batch.profiles, shop));
         if (historySyncId) await tx.execute(ADVANCE_SYNC, batch.linesDone, orders, historySyncId, shop);
       });
       ordersDone += orders;
@@ -400,7 +417,7 @@ export async function ingestBulkOrdersJsonl(
     async (tx) => {
       const state = await scoringState(tx, shop);
       const now = new Date();
-      const spendReferenceCents = await recomputeAllCustomers(tx, shop, state, now);
+      const spendReferenceCents = await recomputeAllCustomers(tx, shop, state, now, { stagedProfiles: true });
       await tx.programSettings.upsert({
         where: { shop },
         create: { shop, spendReferenceCents, scoresComputedAt: now, currencyCode },
@@ -413,6 +430,6 @@ export async function ingestBulkOrdersJsonl(
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
-  await prisma.$queryRawUnsafe(refreshPlannerStatistics());
+  await prisma.$executeRawUnsafe(refreshPlannerStatistics());
   return { linesDone, ordersDone };
 }

@@ -56,9 +56,11 @@ function totalsCte(scope: "all" | "customers"): string {
   )`;
 }
 
-const UPSERT_TOTALS = `
+function upsertTotals(moreColumns = ""): string {
+  return `
   INSERT INTO "CustomerStats"
-    ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli")`;
+    ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli"${moreColumns})`;
+}
 
 const ON_CONFLICT_TOTALS = `
   ON CONFLICT ("shop", "customerId") DO UPDATE SET
@@ -117,7 +119,7 @@ export async function recomputeCustomers(
   const score = scoreSql(TOTALS_COLUMNS, settings, now);
   await db.$executeRawUnsafe(
     `WITH ${totalsCte("customers")}
-     ${UPSERT_TOTALS}
+     ${upsertTotals()}
      SELECT ?, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score.sql}
      FROM "totals" t WHERE true
      ${ON_CONFLICT_TOTALS}`,
@@ -127,34 +129,78 @@ export async function recomputeCustomers(
 }
 
 /**
+ * Display data a history sync staged (CustomerProfileStaging), applied to the customers
+ * that already have a row, by the rule of the profile upserts: a newer profile only, never
+ * for an erased customer. Customers new to CustomerStats get theirs as their row is
+ * created (see recomputeAllCustomers).
+ */
+const APPLY_STAGED_PROFILES = `
+  UPDATE "CustomerStats" SET
+    "displayName" = p."displayName",
+    "email" = p."email",
+    "tags" = p."tags",
+    "profileUpdatedAt" = p."profileUpdatedAt"
+  FROM "CustomerProfileStaging" p
+  WHERE "CustomerStats"."shop" = ? AND p."shop" = "CustomerStats"."shop"
+    AND p."customerId" = "CustomerStats"."customerId"
+    AND "CustomerStats"."personalDataErasedAt" IS NULL
+    AND ("CustomerStats"."profileUpdatedAt" IS NULL
+         OR p."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`;
+
+const CLEAR_STAGED_PROFILES = `DELETE FROM "CustomerProfileStaging" WHERE "shop" = ?`;
+/** Usually only one shop syncs at a time: then the whole table goes, which is cheaper. */
+const OTHER_SHOP_STAGED_PROFILES = `
+  SELECT 1 AS "found" FROM "CustomerProfileStaging" WHERE "shop" < ? OR "shop" > ? LIMIT 1`;
+const CLEAR_ALL_STAGED_PROFILES = `DELETE FROM "CustomerProfileStaging"`;
+
+/**
  * Recomputes the statistics and scores of every customer of the shop from its facts (end
  * of a history sync), with the spend reference recomputed from the same totals. Returns
- * the new spend reference.
+ * the new spend reference. With `stagedProfiles`, the display data the sync staged is
+ * folded in and cleared in the same pass (one write per customer instead of two).
  */
 export async function recomputeAllCustomers(
   db: Db,
   shop: string,
   settings: ScoringSettings,
   now = new Date(),
+  options: { stagedProfiles?: boolean } = {},
 ): Promise<number> {
   const score = scoreSql(
     TOTALS_COLUMNS,
     { ...settings, spendReferenceCents: { sql: `"reference"."mean"` } },
     now,
   );
+  if (options.stagedProfiles) await db.$executeRawUnsafe(APPLY_STAGED_PROFILES, shop);
+  // Before the upsert: only customers that had orders can be orphans, and on a first sync
+  // there are none yet, so this finds nothing to check instead of every new customer.
+  await db.$executeRawUnsafe(zeroOrphans("all"), shop);
+  // A new row takes the staged profile; an existing one got it above (or keeps its own).
+  const profile = options.stagedProfiles
+    ? {
+        columns: `, "displayName", "email", "tags", "profileUpdatedAt"`,
+        values: `, p."displayName", p."email", COALESCE(p."tags", ''), p."profileUpdatedAt"`,
+        join: `LEFT JOIN "CustomerProfileStaging" p ON p."shop" = ? AND p."customerId" = t."customerId"`,
+        parameters: [shop],
+      }
+    : { columns: "", values: "", join: "", parameters: [] };
   await db.$executeRawUnsafe(
     `WITH ${totalsCte("all")},
      "reference" AS (
        SELECT CASE WHEN ROUND(AVG("netSpentCents" * 1.0)) >= 1 THEN ROUND(AVG("netSpentCents" * 1.0)) ELSE 1.0 END AS "mean"
        FROM "totals" WHERE "orderCount" > 0
      )
-     ${UPSERT_TOTALS}
-     SELECT ?, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score.sql}
-     FROM "totals" t CROSS JOIN "reference" WHERE true
+     ${upsertTotals(profile.columns)}
+     SELECT ?, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score.sql}${profile.values}
+     FROM "totals" t CROSS JOIN "reference" ${profile.join} WHERE true
      ${ON_CONFLICT_TOTALS}`,
-    shop, shop, shop, ...score.values,
+    shop, shop, shop, ...score.values, ...profile.parameters,
   );
-  await db.$executeRawUnsafe(zeroOrphans("all"), shop);
+  if (options.stagedProfiles) {
+    const otherShops = await db.$queryRawUnsafe<unknown[]>(OTHER_SHOP_STAGED_PROFILES, shop, shop);
+    if (otherShops.length > 0) await db.$executeRawUnsafe(CLEAR_STAGED_PROFILES, shop);
+    else await db.$executeRawUnsafe(CLEAR_ALL_STAGED_PROFILES);
+  }
   const [{ mean }] = await db.$queryRaw<{ mean: number | null }[]>`
     SELECT AVG("netSpentCents" * 1.0) AS mean FROM "CustomerStats"
     WHERE "shop" = ${shop} AND "orderCount" > 0`;

@@ -32,6 +32,7 @@ export async function eraseShop(tx: Prisma.TransactionClient, shop: string) {
   await tx.shop.deleteMany({ where });
   await tx.orderFact.deleteMany({ where });
   await tx.orderFactStaging.deleteMany({ where });
+  await tx.customerProfileStaging.deleteMany({ where });
   await tx.refundFact.deleteMany({ where });
   await tx.customerStats.deleteMany({ where });
   await tx.programSettings.deleteMany({ where });

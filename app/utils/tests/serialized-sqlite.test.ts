@@ -2,10 +2,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma, { bulkWrites } from "~/db.server";
 
 const shops = ["rolled-back.myshopify.com", "concurrent.myshopify.com", "bulk.myshopify.com", "bulk-failed.myshopify.com"];
+const manyShops = Array.from({ length: 120 }, (_, i) => `many-${String(i).padStart(3, "0")}.myshopify.com`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the SQLite connection shared by concurrent requests", () => {
-  afterAll(() => prisma.shop.deleteMany({ where: { shop: { in: shops } } }));
+  afterAll(() => prisma.shop.deleteMany({ where: { shop: { in: [...shops, ...manyShops] } } }));
 
   it("keeps a write made during another request's transaction when that transaction rolls back", async () => {
     const failing = prisma.$transaction(async (tx) => {
@@ -47,5 +48,59 @@ describe("the SQLite connection shared by concurrent requests", () => {
       }),
     ).rejects.toThrow("failed batch");
     expect(await prisma.shop.findUnique({ where: { shop: shops[3] } })).toBeNull();
+  });
+
+  it("inserts many rows per statement, in order, each meeting the conflict clause as its own row would", async () => {
+    const insert = (values: string) => `
+      INSERT INTO "Shop" ("shop", "updatedAt") VALUES ${values}
+      ON CONFLICT ("shop") DO UPDATE SET "updatedAt" = excluded."updatedAt"`;
+    const rows = manyShops.map((shop) => [shop, "2024-01-01T00:00:00.000+00:00"]);
+    // A repeated key in the same call, in another statement (row 110) and in the same one (row 2).
+    rows.splice(2, 0, [manyShops[0], "2024-01-02T00:00:00.000+00:00"]);
+    rows.push([manyShops[5], "2024-01-03T00:00:00.000+00:00"]);
+
+    const changes = await bulkWrites.transaction((tx) => tx.insertMany(insert, rows));
+
+    expect(changes).toBe(rows.length);
+    expect(await prisma.shop.count({ where: { shop: { in: manyShops } } })).toBe(manyShops.length);
+    const updated = await prisma.shop.findMany({ where: { shop: { in: [manyShops[0], manyShops[5], manyShops[9]] } }, orderBy: { shop: "asc" } });
+    expect(updated.map((s) => s.updatedAt.toISOString())).toEqual([
+      "2024-01-02T00:00:00.000Z", "2024-01-03T00:00:00.000Z", "2024-01-01T00:00:00.000Z",
+    ]);
+    await expect(
+      bulkWrites.transaction((tx) => tx.insertMany(insert, [[manyShops[0], "2024-01-01T00:00:00.000+00:00"], [manyShops[1]]])),
+    ).rejects.toThrow(/rows of 2 and 1 values/);
+  });
+
+  it("hands checkpoints to a background connection while bulk runs go on, and takes them back after", async () => {
+    const autocheckpoint = () =>
+      bulkWrites.transaction(async (tx) => {
+        const [row] = await tx.query<{ wal_autocheckpoint: number }>("PRAGMA wal_autocheckpoint");
+        return Number(row.wal_autocheckpoint);
+      });
+    expect(await autocheckpoint()).toBe(1000);
+
+    let release!: () => void;
+    const outer = bulkWrites.withBackgroundCheckpoints(async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return autocheckpoint();
+    });
+    const inner = await bulkWrites.withBackgroundCheckpoints(async () => {
+      await bulkWrites.transaction((tx) =>
+        tx.insertMany((values) => `INSERT INTO "Shop" ("shop", "updatedAt") VALUES ${values}`, [[shops[2] + ".bg", new Date().toISOString()]]),
+      );
+      return autocheckpoint();
+    });
+    // The inner run ended while the outer one goes on: still in the background.
+    expect(inner).toBe(0);
+    expect(await autocheckpoint()).toBe(0);
+    release();
+    expect(await outer).toBe(0);
+    expect(await autocheckpoint()).toBe(1000);
+    expect(await prisma.shop.count({ where: { shop: shops[2] + ".bg" } })).toBe(1);
+
+    await expect(bulkWrites.withBackgroundCheckpoints(async () => { throw new Error("ingest failed"); })).rejects.toThrow("ingest failed");
+    expect(await autocheckpoint()).toBe(1000);
+    await prisma.shop.deleteMany({ where: { shop: shops[2] + ".bg" } });
   });
 });

@@ -11,6 +11,7 @@ import {
   type OrderSnapshot,
 } from "../OrderHistory.server";
 import { startHistorySync } from "../HistorySync.server";
+import { eraseCustomerPersonalData } from "~/models/Candidate/Candidate.server";
 import {
   bulkOrderNode,
   chunkedStream,
@@ -202,6 +203,62 @@ describe("ingestBulkOrdersJsonl", () => {
     const stats = await statsOf(shop);
     expect(stats[String(LINUS)]).toMatchObject({ orderCount: 0, netSpentCents: 0 });
     expect(stats[String(ADA)]).toMatchObject({ orderCount: 3, netSpentCents: 35_050 });
+  });
+
+  it("folds the staged profiles in at the end: newer ones only, never over an erased customer", async () => {
+    const shop = newShop("ingest-profiles");
+    // Before the sync: Ada updated her profile after the export's (2024-01-01), Linus's
+    // stored profile is older than it, Grace asked to be forgotten.
+    await upsertOrderSnapshots(shop, [orderSnapshotFromWebhook(orderWebhookPayload({ id: 60, customerId: ADA, processedAt: "2024-04-01T10:00:00Z", totalCents: 1_000 }))]);
+    await upsertCustomerProfiles(shop, [
+      customerProfileFromWebhook({ id: ADA, first_name: "Ada", last_name: "King", email: "ada@king.example", updated_at: "2024-06-01T00:00:00Z" }),
+      customerProfileFromWebhook({ id: LINUS, first_name: "Old", last_name: "Name", email: "old@example.com", updated_at: "2023-06-01T00:00:00Z" }),
+    ]);
+    await eraseCustomerPersonalData(shop, String(GRACE));
+
+    await ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()));
+
+    const profiles = await prisma.customerStats.findMany({
+      where: { shop },
+      orderBy: { customerId: "asc" },
+      select: { customerId: true, displayName: true, email: true, orderCount: true },
+    });
+    expect(profiles).toEqual([
+      { customerId: String(ADA), displayName: "Ada King", email: "ada@king.example", orderCount: 3 },
+      { customerId: String(GRACE), displayName: null, email: null, orderCount: 1 },
+      { customerId: String(LINUS), displayName: "Linus", email: `customer${LINUS}@example.com`, orderCount: 1 },
+    ]);
+    expect(await prisma.customerProfileStaging.count({ where: { shop } })).toBe(0);
+  });
+
+  it("forgets a staged profile on customers/redact during the sync, and keeps it forgotten", async () => {
+    const shop = newShop("ingest-redact");
+    const sync = await startHistorySync(shop, { method: "bulk" });
+    const crash = new Error("process killed");
+    // The first batch (orders 1–3: Ada, Grace) is staged, then the process dies.
+    await expect(
+      ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), {
+        batchSize: 3,
+        historySyncId: sync.id,
+        onProgress: () => {
+          throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
+    expect(await prisma.customerProfileStaging.count({ where: { shop } })).toBe(2);
+
+    await eraseCustomerPersonalData(shop, String(ADA));
+    expect(await prisma.customerProfileStaging.count({ where: { shop, customerId: String(ADA) } })).toBe(0);
+    const { processedLines } = await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } });
+    // The resumed run reads Ada's later orders, with her profile, again.
+    await ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), { batchSize: 3, historySyncId: sync.id, startAtLine: processedLines });
+
+    const ada = await prisma.customerStats.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: String(ADA) } } });
+    expect(ada).toMatchObject({ displayName: null, email: null, tags: "", orderCount: 2 });
+    expect(ada.personalDataErasedAt).not.toBeNull();
+    expect(await statsOf(shop)).toEqual(expectedStats);
+    const grace = await prisma.customerStats.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: String(GRACE) } } });
+    expect(grace.displayName).toBe("Grace Hopper");
   });
 
   it("names the line of a malformed order", async () => {

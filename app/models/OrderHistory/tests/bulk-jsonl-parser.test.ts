@@ -99,6 +99,15 @@ describe("the bulk JSONL parser (worker body)", () => {
     expect(error?.message).toMatch(/^Bulk JSONL line 3: Not a Shopify Order id/);
   });
 
+  it("takes ids of the right type only, digits to the end", () => {
+    const withId = (id: string) => parseHere(toJsonl([{ ...nodes[0], id }]));
+    expect(withId("gid://shopify/Order/123").rows[0][0]).toBe("123");
+    expect(withId("123").rows[0][0]).toBe("123");
+    for (const id of ["gid://shopify/Product/123", "gid://shopify/OrderX/123", "gid://shopify/Order/", "gid://shopify/Order/1/2", "gid://other/Order/123", "gid://shopify/Orde/1"]) {
+      expect(withId(id).error?.message, id).toMatch(/Not a Shopify Order id/);
+    }
+  });
+
   it("runs on a worker thread over a stream, in batches, counting every line", async () => {
     const lines = nodes.flatMap((node, i) => [node, lineItemLine(i + 1, 100 + i)]);
     const batches = parseBulkJsonlInWorker(chunkedStream(toJsonl(lines), 7), { startAtLine: 2, batchSize: 2, batchesAhead: 1 });
@@ -110,5 +119,33 @@ describe("the bulk JSONL parser (worker body)", () => {
     }
     expect(seen).toEqual([["2", "3"], ["4", "5"], []]);
     expect(result.value).toBe(lines.length);
+  });
+
+  it("reads a file of many chunks itself, lines across chunk ends included, as it parses a stream", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    // ~1.5 MB: several of the worker's 256 KB reads, with lines cut at their ends.
+    const lines = Array.from({ length: 3000 }, (_, i) => [
+      bulkOrderNode({ id: i + 1, customerId: 1 + (i % 700), processedAt: "2024-01-10T10:00:00Z", totalCents: 100 + i, customerTags: i % 3 ? [] : ["vip", "x".repeat(i % 200)] }),
+      lineItemLine(i + 1, 10_000 + i),
+    ]).flat();
+    const text = toJsonl(lines);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "parser-")), "orders.jsonl");
+    fs.writeFileSync(file, text);
+
+    const rows: unknown[] = [];
+    const profiles: unknown[] = [];
+    const batches = parseBulkJsonlInWorker(file, { startAtLine: 0, batchSize: 250, batchesAhead: 3 });
+    let result = await batches.next();
+    while (!result.done) {
+      rows.push(...result.value.rows);
+      profiles.push(...result.value.profiles);
+      result = await batches.next();
+    }
+    expect(result.value).toBe(lines.length);
+    const here = parseHere(text);
+    expect(rows).toEqual(here.rows);
+    expect(profiles).toEqual(here.profiles);
   });
 });
