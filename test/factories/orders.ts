@@ -156,6 +156,7 @@ export async function deleteShopData(...shops: string[]) {
   await prisma.$transaction([
     prisma.orderFact.deleteMany({ where }),
     prisma.orderFactStaging.deleteMany({ where }),
+    prisma.customerProfileStaging.deleteMany({ where }),
     prisma.refundFact.deleteMany({ where }),
     prisma.customerStats.deleteMany({ where }),
     prisma.programSettings.deleteMany({ where }),
