@@ -26,6 +26,10 @@ export async function startTestShop(
   options: Partial<LocalShopOptions> = {},
 ): Promise<LocalShop> {
   const toml = readAppToml();
+  // A new local shop honours none of the tokens an earlier one issued: sessions stored
+  // by a previous test file would make the app's requests fail with 401.
+  const { default: prisma } = await import("~/db.server");
+  await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
   const shop = await startLocalShop({
     shopDomain: TEST_SHOP,
     apiKey: API_KEY,
