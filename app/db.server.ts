@@ -16,9 +16,9 @@ function createPrismaClient() {
   });
   // Bulk writes share Prisma's connection, which Prisma opens lazily.
   const bulk: BulkWriter = {
-    transaction: async (work) => {
+    transaction: async (work, options) => {
       await prisma.$connect();
-      return adapter.bulk.transaction(work);
+      return adapter.bulk.transaction(work, options);
     },
     withBackgroundCheckpoints: async (work) => {
       await prisma.$connect();

@@ -25,13 +25,22 @@ export interface BulkTransaction {
   query<Row>(sql: string, ...parameters: BulkValue[]): Promise<Row[]>;
 }
 
+export interface BulkTransactionOptions {
+  /**
+   * The commit must survive a power cut before this resolves (synchronous = FULL on SQLite):
+   * for writes acknowledged to someone else, e.g. the webhook inbox. Default false: bulk
+   * writes whose loss the writer recovers from itself (the history ingest) skip the fsync.
+   */
+  durable?: boolean;
+}
+
 export interface BulkWriter {
   /**
    * Runs `work` as one transaction on the app's database, in turn with Prisma's own
    * statements and transactions (never inside one of them). Commits when `work` resolves,
    * rolls back when it throws.
    */
-  transaction<T>(work: (tx: BulkTransaction) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: BulkTransaction) => Promise<T>, options?: BulkTransactionOptions): Promise<T>;
   /**
    * Runs `work` (a long run of bulk transactions) with the database's own upkeep of what
    * they write moved off this thread where the database allows it. SQLite: the write-ahead

@@ -7,7 +7,7 @@ import type {
   SqlQuery,
   Transaction,
 } from "@prisma/driver-adapter-utils";
-import type { BulkTransaction, BulkValue, BulkWriter } from "./bulk-writes.server";
+import type { BulkTransaction, BulkTransactionOptions, BulkValue, BulkWriter } from "./bulk-writes.server";
 
 /**
  * Prisma's better-sqlite3 adapter has ONE connection. It queues transactions, but a query
@@ -34,10 +34,10 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
       });
     },
     bulk: {
-      transaction(work) {
+      transaction(work, options) {
         if (!connected) throw new Error("The database is not connected yet (call prisma.$connect() first).");
         const { turns, connection } = connected;
-        return turns.run(() => bulkTransaction(connection, work));
+        return turns.run(() => bulkTransaction(connection, work, options));
       },
       async withBackgroundCheckpoints(work) {
         if (!connected) throw new Error("The database is not connected yet (call prisma.$connect() first).");
@@ -98,7 +98,11 @@ function valuesList(rows: number, width: number): string {
   return new Array(rows).fill(`(${new Array(width).fill("?").join(", ")})`).join(", ");
 }
 
-async function bulkTransaction<T>(connection: SqliteConnection, work: (tx: BulkTransaction) => Promise<T>): Promise<T> {
+async function bulkTransaction<T>(
+  connection: SqliteConnection,
+  work: (tx: BulkTransaction) => Promise<T>,
+  options: BulkTransactionOptions = {},
+): Promise<T> {
   // Prepared once per transaction: the bulk path runs a few statements many times.
   const statements = new Map<string, ReturnType<SqliteConnection["prepare"]>>();
   const prepared = (sql: string) => {
@@ -149,7 +153,8 @@ async function bulkTransaction<T>(connection: SqliteConnection, work: (tx: BulkT
   // process crash): a power cut may lose the last of them, but only together with the
   // progress they recorded (HistorySync.processedLines, the staged rows), so the resumed
   // sync redoes them. The log is append-only, so the next FULL commit syncs them as well.
-  connection.exec("PRAGMA synchronous = NORMAL; BEGIN");
+  // Durable ones (the webhook inbox acknowledges its rows to Shopify) keep FULL.
+  connection.exec(options.durable ? "BEGIN" : "PRAGMA synchronous = NORMAL; BEGIN");
   try {
     const result = await work(tx);
     connection.exec("COMMIT");
