@@ -3,6 +3,7 @@ import { recoverProvisioning } from "./ambassador-provisioning.server";
 import { recoverRewards } from "./reward-maturation.server";
 import { recoverPayouts } from "./reward-payouts.server";
 import { recoverReconciliations, startReconciliationSchedule } from "./reconciliation.server";
+import { recoverWebhookInbox } from "./webhook-inbox.server";
 
 let started = false;
 
@@ -15,5 +16,6 @@ export function startBackgroundJobs() {
   recoverRewards().catch((error) => console.error("Could not resume reward maturation and tier tags", error));
   recoverPayouts().catch((error) => console.error("Could not resume reward payouts", error));
   recoverReconciliations().catch((error) => console.error("Could not resume reconciliations", error));
+  recoverWebhookInbox().catch((error) => console.error("Could not resume the webhook inbox", error));
   startReconciliationSchedule();
 }

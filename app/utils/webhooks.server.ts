@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { authenticate } from "../shopify.server";
 import { handleOnce } from "../models/WebhookDelivery/WebhookDelivery.server";
+import { appendToInbox } from "../models/WebhookInbox/WebhookInbox.server";
 
 export interface WebhookContext {
   shop: string;
@@ -31,5 +32,31 @@ export async function receiveWebhook<Parsed>(
   }
   const context = { shop, topic, webhookId };
   await handleOnce(context, (tx) => apply(tx, parsed, context));
+  return new Response();
+}
+
+/**
+ * The shape of the inbox routes (orders, refunds): the same HMAC check (401) and payload
+ * check (422, nothing stored) as `receiveWebhook`, then the delivery is stored in the
+ * webhook inbox and answered 200 once that row is durably committed; applying it is the
+ * inbox processor's job (`onStored` wakes it). A redelivery is stored once. A failed
+ * commit answers 500, so Shopify delivers again.
+ */
+export async function receiveIntoInbox(
+  request: Request,
+  parse: (payload: unknown) => unknown,
+  onStored: (shop: string) => void,
+): Promise<Response> {
+  const { shop, topic, webhookId, payload } = await authenticate.webhook(request);
+  try {
+    parse(payload);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new Response(`Malformed ${topic} payload: ${reason}`, { status: 422 });
+  }
+  // The parsed body re-serialised: authenticate.webhook has consumed the raw one (its HMAC
+  // is checked), and Shopify's numbers (ids < 2^53, amounts as strings) survive the trip.
+  await appendToInbox({ webhookId, shop, topic, payload: JSON.stringify(payload) });
+  onStored(shop);
   return new Response();
 }

@@ -14,6 +14,7 @@ import { action as ordersUpdated } from "../webhooks.orders.updated";
 import { action as ordersCancelled } from "../webhooks.orders.cancelled";
 import { action as refundsCreate } from "../webhooks.refunds.create";
 import { action as customersUpdate } from "../webhooks.customers.update";
+import { drainWebhookInbox } from "~/jobs/webhook-inbox.server";
 
 type Action = typeof ordersCreate;
 const ROUTES: Record<string, [string, Action]> = {
@@ -36,6 +37,8 @@ async function deliver(shopName: string, { topic, payload, webhookId }: Delivery
   const request = await webhookRequest(uri, topic, payload, { webhookId: `${shopName}:${webhookId}`, shopName });
   const response = await action({ request, params: {}, context: {} });
   expect(response.status).toBe(200);
+  // Orders and refunds are stored, then applied by the inbox processor: wait for it.
+  await drainWebhookInbox(`${shopName}.myshopify.com`);
 }
 
 /**
@@ -113,6 +116,7 @@ describe("live order webhooks", () => {
   const cleanup = async () => {
     await deleteShopData(...shops);
     await prisma.webhookDelivery.deleteMany({ where: { shop: { in: shops } } });
+    await prisma.webhookInbox.deleteMany({ where: { shop: { in: shops } } });
   };
   beforeAll(cleanup);
   afterAll(cleanup);
@@ -157,5 +161,6 @@ describe("live order webhooks", () => {
     expect(await prisma.refundFact.count({ where })).toBe(0);
     expect(await prisma.customerStats.count({ where })).toBe(0);
     expect(await prisma.webhookDelivery.count({ where })).toBe(0);
+    expect(await prisma.webhookInbox.count({ where })).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ import { action as ordersCreate } from "~/routes/webhooks.orders.create";
 import { action as ordersUpdated } from "~/routes/webhooks.orders.updated";
 import { action as ordersCancelled } from "~/routes/webhooks.orders.cancelled";
 import { action as refundsCreate } from "~/routes/webhooks.refunds.create";
+import { drainWebhookInbox } from "~/jobs/webhook-inbox.server";
 
 export const PROGRAM_TITLE = "Ambassador program";
 
@@ -43,6 +44,8 @@ export async function deliver(delivery: Delivery, shopName?: string) {
   });
   const response = await action({ request, params: {}, context: {} });
   expect(response.status).toBe(200);
+  // Acknowledged means stored: apply it before the test looks at the effects.
+  await drainWebhookInbox(shopName ? `${shopName}.myshopify.com` : TEST_SHOP);
 }
 
 export function delivery(topic: Topic, payload: unknown): Delivery {
@@ -91,6 +94,7 @@ export async function freshShops(shop: LocalShop, ...others: string[]) {
   const shops = [TEST_SHOP, ...others];
   await deleteShopData(...shops);
   await prisma.webhookDelivery.deleteMany({ where: { shop: { in: shops } } });
+  await prisma.webhookInbox.deleteMany({ where: { shop: { in: shops } } });
   await prisma.rewardSettings.deleteMany({ where: { shop: { in: shops } } });
   await prisma.shop.deleteMany({ where: { shop: { in: shops } } });
   for (const discount of shop.store.discounts.splice(0)) {

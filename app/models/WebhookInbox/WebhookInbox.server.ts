@@ -1,0 +1,184 @@
+/**
+ * The webhook inbox: order and refund deliveries are stored (raw) and acknowledged, then
+ * applied in batches by the inbox processor (app/jobs/webhook-inbox.server.ts), as Shopify
+ * advises (answer fast, process asynchronously).
+ *
+ * Storing is a group commit: deliveries arriving together are inserted in ONE durable
+ * transaction (one fsync), through one prepared statement on Prisma's own connection
+ * (bulkWrites) instead of one Prisma transaction each. Each delivery's promise resolves
+ * only once its row is committed with synchronous = FULL, so a 200 is never given for a
+ * row a crash or power cut could still lose.
+ */
+import type { Prisma } from "@prisma/client";
+import prisma, { bulkWrites } from "../../db.server";
+import { storedTimestamp } from "../OrderHistory/sql-dialect.server";
+
+export interface InboxDelivery {
+  webhookId: string;
+  shop: string;
+  topic: string;
+  /** The payload as JSON text. */
+  payload: string;
+}
+
+/**
+ * A group waits at most this long for company (its first delivery's ack is delayed by
+ * it), and at most this many rows go in one commit. While a commit (or any transaction
+ * ahead of it on the one connection) runs, new deliveries queue for the next group
+ * anyway, so under load groups form on their own; the window only helps light load.
+ */
+const GROUP_WINDOW_MS = 2;
+const GROUP_MAX_ROWS = 200;
+
+// ON CONFLICT DO NOTHING: a redelivery (same X-Shopify-Webhook-Id, processed or not, or
+// twice in one group) is acknowledged and stored once. Standard SQL (PostgreSQL too).
+const INSERT_DELIVERY = `INSERT INTO "WebhookInbox" ("webhookId", "shop", "topic", "payload", "receivedAt", "attempts")
+VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT ("webhookId") DO NOTHING`;
+
+interface Waiting {
+  delivery: InboxDelivery;
+  receivedAt: Date;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+let waiting: Waiting[] = [];
+let timer: ReturnType<typeof setTimeout> | null = null;
+let committing = false;
+let commits = 0;
+
+/**
+ * Stores the delivery; resolves once its row is durably committed (with others that
+ * arrived together). Rejects when the commit failed: answer 500 so Shopify retries.
+ */
+export function appendToInbox(delivery: InboxDelivery): Promise<void> {
+  return new Promise((resolve, reject) => {
+    waiting.push({ delivery, receivedAt: new Date(), resolve, reject });
+    schedule();
+  });
+}
+
+/** Durable inbox commits so far in this process (tests count group commits with it). */
+export function inboxCommitCount(): number {
+  return commits;
+}
+
+function schedule() {
+  // A commit in progress takes the next group when it ends.
+  if (committing) return;
+  if (waiting.length >= GROUP_MAX_ROWS) {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    void commitGroups();
+  } else if (!timer) {
+    timer = setTimeout(() => {
+      timer = null;
+      void commitGroups();
+    }, GROUP_WINDOW_MS);
+  }
+}
+
+/** Commits groups until nobody waits; one at a time (SQLite has one writer anyway). */
+async function commitGroups() {
+  committing = true;
+  try {
+    while (waiting.length > 0) {
+      const group = waiting.slice(0, GROUP_MAX_ROWS);
+      waiting = waiting.slice(group.length);
+      try {
+        await bulkWrites.transaction(
+          (tx) =>
+            tx.executeMany(
+              INSERT_DELIVERY,
+              group.map(({ delivery, receivedAt }) => [
+                delivery.webhookId,
+                delivery.shop,
+                delivery.topic,
+                delivery.payload,
+                storedTimestamp(receivedAt),
+              ]),
+            ),
+          { durable: true },
+        );
+        commits++;
+        for (const entry of group) entry.resolve();
+      } catch (error) {
+        for (const entry of group) entry.reject(error);
+      }
+    }
+  } finally {
+    committing = false;
+  }
+}
+
+/** Applying a delivery threw this many times: it is left alone with its lastError. */
+export const INBOX_MAX_ATTEMPTS = 3;
+
+/** Where the processor looks: the shop's deliveries not applied yet and not given up on. */
+export function pendingWhere(shop: string): Prisma.WebhookInboxWhereInput {
+  return { shop, processedAt: null, attempts: { lt: INBOX_MAX_ATTEMPTS } };
+}
+
+/** Shops with deliveries waiting (recovery after a restart). */
+export async function shopsWithPendingDeliveries(): Promise<string[]> {
+  const rows = await prisma.webhookInbox.findMany({
+    where: { processedAt: null, attempts: { lt: INBOX_MAX_ATTEMPTS } },
+    distinct: ["shop"],
+    select: { shop: true },
+  });
+  return rows.map((row) => row.shop);
+}
+
+/**
+ * Processed rows no longer hold payloads (nulled when applied); their ids are kept this
+ * long so a late redelivery stays a no-op (Shopify retries for up to 48 hours), then go.
+ */
+export const INBOX_ID_RETENTION_MS = 7 * 86_400_000;
+
+export async function pruneProcessedDeliveries(now = new Date()): Promise<number> {
+  const { count } = await prisma.webhookInbox.deleteMany({
+    where: { processedAt: { lt: new Date(now.getTime() - INBOX_ID_RETENTION_MS) } },
+  });
+  return count;
+}
+
+/**
+ * customers/redact: the customer's deliveries not applied yet (waiting, or given up on)
+ * lose their payload and are not applied (they would write the erased name and email
+ * back). Their order facts are then missing until the next reconciliation or history
+ * sync reads those orders; redaction requests come days after the orders, so in practice
+ * the inbox has long been applied. Refund payloads carry no customer; they stay.
+ */
+export async function eraseCustomerDeliveries(
+  tx: Prisma.TransactionClient,
+  shop: string,
+  customer: { customerId: string; email?: string | null },
+): Promise<number> {
+  const rows = await tx.webhookInbox.findMany({
+    where: { shop, processedAt: null, payload: { not: null } },
+    select: { webhookId: true, payload: true },
+  });
+  const email = customer.email?.toLowerCase();
+  const erased = rows
+    .filter(({ payload }) => {
+      const order = parseJson(payload ?? "") as { customer?: { id?: unknown; email?: unknown } | null; email?: unknown } | null;
+      const id = order?.customer?.id;
+      const emails = [order?.customer?.email, order?.email].map((value) => (typeof value === "string" ? value.toLowerCase() : null));
+      return (id != null && String(id) === customer.customerId) || (email != null && emails.includes(email));
+    })
+    .map((row) => row.webhookId);
+  if (erased.length === 0) return 0;
+  const { count } = await tx.webhookInbox.updateMany({
+    where: { webhookId: { in: erased } },
+    data: { payload: null, processedAt: new Date(), lastError: "Erased by customers/redact before it was applied" },
+  });
+  return count;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
