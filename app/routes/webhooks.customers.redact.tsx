@@ -4,6 +4,7 @@ import { receiveWebhook } from "../utils/webhooks.server";
 import { eraseCustomerPersonalData } from "../models/Candidate/Candidate.server";
 import { eraseAmbassadorPersonalData } from "../models/Ambassador/Ambassador.server";
 import { eraseStorefrontPersonalData } from "../models/Application/Application.server";
+import { eraseCustomerDeliveries } from "../models/WebhookInbox/WebhookInbox.server";
 
 const CustomersRedactPayload = z.object({
   customer: z.object({
@@ -23,5 +24,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
       // Storefront first: it finds the ambassador's content by the email erased next.
       await eraseStorefrontPersonalData(shop, { customerId: String(customer.id), email: customer.email }, tx);
       await eraseAmbassadorPersonalData(shop, { customerId: String(customer.id), email: customer.email }, tx);
+      // Their orders' webhooks not applied yet: applying them later would write it all back.
+      await eraseCustomerDeliveries(tx, shop, { customerId: String(customer.id), email: customer.email });
     },
   );

@@ -58,6 +58,8 @@ export async function eraseShop(tx: Prisma.TransactionClient, shop: string) {
   await tx.fraudFlag.deleteMany({ where });
   await tx.reconciliationRun.deleteMany({ where });
   await tx.metricsCache.deleteMany({ where });
+  // Order and refund deliveries, applied or not (their payloads are customer data).
+  await tx.webhookInbox.deleteMany({ where });
   // Keep this delivery's own id so a redelivery stays a no-op; drop older ones.
   await tx.webhookDelivery.deleteMany({
     where: { shop, topic: { not: "SHOP_REDACT" } },
