@@ -19,34 +19,29 @@ import { markMetricsStale } from "../Analytics/MetricsCache.server";
 import {
   applyOrderWebhook,
   applyRefundWebhook,
+  attributeOrderWebhooks,
   parseOrderWebhook,
   parseRefundWebhook,
+  storeOrderWebhooks,
+  type ParsedOrderWebhook,
 } from "../OrderHistory/order-webhooks.server";
+import type { RefundWebhookPayload } from "../OrderHistory/OrderHistory.server";
 import { INBOX_MAX_ATTEMPTS, pendingWhere } from "../WebhookInbox/WebhookInbox.server";
 import type { AttributionResult } from "./Attribution.server";
 
-type Apply = (tx: Prisma.TransactionClient, shop: string, payload: unknown) => Promise<AttributionResult>;
-
-// By topic as authenticate.webhook names it (ORDERS_CREATE); the payload was validated by
-// the same parser before it was acknowledged, so a parse failure here is a code change.
-const order: Apply = (tx, shop, payload) => applyOrderWebhook(tx, shop, parseOrderWebhook(payload));
-const APPLY: Record<string, Apply> = {
-  ORDERS_CREATE: order,
-  ORDERS_UPDATED: order,
-  ORDERS_CANCELLED: order,
-  REFUNDS_CREATE: (tx, shop, payload) => applyRefundWebhook(tx, shop, parseRefundWebhook(payload)),
-};
-
-/** Topics the inbox takes (the routes that store instead of applying). */
-export const INBOX_TOPICS = Object.keys(APPLY);
-
 /**
- * At most this many deliveries per batch, and a batch stops taking more once it has run
- * this long: the batch holds the database's one connection, and new deliveries wait
- * behind it for their acknowledging commit, so its length bounds their latency.
+ * At most this many deliveries per batch, and about this long per batch: the batch holds
+ * the database's one connection, and new deliveries wait behind it for their
+ * acknowledging commit, so its length bounds their latency (the webhook bench's p99).
+ * How many rows fit is learnt from the batches so far (cost per row, smoothed).
  */
 const BATCH_ROWS = 100;
-const BATCH_BUDGET_MS = 15;
+const BATCH_BUDGET_MS = 20;
+let msPerRow = 2;
+
+function batchRows() {
+  return Math.max(1, Math.min(BATCH_ROWS, Math.floor(BATCH_BUDGET_MS / msPerRow)));
+}
 
 interface Row {
   webhookId: string;
@@ -54,9 +49,20 @@ interface Row {
   payload: string | null;
 }
 
+type Parsed =
+  | { row: Row; kind: "order"; order: ParsedOrderWebhook }
+  | { row: Row; kind: "refund"; refund: RefundWebhookPayload };
+
 class DeliveryFailed extends Error {
   constructor(readonly webhookId: string, readonly cause: unknown) {
     super(`Delivery ${webhookId} could not be applied: ${errorText(cause)}`);
+  }
+}
+
+/** The batch's shared step (all its orders' facts at once) failed: which row is unknown. */
+class BatchFailed extends Error {
+  constructor(readonly cause: unknown) {
+    super(`A batch could not be applied: ${errorText(cause)}`);
   }
 }
 
@@ -70,14 +76,22 @@ export interface InboxRun {
 /** Applies everything waiting for the shop, batch after batch, until none is left. */
 export async function processWebhookInbox(shop: string): Promise<InboxRun> {
   const run: InboxRun = { applied: 0, batches: 0, failed: 0 };
+  let mode: "batched" | "row by row" = "batched";
   for (;;) {
     let batch: { rows: number; results: AttributionResult[] };
     try {
-      batch = await applyBatch(shop);
+      batch = await applyBatch(shop, mode);
+      mode = "batched";
     } catch (error) {
+      if (error instanceof BatchFailed) {
+        // Find the culprit: the same rows again, each applied on its own (one transaction).
+        mode = "row by row";
+        continue;
+      }
       if (!(error instanceof DeliveryFailed)) throw error;
       // The whole batch rolled back. The delivery that threw is retried alone (so it
       // can't fail its neighbours again); the others go in the next batch.
+      mode = "batched";
       const alone = await applyAlone(shop, error.webhookId);
       if (alone) {
         run.applied++;
@@ -92,31 +106,59 @@ export async function processWebhookInbox(shop: string): Promise<InboxRun> {
   }
 }
 
-async function applyBatch(shop: string) {
+async function applyBatch(shop: string, mode: "batched" | "row by row") {
   return prisma.$transaction(async (tx) => {
     // Read inside the transaction: a shop/redact or customers/redact that ran since the
     // job was enqueued has already removed what it erased.
     const rows: Row[] = await tx.webhookInbox.findMany({
       where: pendingWhere(shop),
       orderBy: [{ receivedAt: "asc" }, { webhookId: "asc" }],
-      take: BATCH_ROWS,
+      take: batchRows(),
       select: { webhookId: true, topic: true, payload: true },
     });
+    if (rows.length === 0) return { rows: 0, results: [] };
     const started = performance.now();
+    const parsed = rows.map((row) => guarded(row, () => parseRow(row)));
     const results: AttributionResult[] = [];
-    const applied: string[] = [];
-    for (const row of rows) {
-      if (applied.length > 0 && performance.now() - started > BATCH_BUDGET_MS) break;
+    if (mode === "batched") {
+      // Every order of the batch at once: facts in one set-based step, then attribution
+      // (one call for the orders that use no program code, one each for the rest), then
+      // the refunds one by one. Same end state as one by one: facts are order-independent
+      // and attribution re-derives from them as stored.
+      const orders = parsed.flatMap((p) => (p.kind === "order" ? [p] : []));
       try {
-        results.push(await applyRow(tx, shop, row));
+        await storeOrderWebhooks(tx, shop, orders.map((p) => p.order));
+        results.push(...(await attributeOrderWebhooks(tx, shop, orders.map((p) => p.order))));
       } catch (error) {
-        throw new DeliveryFailed(row.webhookId, error);
+        if (orders.length === 1) throw new DeliveryFailed(orders[0].row.webhookId, error);
+        throw new BatchFailed(error);
       }
-      applied.push(row.webhookId);
+      for (const p of parsed) {
+        if (p.kind === "refund") results.push(await guarded(p.row, () => applyRefundWebhook(tx, shop, p.refund)));
+      }
+    } else {
+      for (const p of parsed) results.push(await guarded(p.row, () => applyParsed(tx, shop, p)));
     }
-    if (applied.length > 0) await markDone(tx, shop, applied);
-    return { rows: applied.length, results };
+    await markDone(tx, shop, rows.map((row) => row.webhookId));
+    // Learn the cost per row (smoothed) for the next batch's size.
+    msPerRow = 0.7 * msPerRow + 0.3 * Math.max(0.05, (performance.now() - started) / rows.length);
+    return { rows: rows.length, results };
   });
+}
+
+/** Runs `work` for `row`; what it throws names the row. */
+function guarded<T>(row: Row, work: () => T): T {
+  try {
+    const result = work();
+    if (result instanceof Promise) {
+      return result.catch((error: unknown) => {
+        throw new DeliveryFailed(row.webhookId, error);
+      }) as T;
+    }
+    return result;
+  } catch (error) {
+    throw new DeliveryFailed(row.webhookId, error);
+  }
 }
 
 /**
@@ -153,10 +195,30 @@ async function applyAlone(shop: string, webhookId: string): Promise<AttributionR
 }
 
 function applyRow(tx: Prisma.TransactionClient, shop: string, row: Row): Promise<AttributionResult> {
-  const apply = APPLY[row.topic];
-  if (!apply) throw new Error(`No inbox handler for ${row.topic}`);
+  return applyParsed(tx, shop, parseRow(row));
+}
+
+function applyParsed(tx: Prisma.TransactionClient, shop: string, parsed: Parsed): Promise<AttributionResult> {
+  return parsed.kind === "order" ? applyOrderWebhook(tx, shop, parsed.order) : applyRefundWebhook(tx, shop, parsed.refund);
+}
+
+/**
+ * The stored payload through the route's parser again (it was validated with it before
+ * it was acknowledged, so a failure here means the parser changed since).
+ */
+function parseRow(row: Row): Parsed {
   if (row.payload === null) throw new Error("The payload is gone");
-  return apply(tx, shop, JSON.parse(row.payload));
+  const payload: unknown = JSON.parse(row.payload);
+  switch (row.topic) {
+    case "ORDERS_CREATE":
+    case "ORDERS_UPDATED":
+    case "ORDERS_CANCELLED":
+      return { row, kind: "order", order: parseOrderWebhook(payload) };
+    case "REFUNDS_CREATE":
+      return { row, kind: "refund", refund: parseRefundWebhook(payload) };
+    default:
+      throw new Error(`No inbox handler for ${row.topic}`);
+  }
 }
 
 async function markDone(tx: Prisma.TransactionClient, shop: string, webhookIds: string[]) {

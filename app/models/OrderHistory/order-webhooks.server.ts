@@ -8,6 +8,7 @@ import { z } from "zod";
 import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";
 import { attributeOrders, type AttributionResult } from "../Attribution/Attribution.server";
 import {
+  parseStoredDiscountCodes,
   orderAttributionHintsFromWebhook,
   customerProfileFromWebhook,
   orderSnapshotFromWebhook,
@@ -42,12 +43,71 @@ export const parseOrderWebhook = (payload: unknown) => {
 export async function applyOrderWebhook(
   tx: Db,
   shop: string,
-  { snapshot, hints }: ReturnType<typeof parseOrderWebhook>,
+  order: ParsedOrderWebhook,
 ): Promise<AttributionResult> {
-  await upsertOrderSnapshots(shop, [snapshot], tx);
+  await storeOrderWebhooks(tx, shop, [order]);
+  return attributeOrderWebhook(tx, shop, order);
+}
+
+export type ParsedOrderWebhook = ReturnType<typeof parseOrderWebhook>;
+
+/**
+ * The facts half of applyOrderWebhook, for many deliveries at once (the inbox processor's
+ * batch): one set-based upsert and one recompute of the customers they touch.
+ */
+export async function storeOrderWebhooks(tx: Db, shop: string, orders: ParsedOrderWebhook[]) {
+  await upsertOrderSnapshots(shop, orders.map((order) => order.snapshot), tx);
+}
+
+/** The attribution half of applyOrderWebhook, once the facts are stored. */
+export function attributeOrderWebhook(tx: Db, shop: string, { snapshot, hints }: ParsedOrderWebhook) {
   return attributeOrders(tx, shop, [snapshot.orderId], `order:${snapshot.orderId}:${snapshot.sourceUpdatedAt.getTime()}`, {
     hints: new Map([[snapshot.orderId, hints]]),
   });
+}
+
+/**
+ * attributeOrderWebhook for many deliveries (the inbox processor's batch), with the same
+ * end state and the same reward ledger calls (each delivery's own cause). Most orders use
+ * no program code and were never attributed: for them attributeOrders only re-checks the
+ * buyers' other attributed orders and never calls the ledger, so the cause is unused and
+ * they go through ONE call. The rest, one call each, as one by one.
+ */
+export async function attributeOrderWebhooks(
+  tx: Db,
+  shop: string,
+  orders: ParsedOrderWebhook[],
+): Promise<AttributionResult[]> {
+  if (orders.length === 0) return [];
+  const ids = [...new Set(orders.map((order) => order.snapshot.orderId))];
+  // As stored now (a newer snapshot may have won over the delivery's): the codes they use…
+  const facts = await tx.orderFact.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true, discountCodes: true } });
+  const codesOf = new Map(facts.map((fact) => [fact.orderId, parseStoredDiscountCodes(fact.discountCodes)]));
+  const usedCodes = [...new Set([...codesOf.values()].flat())];
+  // …which of them are program codes in any state (a superset of what attributeOrders matches)…
+  const programCodes = new Set(
+    usedCodes.length === 0
+      ? []
+      : (await tx.ambassadorCode.findMany({ where: { shop, code: { in: usedCodes } }, select: { code: true } })).map((row) => row.code),
+  );
+  // …and which orders are attributed already.
+  const attributed = new Set(
+    (await tx.attributedOrder.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true } })).map((row) => row.orderId),
+  );
+  const quiet = (orderId: string) => !attributed.has(orderId) && !(codesOf.get(orderId) ?? []).some((code) => programCodes.has(code));
+
+  const results: AttributionResult[] = [];
+  const quietOrders = orders.filter((order) => quiet(order.snapshot.orderId));
+  if (quietOrders.length > 0) {
+    const result = await attributeOrders(tx, shop, quietOrders.map((order) => order.snapshot.orderId), "quiet orders: no ledger call", {
+      hints: new Map(quietOrders.map((order) => [order.snapshot.orderId, order.hints])),
+    });
+    results.push(result);
+  }
+  for (const order of orders) {
+    if (!quiet(order.snapshot.orderId)) results.push(await attributeOrderWebhook(tx, shop, order));
+  }
+  return results;
 }
 
 /** refunds/create. */
