@@ -144,10 +144,11 @@ export async function pruneProcessedDeliveries(now = new Date()): Promise<number
 
 /**
  * customers/redact: the customer's deliveries not applied yet (waiting, or given up on)
- * lose their payload and are not applied (they would write the erased name and email
- * back). Their order facts are then missing until the next reconciliation or history
- * sync reads those orders; redaction requests come days after the orders, so in practice
- * the inbox has long been applied. Refund payloads carry no customer; they stay.
+ * lose their payload (it is that customer's data: name, email, addresses) and so are not
+ * applied. Simpler than scrubbing the payload field by field; the cost is that those
+ * orders' facts are missing until a reconciliation or history sync reads them again.
+ * Redaction requests come days after the orders, so in practice the inbox has long been
+ * applied by then. Refund payloads name no customer; they stay.
  */
 export async function eraseCustomerDeliveries(
   tx: Prisma.TransactionClient,
