@@ -10,6 +10,8 @@ import { drainWebhookInbox, holdWebhookInboxForTests, recoverWebhookInbox } from
 import { drainJobs } from "~/jobs/runner.server";
 import { inboxCommitCount, INBOX_MAX_ATTEMPTS } from "~/models/WebhookInbox/WebhookInbox.server";
 import { action as ordersCreate } from "../webhooks.orders.create";
+import { action as ordersUpdated } from "../webhooks.orders.updated";
+import { action as refundsCreate } from "../webhooks.refunds.create";
 import { action as customersRedact } from "../webhooks.customers.redact";
 import { action as shopRedact } from "../webhooks.shop.redact";
 
@@ -190,5 +192,101 @@ describe("webhook inbox", () => {
     const redactShop = await webhookRequest("/webhooks/shop/redact", "shop/redact", { shop_id: 1, shop_domain: SHOP }, { shopName: SHOP_NAME });
     expect((await shopRedact({ request: redactShop, params: {}, context: {} })).status).toBe(200);
     expect(await inbox()).toBe(0);
+  });
+});
+
+describe("webhook inbox batches", () => {
+  const oneByOne = uniqueShop("inbox-single");
+  const batched = uniqueShop("inbox-batch");
+  const shops = [oneByOne, batched];
+  const clean = async () => {
+    await deleteShopData(...shops);
+    await prisma.webhookInbox.deleteMany({ where: { shop: { in: shops } } });
+  };
+  beforeEach(clean);
+  afterEach(async () => {
+    holdWebhookInboxForTests(false);
+    await drainJobs();
+    await clean();
+  });
+
+  async function seedAmbassadors(shop: string) {
+    for (const [k, code] of ["ANNA", "BEN", "CARL"].entries()) {
+      const ambassador = await prisma.ambassador.create({
+        data: { shop, customerId: String(700 + k), email: `${code.toLowerCase()}@example.com`, status: "active", source: "candidate", code, activatedAt: new Date() },
+      });
+      await prisma.ambassadorCode.create({
+        data: { shop, ambassadorId: ambassador.id, code, wanted: "active", shopifyState: "present", activatedAt: new Date() },
+      });
+    }
+  }
+
+  /** Orders with and without codes (repeat buyers, a self-referral), an edit, a refund. */
+  function story() {
+    const at = (minutes: number) => new Date(Date.parse("2026-05-01T10:00:00Z") + minutes * 60_000).toISOString();
+    const customer = (id: number) => ({ id, first_name: "C", last_name: String(id), email: `c${id}@example.com`, tags: "", updated_at: at(0) });
+    const coded = (code: string, buyer: number, minutes: number, extra: Record<string, unknown> = {}) =>
+      orderPayload({
+        created_at: at(minutes), processed_at: at(minutes), updated_at: at(minutes),
+        customer: customer(buyer), total_discounts: "5.00",
+        discount_codes: [{ code, amount: "5.00", type: "fixed_amount" }], ...extra,
+      });
+    const first = coded("ANNA", 1, 0);
+    const second = coded("anna", 1, 5); // same buyer again: not a new customer
+    const self = coded("BEN", 701, 6); // Ben's own code
+    const plain = orderPayload({ created_at: at(-10), processed_at: at(-10), updated_at: at(-10), customer: customer(2) });
+    const later = coded("CARL", 2, 10); // buyer 2 bought before (plain): not new
+    const edited = { ...first, total_price: "15.00", updated_at: at(20) };
+    const refund = { id: 990001, order_id: second.id, created_at: at(30), transactions: [{ kind: "refund", status: "success", amount: "4.00", currency: "USD" }] };
+    return [
+      ["orders/create", first], ["orders/create", second], ["orders/create", self], ["orders/create", later],
+      ["orders/create", plain], ["orders/updated", edited], ["refunds/create", refund],
+    ] as const;
+  }
+
+  const ROUTES = {
+    "orders/create": ["/webhooks/orders/create", ordersCreate],
+    "orders/updated": ["/webhooks/orders/updated", ordersUpdated],
+    "refunds/create": ["/webhooks/refunds/create", refundsCreate],
+  } as const;
+
+  async function send(shop: string, topic: keyof typeof ROUTES, payload: unknown) {
+    const [uri, action] = ROUTES[topic];
+    const request = await webhookRequest(uri, topic, payload, { shopName: shop.replace(".myshopify.com", "") });
+    expect((await action({ request, params: {}, context: {} })).status).toBe(200);
+  }
+
+  async function outcome(shop: string) {
+    const codeOf = new Map((await prisma.ambassador.findMany({ where: { shop } })).map((a) => [a.id, a.code]));
+    const attributedOrders = (await prisma.attributedOrder.findMany({ where: { shop }, orderBy: { orderId: "asc" } })).map(
+      ({ createdAt: _c, updatedAt: _u, shop: _s, ambassadorId, ...row }) => ({ ...row, ambassador: codeOf.get(ambassadorId) }),
+    );
+    const rewards = (await prisma.rewardEntry.findMany({ where: { shop }, orderBy: { sourceKey: "asc" } })).map(
+      ({ id: _i, createdAt: _c, shop: _s, ambassadorId, payoutId: _p, ...row }) => ({ ...row, ambassador: codeOf.get(ambassadorId) }),
+    );
+    const flags = (await prisma.fraudFlag.findMany({ where: { shop }, orderBy: { sourceKey: "asc" } })).map((flag) => [flag.kind, flag.sourceKey]);
+    const stats = (await prisma.customerStats.findMany({ where: { shop }, orderBy: { customerId: "asc" } })).map(
+      ({ customerId, orderCount, netSpentCents }) => ({ customerId, orderCount, netSpentCents }),
+    );
+    return { attributedOrders, rewards, flags, stats };
+  }
+
+  it("leave the same attribution, rewards, flags and stats as applying deliveries one by one", async () => {
+    await seedAmbassadors(oneByOne);
+    await seedAmbassadors(batched);
+    const deliveries = story();
+    for (const [topic, payload] of deliveries) {
+      await send(oneByOne, topic, payload);
+      await drainWebhookInbox(oneByOne);
+    }
+    holdWebhookInboxForTests(true);
+    for (const [topic, payload] of deliveries) await send(batched, topic, payload);
+    holdWebhookInboxForTests(false);
+    await drainWebhookInbox(batched);
+
+    const expected = await outcome(oneByOne);
+    expect(expected.attributedOrders).toHaveLength(4);
+    expect(expected.flags).not.toHaveLength(0);
+    expect(await outcome(batched)).toEqual(expected);
   });
 });
