@@ -77,8 +77,14 @@ export async function attributeOrderWebhooks(
   tx: Db,
   shop: string,
   orders: ParsedOrderWebhook[],
-): Promise<AttributionResult[]> {
-  if (orders.length === 0) return [];
+  /**
+   * performance.now() past which no further order with a program code is started (at
+   * least one is): those left are reported undone, for the caller to attribute later.
+   */
+  deadline = Infinity,
+): Promise<{ results: AttributionResult[]; done: boolean[] }> {
+  const done = orders.map(() => true);
+  if (orders.length === 0) return { results: [], done };
   const ids = [...new Set(orders.map((order) => order.snapshot.orderId))];
   // As stored now (a newer snapshot may have won over the delivery's): the codes they use…
   const facts = await tx.orderFact.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true, discountCodes: true } });
@@ -104,10 +110,17 @@ export async function attributeOrderWebhooks(
     });
     results.push(result);
   }
-  for (const order of orders) {
-    if (!quiet(order.snapshot.orderId)) results.push(await attributeOrderWebhook(tx, shop, order));
+  let started = 0;
+  for (const [index, order] of orders.entries()) {
+    if (quiet(order.snapshot.orderId)) continue;
+    if (started > 0 && performance.now() > deadline) {
+      done[index] = false;
+      continue;
+    }
+    started++;
+    results.push(await attributeOrderWebhook(tx, shop, order));
   }
-  return results;
+  return { results, done };
 }
 
 /** refunds/create. */

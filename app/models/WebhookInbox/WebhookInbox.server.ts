@@ -46,6 +46,8 @@ let waiting: Waiting[] = [];
 let timer: ReturnType<typeof setTimeout> | null = null;
 let committing = false;
 let commits = 0;
+let lastGroup = { rows: 0, at: 0 };
+let committingRows = 0;
 
 /**
  * Stores the delivery; resolves once its row is durably committed (with others that
@@ -85,6 +87,7 @@ async function commitGroups() {
     while (waiting.length > 0) {
       const group = waiting.slice(0, GROUP_MAX_ROWS);
       waiting = waiting.slice(group.length);
+      committingRows = group.length;
       try {
         await bulkWrites.transaction(
           (tx) =>
@@ -101,6 +104,7 @@ async function commitGroups() {
           { durable: true },
         );
         commits++;
+        lastGroup = { rows: group.length, at: performance.now() };
         for (const entry of group) entry.resolve();
       } catch (error) {
         for (const entry of group) entry.reject(error);
@@ -108,6 +112,39 @@ async function commitGroups() {
     }
   } finally {
     committing = false;
+    committingRows = 0;
+  }
+}
+
+/**
+ * Acknowledgements come first. The processor shares the one connection (and the one
+ * thread) with them, and every batch it runs delays the deliveries that arrive meanwhile
+ * by its length. When deliveries queue up faster than one at a time (groups of this many,
+ * or as many waiting now), the acknowledging path is congested — a burst — and the
+ * processor waits (the inbox absorbs the burst; the backlog is applied once it eases). At
+ * an ordinary pace groups are of one or two and the processor runs freely. It never
+ * waits longer than PROCESSOR_MAX_DEFER_MS at a time, so a long burst cannot starve it.
+ */
+const CONGESTED_GROUP_ROWS = 8;
+const PROCESSOR_MAX_DEFER_MS = 1_000;
+
+function congested(now: number): boolean {
+  return (
+    waiting.length >= CONGESTED_GROUP_ROWS ||
+    committingRows >= CONGESTED_GROUP_ROWS ||
+    // Just answered a big group: its senders' next deliveries are on their way.
+    (lastGroup.rows >= CONGESTED_GROUP_ROWS && now - lastGroup.at < 10)
+  );
+}
+
+/** The processor calls this before each batch (see CONGESTED_GROUP_ROWS). */
+export async function yieldToAcknowledgements(): Promise<void> {
+  // A batch is one long chain of promise callbacks: requests that arrived meanwhile are
+  // not even read until the event loop gets a turn. Give it one, so they join the queue.
+  await new Promise((resolve) => setImmediate(resolve));
+  const until = performance.now() + PROCESSOR_MAX_DEFER_MS;
+  for (let now = performance.now(); congested(now) && now < until; now = performance.now()) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
