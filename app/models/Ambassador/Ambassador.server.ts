@@ -93,8 +93,6 @@ async function activate(
     },
   });
   await recordEvent(db, shop, ambassador.id, options.event, `Code ${code}`);
-  // Retention compares ambassadors before and after joining.
-  await markMetricsStale(db, shop);
   return code;
 }
 
@@ -167,6 +165,8 @@ async function activateAll(
   for (const ambassador of ambassadors) {
     await activate(tx, shop, ambassador, { batchId: batch.id, codeDigits, event });
   }
+  // Retention compares ambassadors before and after joining: once per approval, not per row.
+  await markMetricsStale(tx, shop);
   return batch.id;
 }
 
@@ -337,6 +337,7 @@ export async function reactivateAmbassador(shop: string, ambassadorId: string) {
       codeDigits: program.codeDigits,
       event: ambassador.status === "invited" ? "approved" : "reactivated",
     });
+    await markMetricsStale(tx, shop);
     if (ambassador.customerId) await setCandidateDecision(shop, [ambassador.customerId], "approved", tx);
     return { ok: true };
   });

@@ -32,7 +32,7 @@ import { getProgramSettings } from "../../models/ProgramSettings/ProgramSettings
 import { enqueueProvisioning } from "../../jobs/ambassador-provisioning.server";
 import { formatMoney } from "../../utils/shop-money";
 import { CODE_LENGTH } from "../../models/AmbassadorProgram/code-format";
-import { STATUS_LABELS } from "../app.ambassadors._index/components/AmbassadorsTable";
+import { AmbassadorStatusBadge } from "../app.ambassadors._index/components/AmbassadorsTable";
 import { History } from "./components/History";
 import { FraudFlags } from "./components/FraudFlags";
 import { listFraudFlags } from "../../models/Fraud/Fraud.server";
@@ -143,7 +143,6 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<D
 };
 
 const numbers = new Intl.NumberFormat("en");
-const STATUS_TONES = { invited: "info", active: "success", paused: "attention", removed: undefined } as const;
 
 export default function AmbassadorDetail() {
   const data = useLoaderData<typeof loader>();
@@ -182,7 +181,7 @@ export default function AmbassadorDetail() {
     <Page
       backAction={{ content: "Ambassadors", url: "/app/ambassadors" }}
       title={ambassador.name}
-      titleMetadata={<Badge tone={STATUS_TONES[ambassador.status]}>{STATUS_LABELS[ambassador.status]}</Badge>}
+      titleMetadata={<AmbassadorStatusBadge status={ambassador.status} />}
       subtitle={ambassador.email ?? undefined}
       primaryAction={
         ambassador.status === "active"

@@ -23,6 +23,11 @@ const STATUS_TONES: Record<AmbassadorState, BadgeProps["tone"]> = {
   removed: undefined,
 };
 
+/** The ambassador's lifecycle state as a badge (list and detail page). */
+export function AmbassadorStatusBadge({ status }: { status: AmbassadorState }) {
+  return <Badge tone={STATUS_TONES[status]}>{STATUS_LABELS[status]}</Badge>;
+}
+
 const numbers = new Intl.NumberFormat("en");
 
 function CodeCell({ row }: { row: AmbassadorRow }) {
@@ -81,7 +86,7 @@ export function AmbassadorsTable({ rows, currencyCode }: { rows: AmbassadorRow[]
             ) : null}
           </IndexTable.Cell>
           <IndexTable.Cell>
-            <Badge tone={STATUS_TONES[row.status]}>{STATUS_LABELS[row.status]}</Badge>
+            <AmbassadorStatusBadge status={row.status} />
           </IndexTable.Cell>
           <IndexTable.Cell>
             <CodeCell row={row} />
