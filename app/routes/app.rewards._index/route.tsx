@@ -31,6 +31,9 @@ import { isPayoutMethod, PAYOUT_STATUSES } from "../../models/Rewards/payout-kin
 import { enqueueMaturation } from "../../jobs/reward-maturation.server";
 import { enqueuePayouts } from "../../jobs/reward-payouts.server";
 import { formatMoney } from "../../utils/shop-money";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Rewards");
 
 const METHOD_LABEL: Record<string, string> = {
   cash: "Cash",
