@@ -11,6 +11,7 @@ import {
   InlineStack,
   Layout,
   Page,
+  Pagination,
   Select,
   Text,
   TextField,
@@ -24,7 +25,7 @@ import {
   createPayouts,
   listPayouts,
   markPayoutsPaid,
-  rewardBalances,
+  rewardBalancePage,
   type PayoutFilters,
 } from "../../models/Rewards/Payouts.server";
 import { isPayoutMethod, PAYOUT_STATUSES } from "../../models/Rewards/payout-kinds";
@@ -77,13 +78,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [cursorAt, cursorId] = cursor ? cursor.split("_") : [];
   const before = cursorAt && cursorId && !Number.isNaN(Number(cursorAt)) ? { createdAt: new Date(Number(cursorAt)), id: cursorId } : undefined;
 
-  const [currencyCode, settings, balanceMap, page] = await Promise.all([
+  const balancePage = /^\d{1,6}$/.test(url.searchParams.get("balances") ?? "") ? Number(url.searchParams.get("balances")) : 1;
+
+  const [currencyCode, settings, balancesPage, page] = await Promise.all([
     shopCurrency(admin.graphql, shop),
     getRewardSettings(shop),
-    rewardBalances(shop),
+    rewardBalancePage(shop, { page: balancePage }),
     listPayouts(shop, filters, { before }),
   ]);
-  const balances = [...balanceMap.values()].sort((a, b) => b.approvedCents - a.approvedCents || b.pendingCents - a.pendingCents).slice(0, 250);
+  const balances = balancesPage.rows;
   const ambassadorIds = [...new Set([...balances.map((b) => b.ambassadorId), ...page.rows.map((p) => p.ambassadorId)])];
   const ambassadors = new Map(
     (
@@ -106,6 +109,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       inPayout: money(b.inPayoutCents),
       paid: money(b.paidCents),
     })),
+    balancesPaging: { page: balancesPage.page, pageCount: balancesPage.pageCount, total: balancesPage.total },
     payouts: page.rows.map((p) => ({
       id: p.id,
       ambassadorId: p.ambassadorId,
@@ -170,7 +174,7 @@ function statusBadge(status: string) {
 }
 
 export default function Rewards() {
-  const { balances, payouts, nextCursor, defaultMethod } = useLoaderData<typeof loader>();
+  const { balances, balancesPaging, payouts, nextCursor, defaultMethod } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -188,6 +192,13 @@ export default function Rewards() {
     if (value) next.set(key, value);
     else next.delete(key);
     if (key !== "before") next.delete("before");
+    setParams(next);
+  };
+
+  const showBalancesPage = (page: number) => {
+    const next = new URLSearchParams(params);
+    if (page > 1) next.set("balances", String(page));
+    else next.delete("balances");
     setParams(next);
   };
 
@@ -270,6 +281,18 @@ export default function Rewards() {
                     </IndexTable.Row>
                   ))}
                 </IndexTable>
+                {balancesPaging.pageCount > 1 ? (
+                  <InlineStack align="center">
+                    <Pagination
+                      label={`Page ${balancesPaging.page} of ${balancesPaging.pageCount} (${balancesPaging.total.toLocaleString("en")} ambassadors)`}
+                      hasPrevious={balancesPaging.page > 1}
+                      onPrevious={() => showBalancesPage(balancesPaging.page - 1)}
+                      hasNext={balancesPaging.page < balancesPaging.pageCount}
+                      onNext={() => showBalancesPage(balancesPaging.page + 1)}
+                      accessibilityLabels={{ previous: "Previous balances", next: "Next balances" }}
+                    />
+                  </InlineStack>
+                ) : null}
               </BlockStack>
             </Card>
             <Card>
