@@ -258,6 +258,8 @@ describe("storefront blocks", () => {
     await expect.poll(() => notice.innerText()).toBe("Thanks for applying! We'll be in touch soon.");
     expect(await notice.getAttribute("aria-live")).toBe("polite");
     expect(await block.locator("form").isHidden()).toBe(true);
+    // The focus moved from the vanished button to the answer, not back to the page's top.
+    expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-ambassadors-notice"))).toBe(true);
     const application = await db.ambassadorApplication.findUnique({
       where: { shop_email: { shop: demo.shopDomain, email: "kim.keyboard@example.com" } },
     });
