@@ -116,6 +116,15 @@ describe("admin pages have no serious or critical accessibility violations", () 
     for (const name of [/^Repeat rate within 90 days by first-order month/, /^Attributed revenue over time/]) {
       await admin.getByRole("figure", { name }).locator("svg").first().waitFor({ timeout: 15_000 });
     }
+    // The drawings are out of the tab order (Polaris Viz makes every point a tab stop) ...
+    const tabStops = await admin.getByRole("figure").evaluateAll((figures) =>
+      figures.flatMap((f) => Array.from(f.querySelectorAll<HTMLElement>("*")).filter((el) => el.tabIndex >= 0)).length,
+    );
+    expect(tabStops).toBe(0);
+    // ... and a screen reader gets the revenue per day as a table.
+    const revenue = admin.getByRole("figure", { name: "Attributed revenue over time" }).getByRole("table");
+    expect(await revenue.getByRole("columnheader").allInnerTexts()).toEqual(["Day", "Revenue", "Orders"]);
+    expect(await revenue.locator("tbody tr").count()).toBeGreaterThanOrEqual(30);
     await expectNoSeriousViolations(admin, "Dashboard");
   });
 
@@ -153,9 +162,14 @@ describe("admin pages have no serious or critical accessibility violations", () 
     await expectNoSeriousViolations(admin, "Community, field errors");
   });
 
-  it("offer and codes", async () => {
+  it("offer and codes, also with field errors", async () => {
     await openAdminPage("/app/program", "Offer and codes");
     await expectNoSeriousViolations(admin, "Offer and codes");
+    await admin.getByRole("textbox", { name: "Percentage off" }).fill("150");
+    await admin.getByRole("button", { name: "Save", exact: true }).click();
+    await admin.getByText("Some fields need fixing: nothing was saved").waitFor();
+    expect(await admin.getByRole("textbox", { name: "Percentage off" }).getAttribute("aria-invalid")).toBe("true");
+    await expectNoSeriousViolations(admin, "Offer and codes, field errors");
   });
 
   it("rewards payouts and reward settings", async () => {
@@ -170,9 +184,13 @@ describe("admin pages have no serious or critical accessibility violations", () 
     await expectNoSeriousViolations(admin, "Order check");
   });
 
-  it("program settings", async () => {
+  it("program settings, also with a field error", async () => {
     await openAdminPage("/app/settings", "Program settings");
     await expectNoSeriousViolations(admin, "Program settings");
+    await admin.getByLabel("Minimum spend").fill("a lot");
+    await admin.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => admin.getByLabel("Minimum spend").getAttribute("aria-invalid")).toBe("true");
+    await expectNoSeriousViolations(admin, "Program settings, field error");
   });
 });
 

@@ -339,9 +339,10 @@ export default function Rewards() {
                     </IndexTable.Row>
                   ))}
                 </IndexTable>
-                {nextCursor ? (
-                  <InlineStack align="end">
-                    <Button onClick={() => setFilter("before")(nextCursor)}>Older payouts</Button>
+                {nextCursor || params.get("before") ? (
+                  <InlineStack align="end" gap="200">
+                    {params.get("before") ? <Button onClick={() => setFilter("before")("")}>Newest payouts</Button> : null}
+                    {nextCursor ? <Button onClick={() => setFilter("before")(nextCursor)}>Older payouts</Button> : null}
                   </InlineStack>
                 ) : null}
               </BlockStack>
