@@ -21,6 +21,9 @@ import { CandidatesTable, type CandidateRow } from "./components/CandidatesTable
 import { DecisionBanner, type DecisionOutcome } from "./components/DecisionBanner";
 import { NoCandidates, SyncFirst } from "./components/EmptyStates";
 import { useCandidateSearch } from "./components/useCandidateSearch";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Candidates");
 
 /** At most this many customers per bulk decision (a page holds at most 250). */
 export const MAX_DECISION_IDS = 250;
