@@ -249,6 +249,8 @@ export async function attributeOrders(
 
   const changes: AttributionChange[] = [];
   const leakChecks = new Map<string, LeakCheck>();
+  // Orders attributed for the first time: inserted together once the loop has run.
+  const created: Prisma.AttributedOrderCreateManyInput[] = [];
   for (const fact of facts) {
     const held = existing.get(fact.orderId) ?? null;
     const before = held ? stateOf(held) : null;
@@ -289,11 +291,9 @@ export async function attributeOrders(
       netCents: BigInt(netCentsOf(fact, refunds)),
       cancelledAt: fact.cancelledAt,
     };
-    await tx.attributedOrder.upsert({
-      where: { shop_orderId: { shop, orderId: fact.orderId } },
-      create: { shop, orderId: fact.orderId, ...data },
-      update: data,
-    });
+    if (held) {
+      await tx.attributedOrder.update({ where: { shop_orderId: { shop, orderId: fact.orderId } }, data });
+    } else created.push({ shop, orderId: fact.orderId, ...data });
     const after = stateOf(data);
     if (changed(before, after)) changes.push({ orderId: fact.orderId, before, after });
 
@@ -305,6 +305,7 @@ export async function attributeOrders(
     }
   }
 
+  if (created.length > 0) await tx.attributedOrder.createMany({ data: created });
   await refreshNewCustomerFlags(tx, shop, buyers, new Set(ids), firsts);
   const ambassadorsToPause = await detectLeaks(tx, shop, [...leakChecks.values()]);
 
