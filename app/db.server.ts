@@ -24,6 +24,7 @@ function createPrismaClient() {
       await prisma.$connect();
       return adapter.bulk.withBackgroundCheckpoints(work);
     },
+    withoutWaitingForDisk: (work) => adapter.bulk.withoutWaitingForDisk(work),
   };
   return { prisma, bulk };
 }
