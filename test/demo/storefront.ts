@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import zlib from "node:zlib";
 import { Liquid, Tag, type TagToken, type TopLevelToken, type Liquid as LiquidEngine } from "liquidjs";
 import { repoRoot } from "./app-config";
 
@@ -74,10 +75,10 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       return forwardToAppProxy(req, res, url, customerId);
     }
     if (url.pathname.startsWith("/extension-assets/")) {
-      return serveAsset(res, path.join(extensionDir, "assets"), url.pathname.slice("/extension-assets/".length));
+      return serveAsset(req, res, path.join(extensionDir, "assets"), url.pathname.slice("/extension-assets/".length));
     }
     if (url.pathname.startsWith("/theme-assets/")) {
-      return serveThemeAsset(res, url.pathname.slice("/theme-assets/".length));
+      return serveThemeAsset(req, res, url.pathname.slice("/theme-assets/".length));
     }
     if (url.pathname === "/account/login" && url.searchParams.has("customer_id")) {
       // Demo stand-in for customer login: remembers who is "logged in".
@@ -118,8 +119,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       discountCode: readCookie(req, DISCOUNT_COOKIE),
       returnTo: url.pathname + url.search,
     });
-    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-    res.end(html);
+    sendText(req, res, { "Content-Type": "text/html; charset=utf-8" }, html);
   }
 
   async function forwardToAppProxy(
@@ -358,26 +358,34 @@ function liquidCustomer(customer: PreviewCustomer) {
   return { ...customer, name: customer.first_name, metafields };
 }
 
-function serveAsset(res: http.ServerResponse, dir: string, name: string) {
+/** Compressed as Shopify's storefront and CDN send text, when the browser accepts gzip. */
+function sendText(req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>, body: string | Buffer) {
+  if (/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) {
+    res.writeHead(200, { ...headers, "Content-Encoding": "gzip", Vary: "Accept-Encoding" });
+    return res.end(zlib.gzipSync(body));
+  }
+  res.writeHead(200, headers);
+  res.end(body);
+}
+
+function serveAsset(req: http.IncomingMessage, res: http.ServerResponse, dir: string, name: string) {
   const file = path.join(dir, path.basename(name));
   if (!fs.existsSync(file)) {
     res.writeHead(404);
     return res.end();
   }
   const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "application/octet-stream";
-  res.writeHead(200, { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "public, max-age=300" });
-  res.end(fs.readFileSync(file));
+  sendText(req, res, { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "public, max-age=300" }, fs.readFileSync(file));
 }
 
-function serveThemeAsset(res: http.ServerResponse, name: string) {
+function serveThemeAsset(req: http.IncomingMessage, res: http.ServerResponse, name: string) {
   const body = name === "theme.css" ? THEME_CSS : themePicture(name);
   if (body === undefined) {
     res.writeHead(404);
     return res.end();
   }
   const type = name.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml";
-  res.writeHead(200, { "Content-Type": type, "Cache-Control": "public, max-age=300" });
-  res.end(body);
+  sendText(req, res, { "Content-Type": type, "Cache-Control": "public, max-age=300" }, body);
 }
 
 function readCookie(req: http.IncomingMessage, name: string): string | undefined {
