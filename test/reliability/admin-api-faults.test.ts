@@ -14,6 +14,7 @@ import { drainJobs } from "~/jobs/runner.server";
 import { enqueueProvisioning } from "~/jobs/ambassador-provisioning.server";
 import { enqueuePayouts } from "~/jobs/reward-payouts.server";
 import { requestReconciliation, setReconciliationOptions } from "~/jobs/reconciliation.server";
+import { enqueueTierTags } from "~/jobs/reward-maturation.server";
 import { syncHistoryInBackground } from "~/jobs/history-sync.server";
 import { approveCandidates } from "~/models/Ambassador/Ambassador.server";
 import { retryHeldUp } from "~/models/Ambassador/CodeProvisioning.server";
@@ -239,6 +240,31 @@ describe("payouts under transient faults are paid exactly once", () => {
     const code = rewardCodeFor(payoutId);
     expectSame(shop.store.discounts.filter((d) => d.codes.some((c) => c.code === code)).length, 0, "no reward code");
   });
+});
+
+// ---- tier tags: the old tier's tag removed, the new one added ---------------------------
+
+describe("tier tags under transient faults end with exactly the new tier's tag", () => {
+  for (const operation of ["CustomerTagsAdd", "CustomerTagsRemove"]) {
+    for (const [label, fault] of TRANSIENT) {
+      it(`${operation}: ${label}`, async () => {
+        const customer = shop.store.customers[6];
+        await prisma.rewardTier.create({ data: { shop: TEST_SHOP, name: "Silver", minOrders: 1, commissionBasisPoints: 1200, tag: "ambassador-silver" } });
+        await prisma.rewardTier.create({ data: { shop: TEST_SHOP, name: "Gold", minOrders: 2, commissionBasisPoints: 1500, tag: "ambassador-gold" } });
+        const ambassador = await createAmbassador(TEST_SHOP, { customerId: customer.legacyResourceId });
+        await rewardOrder(TEST_SHOP, { orderId: "t-1", ambassadorId: ambassador.id, netCents: 5_000 }, "order:t-1:1");
+        enqueueTierTags(TEST_SHOP);
+        await drainJobs();
+        expectSame(customer.tags, ["ambassador-silver"], "silver first");
+        // The second order moves them to gold: Silver's tag off, Gold's on, under the fault.
+        await rewardOrder(TEST_SHOP, { orderId: "t-2", ambassadorId: ambassador.id, netCents: 5_000 }, "order:t-2:1");
+        await withFault(operation, fault, async () => enqueueTierTags(TEST_SHOP));
+        expectSame(customer.tags, ["ambassador-gold"], "exactly the new tier's tag");
+        const standing = await prisma.ambassadorTier.findFirstOrThrow({ where: { shop: TEST_SHOP, ambassadorId: ambassador.id } });
+        expectSame([standing.taggedAs, standing.error], ["ambassador-gold", null], "standing recorded, no error");
+      });
+    }
+  }
 });
 
 // ---- reads: the order check and the history sync ------------------------------------------
