@@ -8,7 +8,14 @@
  * twice). `userErrors` must be shown to the merchant with nothing half-done, and a retry
  * once Shopify accepts must finish the work.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+// The job runner's retry waits (read when it is imported): long enough, scaled down from
+// production's 1 s, 2 s, 4 s…, for the local shop's real bucket to refill between attempts
+// when a test's faults and retries have drained it.
+vi.hoisted(() => {
+  process.env.JOB_RETRY_BASE_MS = "150";
+});
 import prisma from "~/db.server";
 import { drainJobs } from "~/jobs/runner.server";
 import { enqueueProvisioning } from "~/jobs/ambassador-provisioning.server";
@@ -66,7 +73,9 @@ async function withFault(operationName: string, fault: Omit<FaultSpec, "operatio
 }
 
 beforeAll(async () => {
-  process.env.ADMIN_API_TIMEOUT_MS = "400";
+  // Short enough for the timeout cases to be quick, long enough that a loaded machine's
+  // ordinary requests (2 cores shared by several test runs) do not time out as well.
+  process.env.ADMIN_API_TIMEOUT_MS = "1500";
   shop = await startTestShop({ seed: { customers: 8, orders: 40, seed: 21 }, throttle: { restoreRate: 1_000 } });
   await adminClientFor(shop);
 });
