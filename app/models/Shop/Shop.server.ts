@@ -109,3 +109,22 @@ export async function eraseShop(tx: Prisma.TransactionClient, shop: string) {
     where: { shop, topic: { not: "SHOP_REDACT" } },
   });
 }
+
+/** What stops working without each scope the app asks for, in the merchant's words. */
+const NEEDS_SCOPE: Array<{ scope: string; feature: string }> = [
+  { scope: "read_orders", feature: "Finding repeat buyers and attributing orders to ambassadors (orders cannot be read)." },
+  { scope: "read_all_orders", feature: "Order history older than 60 days (Shopify shows the app the last 60 days only)." },
+  { scope: "write_customers", feature: "Tagging ambassadors and saving their code and share link on the customer." },
+  { scope: "write_discounts", feature: "Creating, pausing and changing ambassador codes in Shopify." },
+  { scope: "write_store_credit_account_transactions", feature: "Paying rewards as Shopify store credit." },
+];
+
+/**
+ * The features the shop's granted scopes (the session's, which app/scopes_update keeps
+ * current) no longer allow, one sentence each; empty when everything is granted.
+ */
+export function scopeWarnings(granted: string[]): string[] {
+  const scopes = new Set(granted.map((scope) => scope.trim()).filter(Boolean));
+  for (const scope of [...scopes]) if (scope.startsWith("write_")) scopes.add(`read_${scope.slice(6)}`);
+  return NEEDS_SCOPE.filter(({ scope }) => !scopes.has(scope)).map(({ feature }) => feature);
+}
