@@ -302,6 +302,17 @@ describe.each(routes)("webhook $topic ($uri)", (route) => {
 });
 
 describe("compliance webhooks", () => {
+  it("shop/redact leaves no row of the shop in any table but its own delivery id", async () => {
+    const route = routes.find((r) => r.topic === "shop/redact")!;
+    const shop = newShop("redact");
+    await seedShop(shop);
+    await prisma.customerDataRequest.create({ data: { shop, customerId: String(CUSTOMER_ID), email: "ada@example.com" } });
+    expect(await statusOf(route.topic, await signed(route, shop))).toBe(200);
+    const left = Object.entries(await shopRows(shop)).filter(([model, rows]) => rows.length > 0 && model !== "WebhookDelivery");
+    tally.lost += left.length;
+    expect(left).toEqual([]);
+  });
+
   const compliance = routes.filter((route) => /^(customers\/data_request|customers\/redact|shop\/redact)$/.test(route.topic));
 
   it("cover the three mandatory topics", () => {
