@@ -25,6 +25,9 @@ const shopify = shopifyApp({
   hooks: {
     // First install: read the store's order history to find its repeat buyers.
     afterAuth: async ({ session, admin }) => {
+      // Installed again after an uninstall: the shop is live; its paused program stays paused.
+      const { recordInstall } = await import("./models/Shop/Shop.server");
+      await recordInstall(prisma, session.shop, session.scope?.split(",") ?? []);
       const { syncHistoryInBackground } = await import("./jobs/history-sync.server");
       await syncHistoryInBackground(admin.graphql, session.shop, session.scope?.split(",") ?? [], {
         onlyIfNeverSynced: true,

@@ -5,6 +5,7 @@ import {
   provisionAmbassadors,
   type ProvisioningOptions,
 } from "../models/Ambassador/CodeProvisioning.server";
+import { isProgramPaused } from "../models/AmbassadorProgram/ProgramPause.server";
 import { enqueueJob, type JobDefinition } from "./runner.server";
 
 // PROVISIONING_POLL_MS: how often a running bulk code creation is looked at (tests and the
@@ -19,6 +20,8 @@ export const provisioningJob: JobDefinition<{ shop: string }> = {
   name: "ambassador-provisioning",
   key: ({ shop }) => shop,
   async run({ shop }) {
+    // Paused or uninstalled: nothing changes in Shopify until the merchant resumes (which enqueues this again).
+    if (await isProgramPaused(prisma, shop)) return;
     const { admin } = await unauthenticated.admin(shop);
     await provisionAmbassadors(admin.graphql, shop, options);
   },

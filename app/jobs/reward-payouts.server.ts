@@ -6,12 +6,15 @@
 import prisma from "../db.server";
 import { unauthenticated } from "../shopify.server";
 import { sendPayouts } from "../models/Rewards/Payouts.server";
+import { isProgramPaused } from "../models/AmbassadorProgram/ProgramPause.server";
 import { enqueueJob, type JobDefinition } from "./runner.server";
 
 export const payoutJob: JobDefinition<{ shop: string }> = {
   name: "reward-payouts",
   key: ({ shop }) => shop,
   async run({ shop }) {
+    // Paused or uninstalled: payouts wait until the merchant resumes the program.
+    if (await isProgramPaused(prisma, shop)) return;
     const { admin } = await unauthenticated.admin(shop);
     await sendPayouts(admin.graphql, shop);
   },

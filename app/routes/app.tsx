@@ -31,6 +31,7 @@ export default function App() {
         <Link to="/app/reconciliation">Order check</Link>
         <Link to="/app/program">Offer and codes</Link>
         <Link to="/app/settings">Settings</Link>
+        <Link to="/app/data-requests">Data requests</Link>
       </NavMenu>
       {/* The page's one main landmark (Polaris' Page renders none outside a Frame). */}
       <main>

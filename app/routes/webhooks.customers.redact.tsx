@@ -5,6 +5,7 @@ import { eraseCustomerPersonalData } from "../models/Candidate/Candidate.server"
 import { eraseAmbassadorPersonalData } from "../models/Ambassador/Ambassador.server";
 import { eraseStorefrontPersonalData } from "../models/Application/Application.server";
 import { eraseCustomerDeliveries } from "../models/WebhookInbox/WebhookInbox.server";
+import { eraseDataRequestPersonalData } from "../models/CustomerDataRequest/CustomerDataRequest.server";
 
 const CustomersRedactPayload = z.object({
   customer: z.object({
@@ -26,5 +27,6 @@ export const action = ({ request }: ActionFunctionArgs) =>
       await eraseAmbassadorPersonalData(shop, { customerId: String(customer.id), email: customer.email }, tx);
       // Their orders' webhooks not applied yet: applying them later would write it all back.
       await eraseCustomerDeliveries(tx, shop, { customerId: String(customer.id), email: customer.email });
+      await eraseDataRequestPersonalData(tx, shop, { customerId: String(customer.id), email: customer.email });
     },
   );

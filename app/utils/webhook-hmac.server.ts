@@ -26,7 +26,7 @@ export interface VerifiedWebhook {
  */
 export async function verifyShopifyWebhook(request: Request, apiSecret: string): Promise<VerifiedWebhook> {
   if (request.method !== "POST") throw new Response(undefined, { status: 405, statusText: "Method not allowed" });
-  const rawBody = await request.text();
+  const rawBody = await readWebhookBody(request);
   const hmac = request.headers.get("X-Shopify-Hmac-Sha256");
   if (!hmac || !apiSecret) throw new Response(undefined, { status: 400, statusText: "Bad Request" });
   const expected = crypto.createHmac("sha256", apiSecret).update(rawBody, "utf8").digest();
@@ -41,6 +41,7 @@ export async function verifyShopifyWebhook(request: Request, apiSecret: string):
   if (!topic || !shop || !webhookId || !apiVersion) {
     throw new Response(undefined, { status: 400, statusText: "Bad Request" });
   }
+  assertShopDomain(shop);
   let payload: unknown;
   try {
     payload = JSON.parse(rawBody);
@@ -49,4 +50,43 @@ export async function verifyShopifyWebhook(request: Request, apiSecret: string):
     throw new Response(undefined, { status: 400, statusText: "Bad Request" });
   }
   return { shop, topic: topic.toUpperCase().replace(/\/|\./g, "_"), webhookId, payload, rawBody };
+}
+
+/**
+ * The largest webhook body accepted (413 above it, before anything is stored). Shopify's
+ * biggest payloads are orders with hundreds of line items, a few hundred KB to a few MB;
+ * 8 MiB leaves room for those and stops a client from making the app buffer without end.
+ */
+export const MAX_WEBHOOK_BYTES = 8 * 1024 * 1024;
+
+/** The raw body as UTF-8, read at most MAX_WEBHOOK_BYTES (a 413 Response is thrown past it). */
+export async function readWebhookBody(request: Request): Promise<string> {
+  const tooLarge = () => new Response(undefined, { status: 413, statusText: "Payload Too Large" });
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_WEBHOOK_BYTES) throw tooLarge();
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_WEBHOOK_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
+
+/**
+ * X-Shopify-Shop-Domain must be a shop's myshopify.com domain (400 otherwise): it keys
+ * every row the delivery writes. A well-formed domain of a shop without a session is
+ * accepted (the HMAC proves Shopify sent it): compliance webhooks arrive after uninstall.
+ */
+export function assertShopDomain(shop: string) {
+  if (!/^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/.test(shop)) {
+    throw new Response(undefined, { status: 400, statusText: "Bad Request" });
+  }
 }

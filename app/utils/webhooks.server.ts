@@ -2,12 +2,14 @@ import type { Prisma } from "@prisma/client";
 import { authenticate } from "../shopify.server";
 import { handleOnce } from "../models/WebhookDelivery/WebhookDelivery.server";
 import { appendToInbox } from "../models/WebhookInbox/WebhookInbox.server";
-import { verifyShopifyWebhook } from "./webhook-hmac.server";
+import { assertShopDomain, readWebhookBody, verifyShopifyWebhook } from "./webhook-hmac.server";
 
 export interface WebhookContext {
   shop: string;
   topic: string;
   webhookId: string;
+  /** X-Shopify-Triggered-At: when the event happened in Shopify (deliveries come in any order). */
+  triggeredAt?: Date;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function receiveWebhook<Parsed>(
   parse: (payload: unknown) => Parsed,
   apply: (tx: Prisma.TransactionClient, parsed: Parsed, context: WebhookContext) => Promise<void>,
 ): Promise<Response> {
-  const { shop, topic, webhookId, payload } = await authenticate.webhook(request);
+  const { shop, topic, webhookId, payload, triggeredAt } = await authenticateWebhook(request);
   let parsed: Parsed;
   try {
     parsed = parse(payload);
@@ -31,9 +33,32 @@ export async function receiveWebhook<Parsed>(
     const reason = error instanceof Error ? error.message : String(error);
     return new Response(`Malformed ${topic} payload: ${reason}`, { status: 422 });
   }
-  const context = { shop, topic, webhookId };
-  await handleOnce(context, (tx) => apply(tx, parsed, context));
+  const triggered = triggeredAt ? new Date(triggeredAt) : undefined;
+  const context = { shop, topic, webhookId, triggeredAt: triggered && !isNaN(triggered.getTime()) ? triggered : undefined };
+  await handleOnce({ shop, topic, webhookId }, (tx) => apply(tx, parsed, context));
   return new Response();
+}
+
+/**
+ * `authenticate.webhook` (HMAC 401, missing headers 400) behind the checks it lacks: a
+ * body over MAX_WEBHOOK_BYTES is 413, a signed body that is not JSON is 400 (the library
+ * throws a SyntaxError, a 500 Shopify would retry for days), a shop header that is not a
+ * myshopify.com domain is 400.
+ */
+async function authenticateWebhook(request: Request) {
+  if (request.method !== "POST") return authenticate.webhook(request);
+  const rawBody = await readWebhookBody(request);
+  // Before the library, which throws (500) on a shop it cannot build a session id for.
+  const shopHeader = request.headers.get("X-Shopify-Shop-Domain");
+  if (shopHeader !== null) assertShopDomain(shopHeader);
+  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
+  try {
+    context = await authenticate.webhook(new Request(request.url, { method: "POST", headers: request.headers, body: rawBody }));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new Response(undefined, { status: 400, statusText: "Bad Request" });
+    throw error;
+  }
+  return context;
 }
 
 /**

@@ -6,17 +6,19 @@ export const APP_PROXY_PATH_PREFIX = "/apps/ambassadors";
 export type ProxyParams = Record<string, string | string[]>;
 
 /**
- * Shopify's app proxy signature: params sorted by key, each written `key=value` (several
- * values joined with commas), concatenated with no separator, hex HMAC-SHA256 with the secret.
+ * Shopify's app proxy signature: each param written `key=value` (several values joined
+ * with commas), those strings sorted, concatenated with no separator, hex HMAC-SHA256
+ * with the secret.
  */
 export function appProxySignature(params: ProxyParams, secret: string): string {
+  // As Shopify's own example: the "key=value" strings sorted (by byte), not the keys.
   const message = Object.keys(params)
     .filter((key) => key !== "signature")
-    .sort()
     .map((key) => {
       const value = params[key];
       return `${key}=${Array.isArray(value) ? value.join(",") : value}`;
     })
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .join("");
   return crypto.createHmac("sha256", secret).update(message).digest("hex");
 }

@@ -316,9 +316,12 @@ export async function saveAmbassadorProgram(
   const next: AmbassadorProgram = { ...current, ...parsed.program };
 
   if (current.programDiscountId) {
+    // Codes paused by the merchant (discount deactivated): a new offer must not switch them back on.
+    const paused = await prisma.ambassadorProgram.findUnique({ where: { shop }, select: { codesPausedAt: true } });
+    const discount = programDiscountInput(next, currencyCode);
     const { discountCodeBasicUpdate } = await adminQuery(graphql, ProgramDiscountUpdateMutation, {
       id: current.programDiscountId,
-      discount: programDiscountInput(next, currencyCode),
+      discount: paused?.codesPausedAt ? { ...discount, endsAt: paused.codesPausedAt.toISOString() } : discount,
     });
     const userErrors = (discountCodeBasicUpdate?.userErrors ?? []) as ShopifyUserError[];
     if (userErrors.length > 0) {

@@ -1,15 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import {
+  Banner,
   BlockStack,
   Card,
   InlineGrid,
   Layout,
+  List,
   Page,
   Text,
 } from "@shopify/polaris";
 import { authenticate } from "../../shopify.server";
 import { getShopOverview } from "../../models/Shop/ShopOverview.server";
+import { scopeWarnings } from "../../models/Shop/Shop.server";
 import { latestHistorySync } from "../../models/OrderHistory/HistorySync.server";
 import { StatCard } from "./components/StatCard";
 import { HistorySyncCard } from "./components/HistorySyncCard";
@@ -24,11 +27,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     getShopOverview(admin.graphql),
     latestHistorySync(session.shop),
   ]);
-  return { overview, sync: historySyncView(sync) };
+  // The session's scope follows app/scopes_update: say what a withdrawn scope switches off.
+  return { overview, sync: historySyncView(sync), withdrawnFeatures: scopeWarnings(session.scope?.split(",") ?? []) };
 };
 
 export default function Home() {
-  const { overview, sync } = useLoaderData<typeof loader>();
+  const { overview, sync, withdrawnFeatures } = useLoaderData<typeof loader>();
   const numbers = new Intl.NumberFormat("en");
 
   return (
@@ -36,6 +40,15 @@ export default function Home() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            {withdrawnFeatures.length > 0 ? (
+              <Banner tone="warning" title="Some permissions were withdrawn: these features are off">
+                <List>
+                  {withdrawnFeatures.map((warning) => (
+                    <List.Item key={warning}>{warning}</List.Item>
+                  ))}
+                </List>
+              </Banner>
+            ) : null}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

@@ -30,6 +30,8 @@ import { shopCurrency } from "../../models/ProgramSettings/ShopCurrency.server";
 import { enqueueProvisioning } from "../../jobs/ambassador-provisioning.server";
 import { currencySymbol } from "../../utils/shop-money";
 import { generateCode } from "../../models/AmbassadorProgram/code-format";
+import { programStatus } from "../../models/AmbassadorProgram/ProgramPause.server";
+import { ProgramStatusCard } from "./components/ProgramStatusCard";
 import { pageTitle } from "../../utils/page-title";
 
 export const meta = () => pageTitle("Offer and codes");
@@ -38,10 +40,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   const currencyCode = await shopCurrency(admin.graphql, session.shop);
   const program = await getAmbassadorProgram(session.shop);
+  const status = await programStatus(session.shop);
   return {
     values: formValuesFor(program, currencyCode),
     currencyCode,
     discountCreated: program.programDiscountId !== null,
+    status: {
+      paused: status.paused,
+      pauseReason: status.pauseReason,
+      codesPaused: status.codesPaused,
+      hasDiscount: status.hasDiscount,
+      codesAtUninstall: status.codesAtUninstall,
+    },
   };
 };
 
@@ -101,6 +111,7 @@ export default function ProgramOffer() {
             {result && !result.ok && Object.keys(result.errors).length > 0 ? (
               <Banner tone="critical" title="Some fields need fixing: nothing was saved" />
             ) : null}
+            <ProgramStatusCard status={loaded.status} />
             <OfferForm
               key={result?.ok ? result.savedAt : "form"}
               initial={initial}

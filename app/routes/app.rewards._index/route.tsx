@@ -31,6 +31,7 @@ import {
 import { isPayoutMethod, PAYOUT_STATUSES } from "../../models/Rewards/payout-kinds";
 import { enqueueMaturation } from "../../jobs/reward-maturation.server";
 import { enqueuePayouts } from "../../jobs/reward-payouts.server";
+import { isProgramPaused } from "../../models/AmbassadorProgram/ProgramPause.server";
 import { formatMoney } from "../../utils/shop-money";
 import { pageTitle } from "../../utils/page-title";
 
@@ -158,6 +159,9 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<RewardsAc
     return result.ok ? { ok: true, message: `${result.paid} payout(s) marked paid.` } : result;
   }
   if (intent === "send") {
+    if (await isProgramPaused(prisma, shop)) {
+      return { ok: false, errors: { form: "The program is paused: resume it on Offer and codes to send payouts." } };
+    }
     await enqueuePayouts(shop);
     return { ok: true, message: "Pending reward code and store credit payouts were sent." };
   }

@@ -5,7 +5,7 @@
 import { afterAll } from "vitest";
 import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import prisma from "~/db.server";
-import { signAppProxyParams } from "#/local-shop/app-proxy";
+import { signAppProxyParams, type ProxyParams } from "#/local-shop/app-proxy";
 import { deleteShopData, uniqueShop } from "#/factories/orders";
 import { testEnv } from "#/setup/test-env";
 
@@ -19,7 +19,7 @@ export interface ProxyRequestOptions {
   /** Signing time (ms); default now. */
   now?: number;
   /** Storefront query parameters, signed with Shopify's. */
-  query?: Record<string, string>;
+  query?: ProxyParams;
 }
 
 /** A storefront request as Shopify's app proxy forwards it: signed query, body untouched. */

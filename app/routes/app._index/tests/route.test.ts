@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { drainJobs } from "~/jobs/runner.server";
 import { finishHistorySync, startHistorySync } from "~/models/OrderHistory/HistorySync.server";
-import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminRequest, startTestShop, TEST_SHOP, webhookRequest } from "#/utils/test-shop";
 import { deleteShopData } from "#/factories/orders";
 import type { LocalShop } from "#/local-shop";
+import { action as scopesUpdate } from "../../webhooks.app.scopes_update";
 import { loader } from "../route";
 import { historySyncView } from "../../app.history-sync/history-sync-view";
 
@@ -77,5 +78,26 @@ describe("admin home", () => {
       error: "Shopify's export failed (ACCESS_DENIED).",
     });
     expect(historySyncView(null)).toBeNull();
+  });
+
+  it("says which features a withdrawn scope switches off, once app/scopes_update reports it", async () => {
+    expect((await load()).withdrawnFeatures).toEqual([]);
+    const current = shop.store.grantedScopes.filter((scope) => !/discounts|store_credit/.test(scope));
+    const request = await webhookRequest("/webhooks/app/scopes_update", "app/scopes_update", { id: 1, previous: shop.store.grantedScopes, current });
+    const original = [...shop.store.grantedScopes];
+    shop.store.grantedScopes = current; // Shopify no longer grants them
+    try {
+      expect((await scopesUpdate({ request, params: {}, context: {} })).status).toBe(200);
+      const session = await prisma.session.findFirst({ where: { shop: TEST_SHOP, isOnline: false } });
+      expect(session?.scope).toBe(current.join(","));
+      const { withdrawnFeatures } = await load();
+      expect(withdrawnFeatures).toEqual([
+        expect.stringMatching(/ambassador codes/),
+        expect.stringMatching(/store credit/),
+      ]);
+    } finally {
+      shop.store.grantedScopes = original;
+      await prisma.session.updateMany({ where: { shop: TEST_SHOP }, data: { scope: original.join(",") } });
+    }
   });
 });
