@@ -184,6 +184,11 @@ describe("admin pages have no serious or critical accessibility violations", () 
     await expectNoSeriousViolations(admin, "Order check");
   });
 
+  it("data requests", async () => {
+    await openAdminPage("/app/data-requests", "Data requests");
+    await expectNoSeriousViolations(admin, "Data requests");
+  });
+
   it("program settings, also with a field error", async () => {
     await openAdminPage("/app/settings", "Program settings");
     await expectNoSeriousViolations(admin, "Program settings");

@@ -3,6 +3,9 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, Layout, Page, Text } from "@shopify/polaris";
 import { authenticate } from "../../shopify.server";
 import { listDataRequests } from "../../models/CustomerDataRequest/CustomerDataRequest.server";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Data requests");
 
 /** Customers' requests for their data (customers/data_request), newest first. */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
