@@ -117,6 +117,8 @@ async function serve(databaseFile: string) {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
+  // A clean exit on the parent's kill, so WEBHOOK_BENCH_PROF's CPU profile is written.
+  process.on("SIGTERM", () => process.exit(0));
   console.log(`LISTENING ${typeof address === "object" && address ? address.port : 0}`);
 }
 
@@ -279,7 +281,7 @@ async function processingThroughput(base: string, dispatcher: Agent, count: numb
 
 function startServer(databaseFile: string): Promise<{ child: ChildProcess; base: string }> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ["--import", "tsx", thisFile, "--child", databaseFile], { maxBuffer: 1 << 26 });
+    const child = execFile(process.execPath, [...(process.env.WEBHOOK_BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.WEBHOOK_BENCH_PROF}`] : []), "--import", "tsx", thisFile, "--child", databaseFile], { maxBuffer: 1 << 26 });
     let output = "";
     child.stdout?.on("data", (chunk: string) => {
       output += chunk;
