@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { PrismaClient } from "@prisma/client";
+import { Prisma, PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { databaseProvider, databaseUrl, sqliteFilePath } from "../prisma/database-url";
@@ -7,11 +7,19 @@ import type { BulkWriter } from "./utils/bulk-writes.server";
 import { postgresBulkWriter } from "./utils/postgres-bulk.server";
 import { serializedSqliteAdapter } from "./utils/serialized-sqlite.server";
 
-declare global {
-  var appDatabaseGlobal: { prisma: PrismaClient; bulk: BulkWriter; close: () => Promise<void> } | undefined;
+interface AppDatabase {
+  prisma: PrismaClient;
+  /** The client's runtime helpers (Prisma.sql, error classes): each generated client has its own. */
+  runtime: typeof Prisma;
+  bulk: BulkWriter;
+  close: () => Promise<void>;
 }
 
-function createSqliteClient() {
+declare global {
+  var appDatabaseGlobal: AppDatabase | undefined;
+}
+
+function createSqliteClient(): AppDatabase {
   const adapter = serializedSqliteAdapter(sqliteFilePath());
   const prisma = new PrismaClient({
     adapter,
@@ -29,10 +37,10 @@ function createSqliteClient() {
       return adapter.bulk.withBackgroundCheckpoints(work);
     },
   };
-  return { prisma, bulk, close: () => prisma.$disconnect() };
+  return { prisma, runtime: Prisma, bulk, close: () => prisma.$disconnect() };
 }
 
-function createPostgresClient() {
+function createPostgresClient(): AppDatabase {
   const pool = new pg.Pool({
     connectionString: databaseUrl(),
     max: Number(process.env.DATABASE_POOL_SIZE) || 10,
@@ -40,15 +48,18 @@ function createPostgresClient() {
   // The client generated from prisma/postgres/schema.prisma (`npm run setup`): a client
   // generated for SQLite refuses a PostgreSQL adapter. Same models, so it is typed as the
   // SQLite one. Loaded at run time so that SQLite installs never need it.
-  const { PrismaClient: PostgresPrismaClient } = createRequire(import.meta.url)(".prisma/postgres-client") as {
+  const postgresClient = createRequire(import.meta.url)(".prisma/postgres-client") as {
     PrismaClient: typeof PrismaClient;
+    Prisma: typeof Prisma;
   };
+  const { PrismaClient: PostgresPrismaClient } = postgresClient;
   const prisma = new PostgresPrismaClient({
     adapter: new PrismaPg(pool),
     transactionOptions: { maxWait: 15_000, timeout: 15_000 },
   });
   return {
     prisma,
+    runtime: postgresClient.Prisma,
     bulk: postgresBulkWriter(pool),
     close: async () => {
       await prisma.$disconnect();
@@ -64,6 +75,13 @@ if (process.env.NODE_ENV !== "production") global.appDatabaseGlobal = client;
 
 const prisma = client.prisma;
 export default prisma;
+
+/**
+ * Prisma's runtime helpers of the client in use: `sql`, `join`, `raw`, `empty` and the
+ * error classes. Use these rather than `Prisma` from "@prisma/client" at run time (that is
+ * the SQLite client's; the PostgreSQL client does not recognise its fragments or errors).
+ */
+export const prismaRuntime = client.runtime;
 
 /** Many-row writes past Prisma, in their own transaction (see utils/bulk-writes.server.ts). */
 export const bulkWrites = client.bulk;

@@ -70,15 +70,16 @@ function bulkTransaction(client: pg.PoolClient): BulkTransaction {
 
 /**
  * Rows in order, cut into statements of at most ROWS_PER_INSERT rows, and cut before a row
- * whose key (its first and last values: the id, and the shop the callers append) is already
- * in the statement: PostgreSQL refuses to update a row twice in one INSERT … ON CONFLICT, and
- * in separate statements the later row meets the earlier one's conflict clause as on SQLite.
+ * whose first value (part of the conflict key in every caller: an order, customer or shop
+ * id) is already in the statement: PostgreSQL refuses to update a row twice in one
+ * INSERT … ON CONFLICT, and in separate statements the later row meets the earlier one's
+ * conflict clause as it does on SQLite.
  */
 function* chunksWithoutRepeatedKeys(rows: readonly (readonly BulkValue[])[]) {
   let chunk: (readonly BulkValue[])[] = [];
   let keys = new Set<string>();
   for (const row of rows) {
-    const key = `${String(row[0])}\u0000${String(row[row.length - 1])}`;
+    const key = String(row[0]);
     if (chunk.length >= ROWS_PER_INSERT || keys.has(key)) {
       yield chunk;
       chunk = [];

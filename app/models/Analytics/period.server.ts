@@ -218,8 +218,8 @@ async function figuresOf(
 export async function topAmbassadors(shop: string, period: Period, limit = 10): Promise<AmbassadorFigures[]> {
   const [from, to] = bounds(period);
   const rows = await prisma.$queryRawUnsafe<(OrderRow & { ambassadorId: string })[]>(
-    `SELECT "ambassadorId", ${ORDER_SUMS} ${ORDERS_IN_PERIOD}
-     GROUP BY "ambassadorId" ORDER BY "revenue" DESC, "ambassadorId" LIMIT ?`,
+    positional(`SELECT "ambassadorId", ${ORDER_SUMS} ${ORDERS_IN_PERIOD}
+     GROUP BY "ambassadorId" ORDER BY "revenue" DESC, "ambassadorId" LIMIT ?`),
     shop, from, to, limit,
   );
   const totals = new Map(rows.map((row) => [row.ambassadorId, orderTotals(row)]));
@@ -236,8 +236,8 @@ export async function ambassadorFigures(
   const [from, to] = bounds(period);
   const ids = idList(ambassadorIds);
   const rows = await prisma.$queryRawUnsafe<(OrderRow & { ambassadorId: string })[]>(
-    `SELECT "ambassadorId", ${ORDER_SUMS} ${ORDERS_IN_PERIOD} AND "ambassadorId" IN (${ids.sql})
-     GROUP BY "ambassadorId"`,
+    positional(`SELECT "ambassadorId", ${ORDER_SUMS} ${ORDERS_IN_PERIOD} AND "ambassadorId" IN (${ids.sql})
+     GROUP BY "ambassadorId"`),
     shop, from, to, ...ids.values,
   );
   const totals = new Map(rows.map((row) => [row.ambassadorId, orderTotals(row)]));

@@ -1,4 +1,4 @@
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
 import { daysSince, positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
 
