@@ -5,13 +5,15 @@
 // directory (a client generated for "sqlite" refuses a PostgreSQL adapter). The models are
 // the same, so the app is typed against the SQLite client and uses either at run time.
 // Usage: node prisma/postgres-schema.mjs [--check]
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const prismaDir = path.dirname(fileURLToPath(import.meta.url));
 export const SQLITE_SCHEMA = path.join(prismaDir, "schema.prisma");
 export const POSTGRES_SCHEMA = path.join(prismaDir, "postgres", "schema.prisma");
+export const SQLITE_MIGRATIONS = path.join(prismaDir, "migrations");
+export const POSTGRES_MIGRATIONS = path.join(prismaDir, "postgres", "migrations");
 /** Where the PostgreSQL client is generated (ignored by git, written by `npm run setup`). */
 export const POSTGRES_CLIENT_OUTPUT = "../../node_modules/.prisma/postgres-client";
 
@@ -32,6 +34,19 @@ export function derivePostgresSchema(sqliteSchema) {
         `datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}`)
       .replace(/^\/\/ Embedded default: SQLite[^\n]*\n/, ""),
   ].join("\n");
+}
+
+export const migrationNames = (migrationsDir) =>
+  readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+
+/** SQLite migrations from the PostgreSQL baseline on that have no PostgreSQL twin yet. */
+export function missingPostgresTwins() {
+  const postgres = migrationNames(POSTGRES_MIGRATIONS);
+  const baseline = postgres[0];
+  return migrationNames(SQLITE_MIGRATIONS).filter((name) => name >= baseline && !postgres.includes(name));
 }
 
 export function writePostgresSchema() {
