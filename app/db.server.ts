@@ -55,7 +55,9 @@ function createPostgresClient(): AppDatabase {
   const { PrismaClient: PostgresPrismaClient } = postgresClient;
   const prisma = new PostgresPrismaClient({
     adapter: new PrismaPg(pool),
-    transactionOptions: { maxWait: 15_000, timeout: 15_000 },
+    // Every statement is a network round trip (in-process on SQLite): a transaction that
+    // approves hundreds of candidates takes longer.
+    transactionOptions: { maxWait: 15_000, timeout: 60_000 },
   });
   return {
     prisma,

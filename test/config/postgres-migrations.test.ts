@@ -74,9 +74,15 @@ describe("PostgreSQL schema and migrations", () => {
         "CustomerStats_shop_lastOrderAt_customerId_idx",
         "CustomerStats_shop_netSpentCents_customerId_idx",
         "CustomerStats_shop_orderCount_customerId_idx",
+        "HistorySync_shop_unfinished_key",
       ]);
+      // …and the one Prisma cannot declare at all (one unfinished history sync per shop).
+      const handWritten = ["HistorySync_shop_unfinished_key"];
+      expect(partial.map((index) => index.indexname)).toEqual(expect.arrayContaining(handWritten));
       const withoutPredicate = (rows: typeof migrated.indexes) =>
-        rows.map((index) => ({ ...index, indexdef: String(index.indexdef).replace(/ WHERE .*$/, "") }));
+        rows
+          .filter((index) => !handWritten.includes(index.indexname))
+          .map((index) => ({ ...index, indexdef: String(index.indexdef).replace(/ WHERE .*$/, "") }));
       expect(withoutPredicate(migrated.indexes)).toEqual(withoutPredicate(expected.indexes));
     } finally {
       await client.query("DROP SCHEMA IF EXISTS drift_expected CASCADE").catch(() => undefined);
