@@ -26,7 +26,9 @@ function provision() {
   if (process.getuid?.() !== 0 || !existsSync("/usr/bin/pg_lsclusters")) return false;
   const clusters = execFileSync("pg_lsclusters", ["--no-header"], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
   if (clusters.length === 0) return false;
-  const [version, name] = clusters[0].split(/\s+/);
+  const [version, name, port] = clusters[0].split(/\s+/);
+  const target = new URL(url);
+  if (!["localhost", "127.0.0.1", "::1", "[::1]"].includes(target.hostname) || (target.port || "5432") !== port) return false;
   console.log(`Starting PostgreSQL ${version}/${name} (pg_ctlcluster ${version} ${name} start)…`);
   spawnSync("pg_ctlcluster", [version, name, "start"], { stdio: "inherit" });
   const { username, password, pathname } = new URL(url);
@@ -41,6 +43,9 @@ function provision() {
   }
   const databaseExists = psql(`SELECT 1 FROM pg_database WHERE datname = '${database.replace(/'/g, "''")}'`).stdout.trim() === "1";
   if (!databaseExists) psql(`CREATE DATABASE ${quote(database)} OWNER ${quote(role)}`);
+  else psql(`ALTER DATABASE ${quote(database)} OWNER TO ${quote(role)}`);
+  // Each run drops and recreates the public schema: the role must own it.
+  spawnSync("runuser", ["-u", "postgres", "--", "psql", "-qd", database, "-c", `ALTER SCHEMA public OWNER TO ${quote(role)}`]);
   return true;
 }
 
