@@ -36,6 +36,7 @@ function createSqliteClient(): AppDatabase {
       await prisma.$connect();
       return adapter.bulk.withBackgroundCheckpoints(work);
     },
+    withoutWaitingForDisk: (work) => adapter.bulk.withoutWaitingForDisk(work),
   };
   return { prisma, runtime: Prisma, bulk, close: () => prisma.$disconnect() };
 }

@@ -5,6 +5,10 @@ import {
   Scripts,
   ScrollRestoration,
 } from "@remix-run/react";
+import { pageTitle } from "./utils/page-title";
+
+// Every page has a title; admin pages name themselves (see their `meta`).
+export const meta = () => pageTitle();
 
 export default function App() {
   return (

@@ -32,7 +32,10 @@ export default function App() {
         <Link to="/app/program">Offer and codes</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
-      <Outlet />
+      {/* The page's one main landmark (Polaris' Page renders none outside a Frame). */}
+      <main>
+        <Outlet />
+      </main>
     </AppProvider>
   );
 }

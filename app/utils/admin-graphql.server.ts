@@ -17,6 +17,9 @@ export async function adminQuery<Operation extends keyof AdminOperations>(
   return (await adminRequest(graphql, operation, variables)).data;
 }
 
+/** How long one Admin API request may take before it is abandoned (and retried by its job). */
+export const ADMIN_API_TIMEOUT_MS = 30_000;
+
 /** Shopify's account of a request's cost (`extensions.cost`). */
 export interface QueryCost {
   requestedQueryCost: number;
@@ -30,7 +33,10 @@ export async function adminRequest<Operation extends keyof AdminOperations>(
   operation: Operation,
   variables?: ApiClientRequestOptions<Operation, AdminOperations>["variables"],
 ) {
-  const response = await graphql(operation, variables ? { variables } : undefined);
+  // A request Shopify (or the network) never answers must fail, so the job retries it,
+  // rather than hold the job forever. ADMIN_API_TIMEOUT_MS: tests use a short one.
+  const signal = AbortSignal.timeout(Number(process.env.ADMIN_API_TIMEOUT_MS) || ADMIN_API_TIMEOUT_MS);
+  const response = await graphql(operation, variables ? { variables, signal } : { signal });
   const body = await response.json();
   if (!body.data) {
     throw new Error(

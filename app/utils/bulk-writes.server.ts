@@ -51,4 +51,13 @@ export interface BulkWriter {
    * just runs `work`.
    */
   withBackgroundCheckpoints<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * The (first) Prisma transaction started inside `work` commits without waiting for the disk: still
+   * atomic and safe from a process crash, but a power cut may lose the last of them. Only
+   * for work that is redone when lost (the webhook inbox processor: its rows stay pending
+   * until the commit that applied them). A later durable commit makes them durable too.
+   * SQLite: synchronous = NORMAL for those transactions. PostgreSQL: SET LOCAL
+   * synchronous_commit = off.
+   */
+  withoutWaitingForDisk<T>(work: () => Promise<T>): Promise<T>;
 }

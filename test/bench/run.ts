@@ -11,6 +11,7 @@ const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
   codes: () => import("./codes.bench"),
   webhook: () => import("./webhook.bench"),
   loaders: () => import("./loaders.bench"),
+  web: () => import("./web.bench"),
 };
 
 const requested = process.argv[2];

@@ -200,7 +200,7 @@ describe("Applications and Community in a browser", () => {
     await page.getByText("1 unread of 1").waitFor();
     await page.screenshot({ path: path.join(artifacts, "admin-community.png"), fullPage: true });
 
-    await page.getByRole("button", { name: `Mark the message from ${name} as read` }).click();
+    await page.getByRole("button", { name: `Mark as read: the message from ${name}` }).click();
     await page.getByText("Marked as read.").waitFor();
     await page.getByText("1 message, all read").waitFor();
     const stored = await db.ambassadorFeedback.findUniqueOrThrow({ where: { id: feedback.id } });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import zlib from "node:zlib";
 import { Liquid, Tag, type TagToken, type TopLevelToken, type Liquid as LiquidEngine } from "liquidjs";
 import { repoRoot } from "./app-config";
 
@@ -74,7 +75,10 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       return forwardToAppProxy(req, res, url, customerId);
     }
     if (url.pathname.startsWith("/extension-assets/")) {
-      return serveAsset(res, path.join(extensionDir, "assets"), url.pathname.slice("/extension-assets/".length));
+      return serveAsset(req, res, path.join(extensionDir, "assets"), url.pathname.slice("/extension-assets/".length));
+    }
+    if (url.pathname.startsWith("/theme-assets/")) {
+      return serveThemeAsset(req, res, url.pathname.slice("/theme-assets/".length));
     }
     if (url.pathname === "/account/login" && url.searchParams.has("customer_id")) {
       // Demo stand-in for customer login: remembers who is "logged in".
@@ -115,8 +119,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       discountCode: readCookie(req, DISCOUNT_COOKIE),
       returnTo: url.pathname + url.search,
     });
-    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-    res.end(html);
+    sendText(req, res, { "Content-Type": "text/html; charset=utf-8" }, html);
   }
 
   async function forwardToAppProxy(
@@ -174,20 +177,68 @@ interface PageDefinition {
   body: string;
 }
 
-// Home, product and collection: the pages Shopify weighs for storefront performance.
+/** The demo catalogue: twelve products, each with a drawn picture of its own. */
+const PRODUCTS = [
+  "Linen tote", "Ceramic mug", "Wool beanie", "Beeswax candle", "Oak serving board", "Cotton apron",
+  "Leather wallet", "Glass carafe", "Knit scarf", "Clay planter", "Enamel pin", "Canvas notebook",
+].map((title, index) => ({
+  title,
+  handle: index === 0 ? "demo-product" : title.toLowerCase().replace(/\W+/g, "-"),
+  price: `$${(18 + ((index * 7) % 40)).toFixed(2)}`,
+  image: `/theme-assets/product-${index}.svg`,
+}));
+
+// Sizes are given, as themes give them, so that nothing moves as pictures arrive.
+function productCard(product: (typeof PRODUCTS)[number], eager = false) {
+  return `<li class="card"><a href="/products/${product.handle}"><img src="${product.image}" alt="${escapeHtml(product.title)}" width="400" height="400"${eager ? "" : ' loading="lazy"'}><span class="card__title">${escapeHtml(product.title)}</span></a><span class="card__price">${product.price}</span></li>`;
+}
+
+// Home, product and collection: the pages Shopify weighs for storefront performance
+// (17 %, 40 % and 43 %), laid out like a theme's.
 const PAGES: Record<string, PageDefinition> = {
-  "/": { template: "index", title: "Home", body: "<h1>Welcome to our store</h1><p>Handmade goods, shipped with care.</p>" },
+  "/": {
+    template: "index",
+    title: "Home",
+    body: `<section class="hero"><img src="/theme-assets/hero.svg" alt="Handmade goods on a table" width="1200" height="480" fetchpriority="high"><div class="hero__text"><h1>Welcome to our store</h1><p>Handmade goods, shipped with care.</p><a class="button" href="/collections/all">Shop all</a></div></section>
+<section><h2>Featured products</h2><ul class="grid">${PRODUCTS.slice(0, 4).map((p) => productCard(p)).join("")}</ul></section>
+<section class="text-columns"><div><h3>Made by hand</h3><p>Every piece comes from a small workshop we know by name.</p></div><div><h3>Free returns</h3><p>Thirty days to change your mind, postage on us.</p></div><div><h3>Shipped with care</h3><p>Plastic-free packaging, tracked delivery.</p></div></section>`,
+  },
   "/products/demo-product": {
     template: "product",
     title: "Demo product",
-    body: "<h1>Demo product</h1><p>$25.00</p><button type=\"button\">Add to cart</button>",
+    body: `<div class="product"><img src="${PRODUCTS[0].image}" alt="Demo product" width="600" height="600" fetchpriority="high"><div class="product__info"><h1>Demo product</h1><p class="product__price">$25.00</p><form action="/cart/add" method="post"><label for="quantity">Quantity</label> <input id="quantity" name="quantity" type="number" min="1" value="1"> <button type="button">Add to cart</button></form><p>A sturdy linen tote, stitched by hand, roomy enough for the market run and soft enough to fold into a pocket.</p><ul><li>100% European linen</li><li>40 × 38 cm, 12 cm gusset</li><li>Machine washable at 30 °C</li></ul></div></div>
+<section><h2>You may also like</h2><ul class="grid">${PRODUCTS.slice(1, 5).map((p) => productCard(p)).join("")}</ul></section>`,
   },
   "/collections/all": {
     template: "collection",
     title: "All products",
-    body: "<h1>All products</h1><ul><li><a href=\"/products/demo-product\">Demo product</a></li></ul>",
+    body: `<h1>All products</h1><p>${PRODUCTS.length} products</p><ul class="grid">${PRODUCTS.map((p, i) => productCard(p, i < 4)).join("")}</ul>`,
   },
 };
+
+/** The theme's own stylesheet (render-blocking, as a theme's is), the same with and without our blocks. */
+const THEME_CSS = `*{box-sizing:border-box}body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;line-height:1.5}
+header,main,footer{padding:1rem 2rem}header{display:flex;justify-content:space-between;border-bottom:1px solid #eee}
+nav a{margin-right:1rem}main{max-width:75rem;margin:0 auto}img{max-width:100%;height:auto;display:block;background:#f3f3f3}
+.demo-discount{margin:0;padding:.5rem 2rem;background:#eef6ee}.hero{position:relative}.hero__text{padding:1.5rem 0}
+.button{display:inline-block;padding:.75rem 1.5rem;background:#1a1a1a;color:#fff;text-decoration:none;border-radius:.25rem}
+.grid{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:1.5rem}
+.card a{color:inherit;text-decoration:none}.card__title{display:block;margin-top:.5rem}.card__price{color:#555}
+.text-columns{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:2rem;margin:2rem 0}
+.product{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:2rem}.product__price{font-size:1.25rem}
+footer{border-top:1px solid #eee;margin-top:2rem}`;
+
+/** A drawn picture for each product and the hero (pictures, as a theme has, without binary files). */
+function themePicture(name: string): string | undefined {
+  const hues = [12, 40, 95, 150, 190, 220, 260, 300, 330, 20, 60, 120];
+  if (name === "hero.svg") {
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="480" viewBox="0 0 1200 480"><rect width="1200" height="480" fill="hsl(35 45% 88%)"/><rect x="0" y="340" width="1200" height="140" fill="hsl(30 35% 70%)"/><circle cx="300" cy="280" r="90" fill="hsl(12 60% 60%)"/><rect x="520" y="190" width="160" height="160" rx="12" fill="hsl(190 40% 55%)"/><path d="M820 350 L900 170 L980 350 Z" fill="hsl(95 35% 50%)"/></svg>`;
+  }
+  const match = /^product-(\d+)\.svg$/.exec(name);
+  if (!match || Number(match[1]) >= hues.length) return undefined;
+  const hue = hues[Number(match[1])];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400"><rect width="400" height="400" fill="hsl(${hue} 40% 92%)"/><circle cx="200" cy="190" r="110" fill="hsl(${hue} 55% 60%)"/><rect x="110" y="300" width="180" height="24" rx="12" fill="hsl(${hue} 30% 40%)"/></svg>`;
+}
 
 function createThemeEngine(extensionDir: string): LiquidEngine {
   const engine = new Liquid({
@@ -282,7 +333,7 @@ async function renderPage(
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(context.page.title)} – ${escapeHtml(context.shopName)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a}header,main,footer{padding:1rem 2rem}header{display:flex;justify-content:space-between;border-bottom:1px solid #eee}nav a{margin-right:1rem}.demo-discount{margin:0;padding:.5rem 2rem;background:#eef6ee}</style>
+<link rel="stylesheet" href="/theme-assets/theme.css">
 ${head.join("\n")}
 </head><body data-template="${context.page.template}">
 <header><nav><strong>${escapeHtml(context.shopName)}</strong> <a href="/">Home</a><a href="/collections/all">Catalog</a><a href="/products/demo-product">Product</a></nav><div>${account}</div></header>
@@ -307,15 +358,34 @@ function liquidCustomer(customer: PreviewCustomer) {
   return { ...customer, name: customer.first_name, metafields };
 }
 
-function serveAsset(res: http.ServerResponse, dir: string, name: string) {
+/** Compressed as Shopify's storefront and CDN send text, when the browser accepts gzip. */
+function sendText(req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>, body: string | Buffer) {
+  if (/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) {
+    res.writeHead(200, { ...headers, "Content-Encoding": "gzip", Vary: "Accept-Encoding" });
+    return res.end(zlib.gzipSync(body));
+  }
+  res.writeHead(200, headers);
+  res.end(body);
+}
+
+function serveAsset(req: http.IncomingMessage, res: http.ServerResponse, dir: string, name: string) {
   const file = path.join(dir, path.basename(name));
   if (!fs.existsSync(file)) {
     res.writeHead(404);
     return res.end();
   }
   const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "application/octet-stream";
-  res.writeHead(200, { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "public, max-age=300" });
-  res.end(fs.readFileSync(file));
+  sendText(req, res, { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "public, max-age=300" }, fs.readFileSync(file));
+}
+
+function serveThemeAsset(req: http.IncomingMessage, res: http.ServerResponse, name: string) {
+  const body = name === "theme.css" ? THEME_CSS : themePicture(name);
+  if (body === undefined) {
+    res.writeHead(404);
+    return res.end();
+  }
+  const type = name.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml";
+  sendText(req, res, { "Content-Type": type, "Cache-Control": "public, max-age=300" }, body);
 }
 
 function readCookie(req: http.IncomingMessage, name: string): string | undefined {

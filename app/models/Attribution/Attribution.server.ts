@@ -192,7 +192,8 @@ export async function attributeOrders(
   tx: Db,
   shop: string,
   orderIds: string[],
-  cause: string,
+  /** One cause for all the orders, or each order's own (several deliveries at once). */
+  cause: string | ReadonlyMap<string, string>,
   options: AttributeOptions = {},
 ): Promise<AttributionResult> {
   const ids = [...new Set(orderIds)];
@@ -248,6 +249,8 @@ export async function attributeOrders(
 
   const changes: AttributionChange[] = [];
   const leakChecks = new Map<string, LeakCheck>();
+  // Orders attributed for the first time: inserted together once the loop has run.
+  const created: Prisma.AttributedOrderCreateManyInput[] = [];
   for (const fact of facts) {
     const held = existing.get(fact.orderId) ?? null;
     const before = held ? stateOf(held) : null;
@@ -288,11 +291,9 @@ export async function attributeOrders(
       netCents: BigInt(netCentsOf(fact, refunds)),
       cancelledAt: fact.cancelledAt,
     };
-    await tx.attributedOrder.upsert({
-      where: { shop_orderId: { shop, orderId: fact.orderId } },
-      create: { shop, orderId: fact.orderId, ...data },
-      update: data,
-    });
+    if (held) {
+      await tx.attributedOrder.update({ where: { shop_orderId: { shop, orderId: fact.orderId } }, data });
+    } else created.push({ shop, orderId: fact.orderId, ...data });
     const after = stateOf(data);
     if (changed(before, after)) changes.push({ orderId: fact.orderId, before, after });
 
@@ -304,18 +305,50 @@ export async function attributeOrders(
     }
   }
 
+  if (created.length > 0) await tx.attributedOrder.createMany({ data: created });
   await refreshNewCustomerFlags(tx, shop, buyers, new Set(ids), firsts);
   const ambassadorsToPause = await detectLeaks(tx, shop, [...leakChecks.values()]);
 
   // The ledger hears about every order that is or was attributed (a removed attribution
   // means its target earning is 0).
   const touched = ids.filter((id) => existing.has(id) || facts.some((f) => f.orderId === id && hasProgramCode(f)));
-  const rewards = touched.length > 0 ? await (options.applyRewards ?? defaultRewardsHook)(tx, shop, touched, cause) : null;
+  const rewards = touched.length > 0 ? await tellLedger(tx, shop, touched, cause, options.applyRewards ?? defaultRewardsHook) : null;
 
   function hasProgramCode(fact: { discountCodes: string }) {
     return parseStoredDiscountCodes(fact.discountCodes).some((c) => ambassadorByCode.has(c));
   }
   return { changes, ambassadorsToPause, tierTagChanges: rewards?.tierTagChanges ?? [] };
+}
+
+/**
+ * The ledger itself takes each order's cause in one call; another hook (tests) is called
+ * once per cause, as if the orders had come one delivery at a time.
+ */
+async function tellLedger(
+  tx: Db,
+  shop: string,
+  orderIds: string[],
+  cause: string | ReadonlyMap<string, string>,
+  hook: RewardsHook,
+): Promise<Pick<RewardChange, "tierTagChanges">> {
+  if (typeof cause === "string") return (await hook(tx, shop, orderIds, cause)) ?? { tierTagChanges: [] };
+  const causeOf = (orderId: string) => {
+    const known = cause.get(orderId);
+    if (known === undefined) throw new Error(`No cause given for order ${orderId}`);
+    return known;
+  };
+  if (hook === applyAttributionChange) return applyAttributionChange(tx, shop, orderIds, causeOf);
+  const byCause = new Map<string, string[]>();
+  for (const orderId of orderIds) {
+    const ids = byCause.get(causeOf(orderId));
+    if (ids) ids.push(orderId);
+    else byCause.set(causeOf(orderId), [orderId]);
+  }
+  const tierTagChanges = new Set<string>();
+  for (const [orderCause, ids] of byCause) {
+    for (const id of (await hook(tx, shop, ids, orderCause))?.tierTagChanges ?? []) tierTagChanges.add(id);
+  }
+  return { tierTagChanges: [...tierTagChanges] };
 }
 
 /**

@@ -81,23 +81,29 @@ export async function requestHistorySync(
   if (!claimed) return sync;
 
   try {
-    const { bulkOperationRunQuery: result } = await adminQuery(graphql, RunBulkQueryMutation, {
-      query: OrderHistoryBulkQuery,
-    });
-    const bulkOperationId = result?.bulkOperation?.id;
-    if (bulkOperationId) {
-      return await prisma.historySync.update({ where: { id: sync.id }, data: { bulkOperationId } });
-    }
-    // Bulk operations unavailable (e.g. the shop's bulk slots are busy): read page by page.
-    const reason = result?.userErrors.map((e) => e.message).join("; ") || "no bulk operation";
-    console.info(`History sync for ${shop} falls back to pages: ${reason}`);
-    return await prisma.historySync.update({ where: { id: sync.id }, data: { method: "paginated" } });
+    return await startBulkExport(graphql, shop, sync.id);
   } catch (error) {
-    await finishHistorySync(shop, sync.id, {
-      error: "Shopify did not accept the request to read your orders.",
-    });
-    throw error;
+    // THROTTLED, 5xx, a timeout or a reset connection: the sync stays claimed and its
+    // background job starts the export, retrying, so an install never loses its sync.
+    console.warn(`History sync for ${shop}: the export will be started in the background`, error);
+    return sync;
   }
+}
+
+/** Asks Shopify for the bulk export; where it cannot run one, switches the sync to pages. */
+async function startBulkExport(graphql: AdminGraphqlClient, shop: string, syncId: string): Promise<HistorySync> {
+  const { bulkOperationRunQuery: result } = await adminQuery(graphql, RunBulkQueryMutation, {
+    query: OrderHistoryBulkQuery,
+  });
+  const bulkOperationId = result?.bulkOperation?.id;
+  if (bulkOperationId) {
+    return await prisma.historySync.update({ where: { id: syncId }, data: { bulkOperationId } });
+  }
+  // Bulk operations unavailable (e.g. the shop's bulk slots are busy, or an earlier
+  // request started one whose answer was lost): read page by page.
+  const reason = result?.userErrors.map((e) => e.message).join("; ") || "no bulk operation";
+  console.info(`History sync for ${shop} falls back to pages: ${reason}`);
+  return await prisma.historySync.update({ where: { id: syncId }, data: { method: "paginated" } });
 }
 
 /** Wake-ups for syncs waiting on their bulk operation (bulk_operations/finish). */
@@ -132,8 +138,10 @@ export async function continueHistorySync(
   syncId: string,
   options: SyncOptions = DEFAULT_SYNC_OPTIONS,
 ): Promise<HistorySync | null> {
-  const sync = await prisma.historySync.findFirst({ where: { id: syncId, shop } });
+  let sync = await prisma.historySync.findFirst({ where: { id: syncId, shop } });
   if (!sync || sync.finishedAt) return sync;
+  // Claimed but never started (Shopify did not answer, or the process died first).
+  if (sync.method === "bulk" && !sync.bulkOperationId) sync = await startBulkExport(graphql, shop, sync.id);
   if (sync.method === "bulk") await continueBulkSync(graphql, sync, options);
   else await continuePaginatedSync(graphql, sync, options);
   return prisma.historySync.findFirst({ where: { id: syncId, shop } });

@@ -61,25 +61,33 @@ export async function storeOrderWebhooks(tx: Db, shop: string, orders: ParsedOrd
 
 /** The attribution half of applyOrderWebhook, once the facts are stored. */
 export function attributeOrderWebhook(tx: Db, shop: string, { snapshot, hints }: ParsedOrderWebhook) {
-  return attributeOrders(tx, shop, [snapshot.orderId], `order:${snapshot.orderId}:${snapshot.sourceUpdatedAt.getTime()}`, {
+  return attributeOrders(tx, shop, [snapshot.orderId], orderCause(snapshot), {
     hints: new Map([[snapshot.orderId, hints]]),
   });
 }
 
+/** The reward ledger's cause of an order delivery: the order's version. */
+function orderCause(snapshot: ParsedOrderWebhook["snapshot"]): string {
+  return `order:${snapshot.orderId}:${snapshot.sourceUpdatedAt.getTime()}`;
+}
+
 /**
  * attributeOrderWebhook for many deliveries (the inbox processor's batch), with the same
- * end state and the same reward ledger calls (each delivery's own cause). Most orders use
+ * end state and the same reward ledger entries (each delivery's own cause). Most orders use
  * no program code and were never attributed: for them attributeOrders only re-checks the
  * buyers' other attributed orders and never calls the ledger, so the cause is unused and
- * they go through ONE call. The rest, one call each, as one by one.
+ * they go through ONE call. The rest go in rounds, one call each: a round holds at most
+ * one delivery per order and per ambassador, so each ambassador's orders still reach the
+ * ledger one after another, as one by one (an order that crosses a tier threshold earns
+ * the old rate, the next one the new), while different ambassadors share the calls.
  */
 export async function attributeOrderWebhooks(
   tx: Db,
   shop: string,
   orders: ParsedOrderWebhook[],
   /**
-   * performance.now() past which no further order with a program code is started (at
-   * least one is): those left are reported undone, for the caller to attribute later.
+   * performance.now() past which no further round is started (at least one is): the
+   * orders left are reported undone, for the caller to attribute later.
    */
   deadline = Infinity,
 ): Promise<{ results: AttributionResult[]; done: boolean[] }> {
@@ -91,34 +99,60 @@ export async function attributeOrderWebhooks(
   const codesOf = new Map(facts.map((fact) => [fact.orderId, parseStoredDiscountCodes(fact.discountCodes)]));
   const usedCodes = [...new Set([...codesOf.values()].flat())];
   // …which of them are program codes in any state (a superset of what attributeOrders matches)…
-  const programCodes = new Set(
+  const ambassadorOfCode = new Map(
     usedCodes.length === 0
       ? []
-      : (await tx.ambassadorCode.findMany({ where: { shop, code: { in: usedCodes } }, select: { code: true } })).map((row) => row.code),
+      : (
+          await tx.ambassadorCode.findMany({ where: { shop, code: { in: usedCodes } }, select: { code: true, ambassadorId: true } })
+        ).map((row) => [row.code, row.ambassadorId]),
   );
-  // …and which orders are attributed already.
-  const attributed = new Set(
-    (await tx.attributedOrder.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true } })).map((row) => row.orderId),
+  // …and which orders are attributed already (to whom).
+  const attributedTo = new Map(
+    (
+      await tx.attributedOrder.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true, ambassadorId: true } })
+    ).map((row) => [row.orderId, row.ambassadorId]),
   );
-  const quiet = (orderId: string) => !attributed.has(orderId) && !(codesOf.get(orderId) ?? []).some((code) => programCodes.has(code));
+  const ambassadorsOf = (orderId: string) => {
+    const found = new Set((codesOf.get(orderId) ?? []).flatMap((code) => ambassadorOfCode.get(code) ?? []));
+    const held = attributedTo.get(orderId);
+    if (held) found.add(held);
+    return found;
+  };
 
   const results: AttributionResult[] = [];
-  const quietOrders = orders.filter((order) => quiet(order.snapshot.orderId));
+  const quietOrders = orders.filter((order) => ambassadorsOf(order.snapshot.orderId).size === 0);
   if (quietOrders.length > 0) {
     const result = await attributeOrders(tx, shop, quietOrders.map((order) => order.snapshot.orderId), "quiet orders: no ledger call", {
       hints: new Map(quietOrders.map((order) => [order.snapshot.orderId, order.hints])),
     });
     results.push(result);
   }
-  let started = 0;
+
+  const rounds: number[][] = [];
+  const nextRound = new Map<string, number>();
   for (const [index, order] of orders.entries()) {
-    if (quiet(order.snapshot.orderId)) continue;
-    if (started > 0 && performance.now() > deadline) {
-      done[index] = false;
+    const ambassadors = ambassadorsOf(order.snapshot.orderId);
+    if (ambassadors.size === 0) continue;
+    const keys = [`order ${order.snapshot.orderId}`, ...[...ambassadors].map((id) => `ambassador ${id}`)];
+    const round = Math.max(...keys.map((key) => nextRound.get(key) ?? 0));
+    for (const key of keys) nextRound.set(key, round + 1);
+    (rounds[round] ??= []).push(index);
+  }
+  for (const [number, round] of rounds.entries()) {
+    if (number > 0 && performance.now() > deadline) {
+      for (const index of round) done[index] = false;
       continue;
     }
-    started++;
-    results.push(await attributeOrderWebhook(tx, shop, order));
+    const members = round.map((index) => orders[index]);
+    results.push(
+      await attributeOrders(
+        tx,
+        shop,
+        members.map((order) => order.snapshot.orderId),
+        new Map(members.map((order) => [order.snapshot.orderId, orderCause(order.snapshot)])),
+        { hints: new Map(members.map((order) => [order.snapshot.orderId, order.hints])) },
+      ),
+    );
   }
   return { results, done };
 }

@@ -20,6 +20,7 @@
  *   twice); the payout keeps the adopted transaction id for the merchant to check.
  */
 import prisma from "../../db.server";
+import { positional } from "../../utils/sql-placeholders";
 import type { AdminGraphqlClient } from "../../shopify.server";
 import { adminQuery } from "../../utils/admin-graphql.server";
 import { RewardCodeCreateMutation } from "../../graphql/RewardCodeCreateMutation";
@@ -76,6 +77,60 @@ export async function rewardBalances(shop: string, ambassadorIds?: string[]): Pr
     else balance.approvedCents += amount;
   }
   return balances;
+}
+
+export const BALANCES_PAGE_SIZE = 50;
+
+export interface BalancePage {
+  rows: Balance[];
+  /** 1-based; past the last page reads as the last page. */
+  page: number;
+  pageCount: number;
+  /** Ambassadors with a balance (any entry pending, approved or paid). */
+  total: number;
+}
+
+// One row per ambassador, summed in the database: the page never loads the whole ledger.
+const BALANCE_SUMS = `SUM(CASE WHEN "status" = 'pending' THEN "amountCents" ELSE 0 END) AS "pending",
+  SUM(CASE WHEN "status" = 'approved' AND "payoutId" IS NULL THEN "amountCents" ELSE 0 END) AS "approved",
+  SUM(CASE WHEN "status" = 'approved' AND "payoutId" IS NOT NULL THEN "amountCents" ELSE 0 END) AS "inPayout",
+  SUM(CASE WHEN "status" = 'paid' THEN "amountCents" ELSE 0 END) AS "paid"`;
+const BALANCE_ENTRIES = `FROM "RewardEntry" WHERE "shop" = ? AND "status" IN ('pending', 'approved', 'paid')`;
+
+/**
+ * One page of balances, largest approved (what can be paid now) first, then pending, for
+ * the Rewards page; the same figures as `rewardBalances`.
+ */
+export async function rewardBalancePage(
+  shop: string,
+  { page = 1, pageSize = BALANCES_PAGE_SIZE }: { page?: number; pageSize?: number } = {}
+): Promise<BalancePage> {
+  const [{ total }] = await prisma.$queryRawUnsafe<{ total: unknown }[]>(
+    positional(`SELECT COUNT(DISTINCT "ambassadorId") AS "total" ${BALANCE_ENTRIES}`),
+    shop
+  );
+  const count = Number(total);
+  const pageCount = Math.max(1, Math.ceil(count / pageSize));
+  const current = Math.min(Math.max(1, Math.floor(page)), pageCount);
+  const rows = await prisma.$queryRawUnsafe<{ ambassadorId: string; pending: unknown; approved: unknown; inPayout: unknown; paid: unknown }[]>(
+    positional(`SELECT "ambassadorId", ${BALANCE_SUMS} ${BALANCE_ENTRIES}
+     GROUP BY "ambassadorId" ORDER BY "approved" DESC, "pending" DESC, "ambassadorId" LIMIT ? OFFSET ?`),
+    shop,
+    pageSize,
+    (current - 1) * pageSize
+  );
+  return {
+    rows: rows.map((row) => ({
+      ambassadorId: row.ambassadorId,
+      pendingCents: Number(row.pending),
+      approvedCents: Number(row.approved),
+      inPayoutCents: Number(row.inPayout),
+      paidCents: Number(row.paid),
+    })),
+    page: current,
+    pageCount,
+    total: count,
+  };
 }
 
 export interface CreatePayoutsResult {

@@ -65,13 +65,19 @@ export function orderEarns(row: { selfReferral: boolean; cancelledAt: Date | nul
   return !row.selfReferral && row.cancelledAt === null && Number(row.netCents) > 0;
 }
 
+/**
+ * `cause` names the Shopify event (the entries' sourceKeys start with it); several
+ * orders changed by different events at once (the webhook inbox's batch) pass one cause
+ * per order. Lookups and appends go set-wise for all the orders of the call.
+ */
 export async function applyAttributionChange(
   tx: Prisma.TransactionClient,
   shop: string,
   orderIds: string[],
-  cause: string,
+  cause: string | ((orderId: string) => string),
   now: Date = new Date()
 ): Promise<RewardChange> {
+  const causeOf = typeof cause === "string" ? () => cause : cause;
   const change: RewardChange = {
     entriesCreated: 0,
     entriesVoided: 0,
@@ -106,9 +112,29 @@ export async function applyAttributionChange(
     standings.map((s) => [s.ambassadorId, tierRate.get(s.tierId!) ?? settings.commissionBasisPoints])
   );
 
+  // What each (order, ambassador) is owed beyond what is recorded, planned first so that
+  // the causes already applied are found with one query.
+  const entriesOf = new Map<string, typeof entries>();
+  for (const entry of entries) {
+    const list = entriesOf.get(entry.orderId as string);
+    if (list) list.push(entry);
+    else entriesOf.set(entry.orderId as string, [entry]);
+  }
+  const plans: {
+    orderId: string;
+    ambassadorId: string;
+    row: (typeof attributed)[number] | undefined;
+    live: typeof entries;
+    mine: typeof entries;
+    isCurrent: boolean;
+    terms: Terms | null;
+    target: number;
+    delta: number;
+    sourceKey: string;
+  }[] = [];
   for (const orderId of ids) {
     const row = byOrder.get(orderId);
-    const orderEntries = entries.filter((e) => e.orderId === orderId);
+    const orderEntries = entriesOf.get(orderId) ?? [];
     const owners = new Set(orderEntries.map((e) => e.ambassadorId));
     if (row) owners.add(row.ambassadorId);
 
@@ -133,57 +159,69 @@ export async function applyAttributionChange(
       const delta = target - recorded;
       if (delta === 0) continue;
 
-      const sourceKey = isCurrent ? `${cause}:${orderId}` : `${cause}:${orderId}:${ambassadorId}`;
-      const seen = await tx.rewardEntry.findUnique({ where: { shop_sourceKey: { shop, sourceKey } } });
-      if (seen) continue; // this cause was applied already
-
-      const holdUntil = terms?.holdUntil ?? now;
-      const inHold = now < holdUntil;
-      const anyPending = live.some((e) => e.status === "pending");
-      const allPending = live.length > 0 && live.every((e) => e.status === "pending");
-
-      if (target === 0 && allPending) {
-        // Refunded or cancelled before the hold ended: nothing was ever owed.
-        const voided = await tx.rewardEntry.updateMany({
-          where: { shop, id: { in: live.map((e) => e.id) }, status: "pending" },
-          data: { status: "void" },
-        });
-        change.entriesVoided += voided.count;
-        continue;
-      }
-
-      const kind = live.length === 0 && mine.length === 0 && delta > 0 ? "commission" : "adjustment";
-      const reason = !isCurrent
-        ? "order no longer attributed"
-        : target === 0
-          ? row?.selfReferral
-            ? "self-referral"
-            : row?.cancelledAt
-              ? "order cancelled"
-              : "order fully refunded"
-          : delta < 0
-            ? "order reduced or refunded"
-            : kind === "commission"
-              ? "order reward"
-              : "order changed";
-      await tx.rewardEntry.create({
-        data: {
-          shop,
-          ambassadorId,
-          orderId,
-          sourceKey,
-          kind,
-          amountCents: BigInt(delta),
-          status: inHold || anyPending ? "pending" : "approved",
-          holdUntil,
-          basisPoints: terms?.basisPoints ?? null,
-          flatCents: terms ? BigInt(terms.flatCents) : null,
-          note: reason,
-        },
-      });
-      change.entriesCreated += 1;
+      const sourceKey = isCurrent ? `${causeOf(orderId)}:${orderId}` : `${causeOf(orderId)}:${orderId}:${ambassadorId}`;
+      plans.push({ orderId, ambassadorId, row, live, mine, isCurrent, terms, target, delta, sourceKey });
     }
   }
+
+  const seen = new Set(
+    plans.length === 0
+      ? []
+      : (
+          await tx.rewardEntry.findMany({
+            where: { shop, sourceKey: { in: plans.map((plan) => plan.sourceKey) } },
+            select: { sourceKey: true },
+          })
+        ).map((entry) => entry.sourceKey)
+  );
+  const created: Prisma.RewardEntryCreateManyInput[] = [];
+  for (const { orderId, ambassadorId, row, live, mine, isCurrent, terms, target, delta, sourceKey } of plans) {
+    if (seen.has(sourceKey)) continue; // this cause was applied already
+
+    const holdUntil = terms?.holdUntil ?? now;
+    const inHold = now < holdUntil;
+    const anyPending = live.some((e) => e.status === "pending");
+    const allPending = live.length > 0 && live.every((e) => e.status === "pending");
+
+    if (target === 0 && allPending) {
+      // Refunded or cancelled before the hold ended: nothing was ever owed.
+      const voided = await tx.rewardEntry.updateMany({
+        where: { shop, id: { in: live.map((e) => e.id) }, status: "pending" },
+        data: { status: "void" },
+      });
+      change.entriesVoided += voided.count;
+      continue;
+    }
+
+    const kind = live.length === 0 && mine.length === 0 && delta > 0 ? "commission" : "adjustment";
+    const reason = !isCurrent
+      ? "order no longer attributed"
+      : target === 0
+        ? row?.selfReferral
+          ? "self-referral"
+          : row?.cancelledAt
+            ? "order cancelled"
+            : "order fully refunded"
+        : delta < 0
+          ? "order reduced or refunded"
+          : kind === "commission"
+            ? "order reward"
+            : "order changed";
+    created.push({
+      shop,
+      ambassadorId,
+      orderId,
+      sourceKey,
+      kind,
+      amountCents: BigInt(delta),
+      status: inHold || anyPending ? "pending" : "approved",
+      holdUntil,
+      basisPoints: terms?.basisPoints ?? null,
+      flatCents: terms ? BigInt(terms.flatCents) : null,
+      note: reason,
+    });
+  }
+  if (created.length > 0) change.entriesCreated += (await tx.rewardEntry.createMany({ data: created })).count;
 
   change.ambassadorIds = [...ambassadorIds];
   if (ambassadorIds.size > 0) {

@@ -14,6 +14,9 @@ import { latestHistorySync } from "../../models/OrderHistory/HistorySync.server"
 import { StatCard } from "./components/StatCard";
 import { HistorySyncCard } from "./components/HistorySyncCard";
 import { historySyncView } from "../app.history-sync/history-sync-view";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Home");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from "@remix-run/react";
 import {
   Badge,
@@ -38,6 +38,9 @@ import { FraudFlags } from "./components/FraudFlags";
 import { listFraudFlags } from "../../models/Fraud/Fraud.server";
 import { rewardBalances } from "../../models/Rewards/Payouts.server";
 import prisma from "../../db.server";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.ambassador.name ?? "Ambassador");
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

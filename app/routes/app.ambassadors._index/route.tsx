@@ -19,6 +19,9 @@ import { approvalsInProgress } from "../../models/Ambassador/CodeProvisioning.se
 import { getProgramSettings } from "../../models/ProgramSettings/ProgramSettings.server";
 import { AmbassadorsTable, STATUS_LABELS } from "./components/AmbassadorsTable";
 import { ApprovalProgress } from "./components/ApprovalProgress";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Ambassadors");
 
 const QUERY_MAX = 100;
 

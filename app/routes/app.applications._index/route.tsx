@@ -10,6 +10,9 @@ import { APPLICATION_TABS, DEFAULT_TAB, readTab, TAB_LABELS, type ApplicationTab
 import { ApplicationsTable, type ApplicationRow, type Decision } from "./components/ApplicationsTable";
 import { OutcomeBanner, type DecisionOutcome } from "./components/OutcomeBanner";
 import { EmptyTab, NoApplications } from "./components/EmptyStates";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Applications");
 
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Card, Layout, Link, List, Page, Text } from "@shopify/polaris";
@@ -21,6 +21,9 @@ import { CandidatesTable, type CandidateRow } from "./components/CandidatesTable
 import { DecisionBanner, type DecisionOutcome } from "./components/DecisionBanner";
 import { NoCandidates, SyncFirst } from "./components/EmptyStates";
 import { useCandidateSearch } from "./components/useCandidateSearch";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Candidates");
 
 /** At most this many customers per bulk decision (a page holds at most 250). */
 export const MAX_DECISION_IDS = 250;
@@ -161,12 +164,42 @@ export default function Candidates() {
   const firstPosition =
     previousCursor === null ? 1 : search.page > 1 ? (search.page - 1) * search.pageSize + 1 : null;
 
-  const decide = (decision: CandidateDecision, ids: string[]) => {
-    const form = new FormData();
-    form.set("decision", decision);
-    for (const id of ids) form.append("customerId", id);
-    fetcher.submit(form, { method: "post" });
-  };
+  // Stable callbacks and elements: typing in the search re-renders the filters, not the
+  // 50-row table (the table is memoised), so keystrokes answer at once.
+  const submitDecision = fetcher.submit;
+  const decide = useCallback(
+    (decision: CandidateDecision, ids: string[]) => {
+      const form = new FormData();
+      form.set("decision", decision);
+      for (const id of ids) form.append("customerId", id);
+      submitDecision(form, { method: "post" });
+    },
+    [submitDecision]
+  );
+  const { update } = searchState;
+  const showNext = useCallback(
+    () =>
+      update((params) => {
+        if (!nextCursor) return;
+        params.set("cursor", nextCursor);
+        params.set("page", String(search.page + 1));
+      }),
+    [update, nextCursor, search.page]
+  );
+  const showPrevious = useCallback(
+    () =>
+      update((params) => {
+        // Back to page 1: no cursor at all (the page as first opened).
+        if (!previousCursor || search.page === 2) return;
+        params.set("cursor", previousCursor);
+        params.set("page", String(Math.max(1, search.page - 1)));
+      }),
+    [update, previousCursor, search.page]
+  );
+  const emptyState = useMemo(
+    () => <NoCandidates filtered={search.filtered} status={search.status} />,
+    [search.filtered, search.status]
+  );
 
   return (
     <Page
@@ -237,26 +270,13 @@ export default function Candidates() {
                     totalCount={totalCount}
                     hasNext={nextCursor !== null}
                     hasPrevious={previousCursor !== null}
-                    onNext={() =>
-                      searchState.update((params) => {
-                        if (!nextCursor) return;
-                        params.set("cursor", nextCursor);
-                        params.set("page", String(search.page + 1));
-                      })
-                    }
-                    onPrevious={() =>
-                      searchState.update((params) => {
-                        // Back to page 1: no cursor at all (the page as first opened).
-                        if (!previousCursor || search.page === 2) return;
-                        params.set("cursor", previousCursor);
-                        params.set("page", String(Math.max(1, search.page - 1)));
-                      })
-                    }
+                    onNext={showNext}
+                    onPrevious={showPrevious}
                     onDecide={decide}
                     deciding={fetcher.state !== "idle"}
                     decidedToken={decidedToken}
                     loading={loading}
-                    emptyState={<NoCandidates filtered={search.filtered} status={search.status} />}
+                    emptyState={emptyState}
                   />
                 </Card>
               </>

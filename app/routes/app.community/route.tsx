@@ -23,6 +23,9 @@ import {
   type NewsView,
   type PageInfo,
 } from "./components/types";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Community");
 
 function pageInfo(page: PageOf<unknown>): PageInfo {
   const { page: current, pageSize, totalCount, hasPrevious, hasNext } = page;

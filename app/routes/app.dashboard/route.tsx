@@ -13,6 +13,9 @@ import { RetentionCard } from "./components/RetentionCard";
 import { TopAmbassadorsCard } from "./components/TopAmbassadorsCard";
 import { FraudFlagsCard } from "./components/FraudFlagsCard";
 import { DefinitionsCard } from "./components/DefinitionsCard";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Dashboard");
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 

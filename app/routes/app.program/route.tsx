@@ -30,6 +30,9 @@ import { shopCurrency } from "../../models/ProgramSettings/ShopCurrency.server";
 import { enqueueProvisioning } from "../../jobs/ambassador-provisioning.server";
 import { currencySymbol } from "../../utils/shop-money";
 import { generateCode } from "../../models/AmbassadorProgram/code-format";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Offer and codes");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);

@@ -4,6 +4,9 @@ import { Badge, BlockStack, Button, Card, EmptyState, InlineStack, Layout, List,
 import { authenticate } from "../../shopify.server";
 import { recentReconciliationRuns } from "../../models/Attribution/Reconciliation.server";
 import { requestReconciliation } from "../../jobs/reconciliation.server";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Order check");
 
 export interface ReconciliationRunView {
   id: string;
@@ -95,7 +98,7 @@ export default function Reconciliation() {
   const navigation = useNavigation();
   const running = runs.some((run) => run.status === "running");
   return (
-    <Page title="Order check" backAction={{ url: "/app" }}>
+    <Page title="Order check" backAction={{ content: "Home", url: "/app" }}>
       <Layout>
         <Layout.Section>
           <Card>

@@ -11,6 +11,7 @@ import {
   InlineStack,
   Layout,
   Page,
+  Pagination,
   Select,
   Text,
   TextField,
@@ -24,13 +25,16 @@ import {
   createPayouts,
   listPayouts,
   markPayoutsPaid,
-  rewardBalances,
+  rewardBalancePage,
   type PayoutFilters,
 } from "../../models/Rewards/Payouts.server";
 import { isPayoutMethod, PAYOUT_STATUSES } from "../../models/Rewards/payout-kinds";
 import { enqueueMaturation } from "../../jobs/reward-maturation.server";
 import { enqueuePayouts } from "../../jobs/reward-payouts.server";
 import { formatMoney } from "../../utils/shop-money";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Rewards");
 
 const METHOD_LABEL: Record<string, string> = {
   cash: "Cash",
@@ -74,13 +78,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [cursorAt, cursorId] = cursor ? cursor.split("_") : [];
   const before = cursorAt && cursorId && !Number.isNaN(Number(cursorAt)) ? { createdAt: new Date(Number(cursorAt)), id: cursorId } : undefined;
 
-  const [currencyCode, settings, balanceMap, page] = await Promise.all([
+  const balancePage = /^\d{1,6}$/.test(url.searchParams.get("balances") ?? "") ? Number(url.searchParams.get("balances")) : 1;
+
+  const [currencyCode, settings, balancesPage, page] = await Promise.all([
     shopCurrency(admin.graphql, shop),
     getRewardSettings(shop),
-    rewardBalances(shop),
+    rewardBalancePage(shop, { page: balancePage }),
     listPayouts(shop, filters, { before }),
   ]);
-  const balances = [...balanceMap.values()].sort((a, b) => b.approvedCents - a.approvedCents || b.pendingCents - a.pendingCents).slice(0, 250);
+  const balances = balancesPage.rows;
   const ambassadorIds = [...new Set([...balances.map((b) => b.ambassadorId), ...page.rows.map((p) => p.ambassadorId)])];
   const ambassadors = new Map(
     (
@@ -103,6 +109,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       inPayout: money(b.inPayoutCents),
       paid: money(b.paidCents),
     })),
+    balancesPaging: { page: balancesPage.page, pageCount: balancesPage.pageCount, total: balancesPage.total },
     payouts: page.rows.map((p) => ({
       id: p.id,
       ambassadorId: p.ambassadorId,
@@ -167,7 +174,7 @@ function statusBadge(status: string) {
 }
 
 export default function Rewards() {
-  const { balances, payouts, nextCursor, defaultMethod } = useLoaderData<typeof loader>();
+  const { balances, balancesPaging, payouts, nextCursor, defaultMethod } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -185,6 +192,13 @@ export default function Rewards() {
     if (value) next.set(key, value);
     else next.delete(key);
     if (key !== "before") next.delete("before");
+    setParams(next);
+  };
+
+  const showBalancesPage = (page: number) => {
+    const next = new URLSearchParams(params);
+    if (page > 1) next.set("balances", String(page));
+    else next.delete("balances");
     setParams(next);
   };
 
@@ -267,6 +281,18 @@ export default function Rewards() {
                     </IndexTable.Row>
                   ))}
                 </IndexTable>
+                {balancesPaging.pageCount > 1 ? (
+                  <InlineStack align="center">
+                    <Pagination
+                      label={`Page ${balancesPaging.page} of ${balancesPaging.pageCount} (${balancesPaging.total.toLocaleString("en")} ambassadors)`}
+                      hasPrevious={balancesPaging.page > 1}
+                      onPrevious={() => showBalancesPage(balancesPaging.page - 1)}
+                      hasNext={balancesPaging.page < balancesPaging.pageCount}
+                      onNext={() => showBalancesPage(balancesPaging.page + 1)}
+                      accessibilityLabels={{ previous: "Previous balances", next: "Next balances" }}
+                    />
+                  </InlineStack>
+                ) : null}
               </BlockStack>
             </Card>
             <Card>
@@ -313,9 +339,10 @@ export default function Rewards() {
                     </IndexTable.Row>
                   ))}
                 </IndexTable>
-                {nextCursor ? (
-                  <InlineStack align="end">
-                    <Button onClick={() => setFilter("before")(nextCursor)}>Older payouts</Button>
+                {nextCursor || params.get("before") ? (
+                  <InlineStack align="end" gap="200">
+                    {params.get("before") ? <Button onClick={() => setFilter("before")("")}>Newest payouts</Button> : null}
+                    {nextCursor ? <Button onClick={() => setFilter("before")(nextCursor)}>Older payouts</Button> : null}
                   </InlineStack>
                 ) : null}
               </BlockStack>

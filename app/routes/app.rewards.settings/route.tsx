@@ -30,6 +30,9 @@ import {
 import { enqueueTierTags } from "../../jobs/reward-maturation.server";
 import prisma from "../../db.server";
 import { currencySymbol, formatMoney, majorUnitsInput } from "../../utils/shop-money";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Reward settings");
 
 const percentText = (bp: number) => String(bp / 100);
 

@@ -19,6 +19,9 @@ import {
   type SettingsFormValues,
 } from "./components/SettingsForm";
 import { SaveResultBanner, type SaveResult } from "./components/SaveResultBanner";
+import { pageTitle } from "../../utils/page-title";
+
+export const meta = () => pageTitle("Program settings");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);

@@ -210,7 +210,10 @@ describe("attribution from order webhooks", () => {
     const [jane, john] = await makeAmbassadors(shop, graphql, [customers()[0], customers()[1]]);
     await prisma.rewardSettings.create({ data: { shop: TEST_SHOP, leakAutoPause: true } });
     const buyers = customers().slice(20, 41);
-    const start = Date.now() - 20 * 3_600_000;
+    // All on one UTC day (yesterday, 01:00 to 11:00, the late one at 12:00): a leak flag
+    // is keyed by its window's UTC day, so a run just after midnight must not split them.
+    const today = new Date();
+    const start = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1, 1);
     for (const [i, buyer] of buyers.entries()) {
       const order = placeOrder(shop, buyer, jane.code, { createdAt: start + i * 30 * 60_000 });
       await deliver(orderDelivery(shop, "orders/create", order));
@@ -228,7 +231,7 @@ describe("attribution from order webhooks", () => {
     expect((await prisma.ambassador.findUniqueOrThrow({ where: { id: jane.id } })).status).toBe("paused");
     expect(programCodes(shop)).toEqual([john.code]);
     // The 22nd order the same day raises nothing new and does not pause again.
-    const late = placeOrder(shop, customers()[45], jane.code);
+    const late = placeOrder(shop, customers()[45], jane.code, { createdAt: start + 11 * 3_600_000 });
     await deliver(orderDelivery(shop, "orders/create", late));
     expect(await prisma.fraudFlag.count({ where: { shop: TEST_SHOP, kind: "leak" } })).toBe(1);
   });

@@ -118,4 +118,35 @@ describe("the SQLite connection shared by concurrent requests", () => {
     expect(await autocheckpoint()).toBe(1000);
     await prisma.shop.deleteMany({ where: { shop: shops[2] + ".bg" } });
   });
+
+  it.skipIf(TEST_ON_POSTGRES)("commits without an fsync only the transactions started inside withoutWaitingForDisk", async () => {
+    // 2 = FULL (every commit synced before it returns), 1 = NORMAL.
+    const synchronous = (tx: Pick<typeof prisma, "$queryRawUnsafe">) =>
+      tx.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous").then(([row]) => Number(row.synchronous));
+    let concurrent: Promise<number> | null = null;
+    const relaxed = await bulkWrites.withoutWaitingForDisk(() =>
+      prisma.$transaction(async (tx) => {
+        // A request arriving meanwhile runs after it, durably.
+        concurrent ??= prisma.$transaction((other) => synchronous(other));
+        await tx.shop.create({ data: { shop: shops[3] + ".relaxed" } });
+        return synchronous(tx);
+      }),
+    );
+    expect(relaxed).toBe(1);
+    expect(await concurrent).toBe(2);
+    expect(await prisma.$transaction((tx) => synchronous(tx))).toBe(2);
+    expect(await prisma.shop.count({ where: { shop: shops[3] + ".relaxed" } })).toBe(1);
+    await prisma.shop.deleteMany({ where: { shop: shops[3] + ".relaxed" } });
+  });
+
+  it("reuses prepared statements with each call's own parameters", async () => {
+    const names = ["a", "b", "c"].map((k) => `${shops[3]}.${k}`);
+    for (const shop of names) await prisma.shop.create({ data: { shop } });
+    // The same SQL text three times, each with its own parameters, in and out of transactions.
+    const found = [];
+    for (const shop of names) found.push((await prisma.shop.findUnique({ where: { shop } }))?.shop);
+    found.push(await prisma.$transaction(async (tx) => (await tx.shop.findUnique({ where: { shop: names[0] } }))?.shop));
+    expect(found).toEqual([...names, names[0]]);
+    await prisma.shop.deleteMany({ where: { shop: { in: names } } });
+  });
 });

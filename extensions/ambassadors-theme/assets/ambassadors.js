@@ -139,9 +139,13 @@
         var body = answer.body;
         if (answer.code === 200 && body.ok) {
           if (kind === "apply") {
+            var notice = $(block, "[data-ambassadors-notice]");
             keepHeight(block);
             form.hidden = true;
-            say($(block, "[data-ambassadors-notice]"), words["applied_" + body.status] || body.message);
+            say(notice, words["applied_" + body.status] || body.message);
+            // The button that had the focus is gone with the form: a keyboard user carries on from the answer.
+            notice.tabIndex = -1;
+            notice.focus();
           } else {
             form.reset();
             say(status, words[kind + "_saved"] || body.message);

@@ -3,7 +3,7 @@ import prisma from "~/db.server";
 import { shopsErasedAfterFile } from "#/factories/orders";
 import { applyChange, attributeOrder, createAmbassador, DAY_MS, ledger, rewardOrder, sums } from "#/factories/rewards";
 import { matureRewards } from "../Maturation.server";
-import { createPayouts, markPayoutsPaid, rewardBalances } from "../Payouts.server";
+import { createPayouts, markPayoutsPaid, rewardBalancePage, rewardBalances } from "../Payouts.server";
 import { orderReward } from "../Rewards.server";
 
 const newShop = shopsErasedAfterFile();
@@ -182,5 +182,44 @@ describe("tiers and milestones", () => {
     await rewardOrder(shop, { orderId: "1", ambassadorId: amb.id, netCents: 8_000, processedAt: T0 }, "refund:1", after(3));
     await matureRewards(shop, after(31));
     expect((await ledger(shop)).find((e) => e.kind === "milestone")!.status).toBe("void");
+  });
+});
+
+describe("balances for the Rewards page", () => {
+  it("are paged in the database, largest approved first, with the same figures and nothing of another shop", async () => {
+    const shop = newShop("rw-balance-pages");
+    const otherShop = newShop("rw-balance-other");
+    const entry = (s: string, ambassadorId: string, key: string, status: string, cents: number, payoutId: string | null = null) => ({
+      shop: s, ambassadorId, sourceKey: key, kind: "commission", status, amountCents: BigInt(cents), payoutId,
+    });
+    // 60 ambassadors with approved balances 100..6,000, one with a pending reward only, one
+    // paid and in a payout, one whose rewards were all voided (no balance at all).
+    const rows = Array.from({ length: 60 }, (_, i) => entry(shop, `a${String(i).padStart(2, "0")}`, `o${i}`, "approved", (i + 1) * 100));
+    rows.push(entry(shop, "a60", "p1", "approved", -250), entry(shop, "a60", "p2", "pending", 900));
+    rows.push(entry(shop, "pendingOnly", "p3", "pending", 5_000));
+    rows.push(entry(shop, "paidOne", "p4", "paid", 700, "payout-1"), entry(shop, "paidOne", "p5", "approved", 300, "payout-2"));
+    rows.push(entry(shop, "voided", "p6", "void", 1_000));
+    rows.push(entry(otherShop, "a59", "x1", "approved", 1_000_000));
+    await prisma.rewardEntry.createMany({ data: rows });
+
+    const first = await rewardBalancePage(shop);
+    expect(first).toMatchObject({ page: 1, pageCount: 2, total: 63 });
+    expect(first.rows).toHaveLength(50);
+    expect(first.rows[0]).toEqual({ ambassadorId: "a59", pendingCents: 0, approvedCents: 6_000, inPayoutCents: 0, paidCents: 0 });
+    expect(first.rows.map((r) => r.ambassadorId).slice(0, 3)).toEqual(["a59", "a58", "a57"]);
+
+    const second = await rewardBalancePage(shop, { page: 2 });
+    expect(second.rows.map((r) => r.ambassadorId)).toEqual([
+      "a09", "a08", "a07", "a06", "a05", "a04", "a03", "a02", "a01", "a00",
+      // Nothing approved: the pending one first, then the one whose rewards are in payouts
+      // and paid, then the one whose refund left the approved balance below zero.
+      "pendingOnly", "paidOne", "a60",
+    ]);
+    // The same figures as the per-ambassador balances the payouts and the CSV use.
+    const all = await rewardBalances(shop);
+    for (const row of [...first.rows, ...second.rows]) expect(row).toEqual(all.get(row.ambassadorId));
+    expect(all.has("voided")).toBe(false);
+    // A page past the end shows the last one.
+    expect((await rewardBalancePage(shop, { page: 99 })).page).toBe(2);
   });
 });

@@ -45,4 +45,15 @@ describe("theme app extension", () => {
       expect(source).not.toMatch(/<script\b[^>]*\bsrc=/);
     }
   });
+
+  it("adds no render-blocking stylesheet: each block inlines the shared styles where it renders", () => {
+    for (const file of blockFiles) {
+      // A schema `stylesheet` becomes a <link> in <head> that holds up the page's first paint.
+      expect(blockSchema(file).stylesheet).toBeUndefined();
+      const source = fs.readFileSync(path.join(extensionDir, "blocks", file), "utf8");
+      expect(source).toMatch(/\{%-?\s*render\s+'ambassadors-styles'\s*-?%\}/);
+    }
+    const styles = fs.readFileSync(path.join(extensionDir, "snippets/ambassadors-styles.liquid"), "utf8");
+    expect(styles).toMatch(/<style>[\s\S]*\.ambassadors\s*\{[\s\S]*<\/style>/);
+  });
 });

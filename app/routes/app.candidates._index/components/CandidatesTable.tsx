@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from "react";
+import { memo, useEffect, type ReactNode } from "react";
 import {
   Badge,
   BlockStack,
@@ -53,7 +53,8 @@ export interface CandidatesTableProps {
   emptyState: ReactNode;
 }
 
-export function CandidatesTable({
+/** Memoised: it renders again only when its rows or state change, not as the merchant types. */
+export const CandidatesTable = memo(function CandidatesTable({
   rows,
   currencyCode,
   firstPosition,
@@ -166,4 +167,4 @@ export function CandidatesTable({
       ))}
     </IndexTable>
   );
-}
+});

@@ -6,7 +6,7 @@ function Kpi({ id, label, value, help, note }: { id: string; label: string; valu
   return (
     <Card>
       <BlockStack gap="100">
-        <Text as="h3" variant="headingSm" tone="subdued">
+        <Text as="h2" variant="headingSm" tone="subdued">
           {label}
         </Text>
         <Text as="p" variant="headingXl">

@@ -54,6 +54,11 @@ export function RetentionCard({ retention, children }: { retention: Retention; c
         {retention.cohorts.length > 0 ? (
           <ClientChart
             label="Repeat rate within 90 days by first-order month, acquired through ambassadors vs other customers"
+            alternative={
+              <Text as="p" visuallyHidden>
+                The same rates, with their sample sizes, are in the table that follows.
+              </Text>
+            }
             render={(viz) => (
               <viz.BarChart
                 data={cohortData}

@@ -1,4 +1,4 @@
-import { BlockStack, Card, Text } from "@shopify/polaris";
+import { BlockStack, Box, Card, Text } from "@shopify/polaris";
 import { formatMoney } from "../../../utils/shop-money";
 import { DEFINITIONS, type SeriesPoint } from "../../../models/Analytics/definitions";
 import { ClientChart } from "./viz";
@@ -11,6 +11,7 @@ export function RevenueChart({ series, currencyCode }: { series: SeriesPoint[]; 
       data: series.map((point) => ({ key: point.key, value: point.revenueCents })),
     },
   ];
+  const period = series[0]?.key.length === 7 ? "month" : "day";
   return (
     <Card>
       <BlockStack gap="200">
@@ -19,6 +20,29 @@ export function RevenueChart({ series, currencyCode }: { series: SeriesPoint[]; 
         </Text>
         <ClientChart
           label="Attributed revenue over time"
+          alternative={
+            <Box visuallyHidden>
+              <table>
+                <caption>Attributed revenue per {period} (UTC)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{period === "month" ? "Month" : "Day"}</th>
+                    <th scope="col">Revenue</th>
+                    <th scope="col">Orders</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {series.map((point) => (
+                    <tr key={point.key}>
+                      <th scope="row">{point.key}</th>
+                      <td>{money(point.revenueCents)}</td>
+                      <td>{point.orders}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Box>
+          }
           render={(viz) => (
             <viz.LineChart
               data={data}
@@ -31,7 +55,7 @@ export function RevenueChart({ series, currencyCode }: { series: SeriesPoint[]; 
           )}
         />
         <Text as="p" variant="bodySm" tone="subdued">
-          {DEFINITIONS.revenue} Per {series[0]?.key.length === 7 ? "month" : "day"} (UTC).
+          {DEFINITIONS.revenue} Per {period} (UTC).
         </Text>
       </BlockStack>
     </Card>

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Text } from "@shopify/polaris";
 
 type Viz = typeof import("@shopify/polaris-viz");
@@ -7,9 +7,26 @@ type Viz = typeof import("@shopify/polaris-viz");
  * Polaris Viz, loaded in the browser only: its charts measure their container and read
  * `navigator`, which Node 20's server render does not have. Until it has loaded (and
  * without JavaScript) the card shows its numbers as a table beside the chart anyway.
+ *
+ * The drawing is for the eye only: Polaris Viz labels its points and legends with roles
+ * screen readers cannot use (points named by a tooltip that does not exist until hovered,
+ * lists without items) and makes every point a tab stop. So the drawing is hidden from
+ * assistive technology and kept out of the tab order, and the figure's numbers are given
+ * as text in `alternative` (a table, or where the card already has one, a pointer to it).
  */
-export function ClientChart({ label, height = 260, render }: { label: string; height?: number; render: (viz: Viz) => ReactNode }) {
+export function ClientChart({
+  label,
+  alternative,
+  height = 260,
+  render,
+}: {
+  label: string;
+  alternative: ReactNode;
+  height?: number;
+  render: (viz: Viz) => ReactNode;
+}) {
   const [viz, setViz] = useState<Viz | null>(null);
+  const drawing = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let live = true;
     import("@shopify/polaris-viz")
@@ -19,15 +36,32 @@ export function ClientChart({ label, height = 260, render }: { label: string; he
       live = false;
     };
   }, []);
+  useEffect(() => {
+    const root = drawing.current;
+    if (!viz || !root) return;
+    const untab = () => {
+      for (const el of root.querySelectorAll<HTMLElement | SVGElement>(':is([tabindex], a[href], button):not([tabindex="-1"])')) {
+        el.setAttribute("tabindex", "-1");
+      }
+    };
+    untab();
+    // The chart redraws on hover and resize: keep new points out of the tab order too.
+    const observer = new MutationObserver(untab);
+    observer.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ["tabindex"] });
+    return () => observer.disconnect();
+  }, [viz]);
   return (
-    <div style={{ height }} role="figure" aria-label={label}>
-      {viz ? (
-        <viz.PolarisVizProvider>{render(viz)}</viz.PolarisVizProvider>
-      ) : (
-        <Text as="p" tone="subdued">
-          Loading chart…
-        </Text>
-      )}
+    <div role="figure" aria-label={label}>
+      <div ref={drawing} style={{ height }} aria-hidden="true">
+        {viz ? (
+          <viz.PolarisVizProvider>{render(viz)}</viz.PolarisVizProvider>
+        ) : (
+          <Text as="p" tone="subdued">
+            Loading chart…
+          </Text>
+        )}
+      </div>
+      {alternative}
     </div>
   );
 }

@@ -55,6 +55,29 @@ describe("Rewards page", () => {
     expect((await prisma.rewardEntry.findMany({ where: { shop: OTHER, ambassadorId: theirs.id } })).every((e) => e.payoutId === null)).toBe(true);
   });
 
+  it("pages the balances on the server: every ambassador is reachable, the largest approved first", async () => {
+    // 52 ambassadors with approved balances of 1 to 52 (shop currency units).
+    await prisma.ambassador.createMany({
+      data: Array.from({ length: 52 }, (_, i) => ({
+        id: `${TEST_SHOP}:bal${i + 1}`, shop: TEST_SHOP, status: "active", source: "candidate", firstName: `Bal${i + 1}`,
+      })),
+    });
+    await prisma.rewardEntry.createMany({
+      data: Array.from({ length: 52 }, (_, i) => ({
+        shop: TEST_SHOP, ambassadorId: `${TEST_SHOP}:bal${i + 1}`, sourceKey: `bal:${i + 1}`, kind: "commission", status: "approved", amountCents: BigInt((i + 1) * 100),
+      })),
+    });
+    const first = await loader(await args(adminRequest("/app/rewards")));
+    expect(first.balancesPaging).toEqual({ page: 1, pageCount: 2, total: 52 });
+    expect(first.balances).toHaveLength(50);
+    expect(first.balances[0]).toMatchObject({ name: "Bal52", approved: "$52.00" });
+    const second = await loader(await args(adminRequest("/app/rewards?balances=2")));
+    expect(second.balancesPaging.page).toBe(2);
+    expect(second.balances.map((b) => b.name)).toEqual(["Bal2", "Bal1"]);
+    // Garbage in the address shows the first page.
+    expect((await loader(await args(adminRequest("/app/rewards?balances=-1")))).balancesPaging.page).toBe(1);
+  });
+
   it("marks cash payouts paid in bulk with a reference; another shop's payout ids are ignored", async () => {
     await approved(TEST_SHOP, 1_000);
     await approved(TEST_SHOP, 500);
