@@ -1,9 +1,10 @@
 /**
  * The one way past Prisma: bulk writes of many rows through one prepared statement, for
  * the hot path of the history ingest (Prisma's per-statement cost is larger than SQLite's
- * per-row cost there). Dialect-neutral: the SQL is ordinary parameterised SQL and the
- * interface is async, so a PostgreSQL implementation can sit behind it (a prepared
- * statement per row batch, or COPY). Everything else keeps using Prisma.
+ * per-row cost there). Dialect-neutral: the SQL is ordinary parameterised SQL with `?`
+ * placeholders. SQLite: serialized-sqlite.server.ts, on Prisma's one connection.
+ * PostgreSQL: postgres-bulk.server.ts, multi-row INSERTs in a transaction on a pooled
+ * connection. Everything else keeps using Prisma.
  */
 export type BulkValue = string | number | bigint | null;
 
@@ -14,8 +15,9 @@ export interface BulkTransaction {
    * Inserts `rows` (all of one width) several per statement: `insert(values)` returns the
    * INSERT for one VALUES list such as `(?, ?), (?, ?)`, with any ON CONFLICT clause.
    * Rows are applied in order, so a later row with the same key meets the earlier one's
-   * conflict clause, as it would one statement per row (a PostgreSQL implementation must
-   * keep repeated keys in separate statements: it refuses to update a row twice in one).
+   * conflict clause, as it would one statement per row (PostgreSQL refuses to update a row
+   * twice in one statement, so its implementation starts a new statement at a row whose
+   * first value is already in the current one: put a key column first).
    * Returns rows changed.
    */
   insertMany(insert: (values: string) => string, rows: readonly (readonly BulkValue[])[]): Promise<number>;

@@ -7,6 +7,13 @@ export const TEST_DATABASE_FILE =
   process.env.TEST_DATABASE_FILE || path.join(repoRoot, "test-results", "test.sqlite");
 
 /**
+ * TEST_DATABASE_URL=postgresql://… runs the suite on PostgreSQL instead (`npm run
+ * test:postgres`): global-setup empties that database's schema and migrates it.
+ */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || `file:${TEST_DATABASE_FILE}`;
+export const TEST_ON_POSTGRES = /^postgres(ql)?:\/\//.test(TEST_DATABASE_URL);
+
+/**
  * The environment the app is configured from in tests. Key and secret are Shopify's
  * test-helper constants, so `setUpValidRequest` signs requests our app accepts.
  */
@@ -15,7 +22,7 @@ export const testEnv = {
   SHOPIFY_API_SECRET: API_SECRET_KEY,
   SHOPIFY_APP_URL: "http://localhost:3999",
   SCOPES: "",
-  DATABASE_URL: `file:${TEST_DATABASE_FILE}`,
+  DATABASE_URL: TEST_DATABASE_URL,
   HISTORY_SYNC_POLL_MS: "20",
   PROVISIONING_POLL_MS: "20",
   JOB_RETRY_BASE_MS: "10",

@@ -17,7 +17,7 @@ import {
   type PeriodPreset,
   type SeriesPoint,
 } from "./definitions";
-import { timestampParam, utcDay, utcMonth } from "./sql-dialect.server";
+import { positional, timestampParam, utcDay, utcMonth } from "./sql-dialect.server";
 
 const DAY_MS = 86_400_000;
 /** The longest custom range (about three years). */
@@ -120,7 +120,7 @@ async function rewardCosts(
   const byAmbassador = ids ? `AND r."ambassadorId" IN (${ids.sql})` : "";
   const group = ids ? `r."ambassadorId"` : "NULL";
   const rows = await prisma.$queryRawUnsafe<{ ambassadorId: string | null; cost: unknown }[]>(
-    `SELECT "ambassadorId", SUM("cost") AS "cost" FROM (
+    positional(`SELECT "ambassadorId", SUM("cost") AS "cost" FROM (
        SELECT ${group} AS "ambassadorId", r."amountCents" AS "cost"
        FROM "AttributedOrder" a
        JOIN "RewardEntry" r ON r."shop" = a."shop" AND r."orderId" = a."orderId"
@@ -131,7 +131,7 @@ async function rewardCosts(
        FROM "RewardEntry" r
        WHERE r."shop" = ? AND r."kind" = 'milestone' AND r."status" <> 'void'
          AND r."createdAt" >= ? AND r."createdAt" < ? ${byAmbassador}
-     ) AS "costs" GROUP BY "ambassadorId"`,
+     ) AS "costs" GROUP BY "ambassadorId"`),
     shop, from, to, ...(ids?.values ?? []), shop, from, to, ...(ids?.values ?? []),
   );
   return new Map(rows.map((row) => [row.ambassadorId, num(row.cost)]));
@@ -170,7 +170,7 @@ function figures(totals: OrderTotals, clicks: number, rewardCents: number): Figu
 export async function shopFigures(shop: string, period: Period): Promise<Figures> {
   const [from, to] = bounds(period);
   const [[row], clicks, rewards] = await Promise.all([
-    prisma.$queryRawUnsafe<OrderRow[]>(`SELECT ${ORDER_SUMS} ${ORDERS_IN_PERIOD}`, shop, from, to),
+    prisma.$queryRawUnsafe<OrderRow[]>(positional(`SELECT ${ORDER_SUMS} ${ORDERS_IN_PERIOD}`), shop, from, to),
     clickCounts(shop, period),
     rewardCosts(shop, period),
   ]);
@@ -218,8 +218,8 @@ async function figuresOf(
 export async function topAmbassadors(shop: string, period: Period, limit = 10): Promise<AmbassadorFigures[]> {
   const [from, to] = bounds(period);
   const rows = await prisma.$queryRawUnsafe<(OrderRow & { ambassadorId: string })[]>(
-    `SELECT "ambassadorId", ${ORDER_SUMS} ${ORDERS_IN_PERIOD}
-     GROUP BY "ambassadorId" ORDER BY "revenue" DESC, "ambassadorId" LIMIT ?`,
+    positional(`SELECT "ambassadorId", ${ORDER_SUMS} ${ORDERS_IN_PERIOD}
+     GROUP BY "ambassadorId" ORDER BY "revenue" DESC, "ambassadorId" LIMIT ?`),
     shop, from, to, limit,
   );
   const totals = new Map(rows.map((row) => [row.ambassadorId, orderTotals(row)]));
@@ -236,8 +236,8 @@ export async function ambassadorFigures(
   const [from, to] = bounds(period);
   const ids = idList(ambassadorIds);
   const rows = await prisma.$queryRawUnsafe<(OrderRow & { ambassadorId: string })[]>(
-    `SELECT "ambassadorId", ${ORDER_SUMS} ${ORDERS_IN_PERIOD} AND "ambassadorId" IN (${ids.sql})
-     GROUP BY "ambassadorId"`,
+    positional(`SELECT "ambassadorId", ${ORDER_SUMS} ${ORDERS_IN_PERIOD} AND "ambassadorId" IN (${ids.sql})
+     GROUP BY "ambassadorId"`),
     shop, from, to, ...ids.values,
   );
   const totals = new Map(rows.map((row) => [row.ambassadorId, orderTotals(row)]));
@@ -253,8 +253,8 @@ export async function revenueSeries(shop: string, period: Period): Promise<Serie
   const monthly = period.days > DAILY_SERIES_MAX_DAYS;
   const bucket = monthly ? utcMonth(`"processedAt"`) : utcDay(`"processedAt"`);
   const rows = await prisma.$queryRawUnsafe<{ key: string; orders: unknown; revenue: unknown }[]>(
-    `SELECT ${bucket} AS "key", COUNT(*) AS "orders", SUM("netCents") AS "revenue"
-     ${ORDERS_IN_PERIOD} GROUP BY ${bucket} ORDER BY ${bucket}`,
+    positional(`SELECT ${bucket} AS "key", COUNT(*) AS "orders", SUM("netCents") AS "revenue"
+     ${ORDERS_IN_PERIOD} GROUP BY ${bucket} ORDER BY ${bucket}`),
     shop, from, to,
   );
   const found = new Map(rows.map((row) => [row.key, row]));

@@ -19,7 +19,15 @@ import {
   type Retention,
   type WindowRates,
 } from "./definitions";
-import { daysBetween, jsonArrayElements, jsonField, timestampParam, utcMonth } from "./sql-dialect.server";
+import {
+  daysBetween,
+  jsonArrayElements,
+  jsonField,
+  jsonTextElements,
+  positional,
+  timestampParam,
+  utcMonth,
+} from "./sql-dialect.server";
 
 /** A DateTime read by raw SQL (a Date, or the stored text) as the stored text. */
 const storedText = (value: string | Date) => (value instanceof Date ? timestampParam(value) : value);
@@ -78,16 +86,16 @@ async function ordersWithinWindows(
   customers: { customerId: string; firstOrderAt: string }[],
 ): Promise<Map<string, { d90: number; d180: number }>> {
   if (customers.length === 0) return new Map();
-  const first = jsonField(`c.value`, 1);
+  const first = jsonField(`c.value`, 1, "timestamp");
   const days = daysBetween(`o."processedAt"`, first);
   const rows = await prisma.$queryRawUnsafe<{ customerId: string; d90: unknown; d180: unknown }[]>(
-    `SELECT o."customerId" AS "customerId",
+    positional(`SELECT o."customerId" AS "customerId",
             SUM(CASE WHEN ${days} <= 90 THEN 1 ELSE 0 END) AS "d90",
             SUM(CASE WHEN ${days} <= 180 THEN 1 ELSE 0 END) AS "d180"
      FROM ${jsonArrayElements("c")}
      JOIN "OrderFact" o ON o."shop" = ? AND o."customerId" = ${jsonField(`c.value`, 0)}
      WHERE o."processedAt" >= ${first} AND ${COUNTING_ORDER}
-     GROUP BY o."customerId"`,
+     GROUP BY o."customerId"`),
     JSON.stringify(customers.map((c) => [c.customerId, c.firstOrderAt])),
     shop,
   );
@@ -104,10 +112,10 @@ async function ambassadorWindows(shop: string, now: Date) {
   });
   if (ambassadors.length === 0) return { before, after };
   const rows = await prisma.$queryRawUnsafe<{ customerId: string; processedAt: string | Date }[]>(
-    `SELECT o."customerId" AS "customerId", o."processedAt" AS "processedAt"
-     FROM ${jsonArrayElements("c")}
+    positional(`SELECT o."customerId" AS "customerId", o."processedAt" AS "processedAt"
+     FROM ${jsonTextElements("c")}
      JOIN "OrderFact" o ON o."shop" = ? AND o."customerId" = c.value
-     WHERE ${COUNTING_ORDER}`,
+     WHERE ${COUNTING_ORDER}`),
     JSON.stringify(ambassadors.map((a) => a.customerId)),
     shop,
   );
@@ -155,10 +163,10 @@ export async function computeRetention(shop: string, options: RetentionRunOption
     const chunk = await prisma.$queryRawUnsafe<
       { customerId: string; firstOrderAt: string | Date; month: string; orderCount: unknown }[]
     >(
-      `SELECT "customerId", "firstOrderAt", ${utcMonth(`"firstOrderAt"`)} AS "month", "orderCount"
+      positional(`SELECT "customerId", "firstOrderAt", ${utcMonth(`"firstOrderAt"`)} AS "month", "orderCount"
        FROM "CustomerStats"
        WHERE "shop" = ? AND "customerId" > ? AND "orderCount" > 0 AND "firstOrderAt" IS NOT NULL
-       ORDER BY "customerId" LIMIT ?`,
+       ORDER BY "customerId" LIMIT ?`),
       shop, after, chunkSize,
     );
     if (chunk.length === 0) break;

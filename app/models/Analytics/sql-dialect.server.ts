@@ -1,42 +1,48 @@
 /**
- * The only SQLite-specific SQL of the measurement models (marked: porting to PostgreSQL
- * means rewriting this file). Everything else they send is Prisma queries or SQL that runs
- * unchanged on both (quoted identifiers, CASE, SUM/COUNT, GROUP BY, row comparisons).
+ * The SQL that differs between SQLite and PostgreSQL in the measurement models. Everything
+ * else they send is Prisma queries or SQL that runs unchanged on both (quoted identifiers,
+ * CASE, SUM/COUNT, GROUP BY, row comparisons), with `?` placeholders (see `positional`).
  *
- * DateTime columns hold ISO 8601 text in UTC ("2024-05-01T10:00:00.000+00:00", see
+ * SQLite: DateTime columns hold ISO 8601 text in UTC ("2024-05-01T10:00:00.000+00:00", see
  * OrderHistory/sql-dialect.server.ts `storedTimestamp`), so day and month are prefixes.
+ * PostgreSQL: `timestamp(3)` in UTC.
  */
-export { jsonArrayElements, jsonField, storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { provider } from "../../utils/sql-placeholders";
 
-/**
- * The UTC day (YYYY-MM-DD) of a DateTime column.
- * PostgreSQL: `to_char(column AT TIME ZONE 'UTC', 'YYYY-MM-DD')`.
- */
+export {
+  jsonArrayElements,
+  jsonField,
+  jsonTextElements,
+  positional,
+  storedTimestamp,
+} from "../OrderHistory/sql-dialect.server";
+
+const postgres = provider === "postgresql";
+
+/** The UTC day (YYYY-MM-DD) of a DateTime column. */
 export function utcDay(column: string): string {
-  return `substr(${column}, 1, 10)`;
+  return postgres ? `to_char(${column}, 'YYYY-MM-DD')` : `substr(${column}, 1, 10)`;
 }
 
-/**
- * The UTC month (YYYY-MM) of a DateTime column.
- * PostgreSQL: `to_char(column AT TIME ZONE 'UTC', 'YYYY-MM')`.
- */
+/** The UTC month (YYYY-MM) of a DateTime column. */
 export function utcMonth(column: string): string {
-  return `substr(${column}, 1, 7)`;
+  return postgres ? `to_char(${column}, 'YYYY-MM')` : `substr(${column}, 1, 7)`;
 }
 
 /**
  * Fractional days from `earlier` to `later` (two DateTime expressions; text timestamps
  * bound as parameters are fine).
- * PostgreSQL: `EXTRACT(EPOCH FROM (later - CAST(earlier AS timestamptz))) / 86400.0`.
  */
 export function daysBetween(later: string, earlier: string): string {
-  return `(julianday(${later}) - julianday(${earlier}))`;
+  return postgres
+    ? `(EXTRACT(EPOCH FROM (CAST(${later} AS timestamp(3)) - CAST(${earlier} AS timestamp(3)))) / 86400.0)`
+    : `(julianday(${later}) - julianday(${earlier}))`;
 }
 
 /**
- * A Date bound as a parameter compared against DateTime columns: on SQLite the same text
- * Prisma stores (so comparisons are text comparisons on the index).
- * PostgreSQL: the Date itself.
+ * A Date bound as a parameter compared against DateTime columns: the same text Prisma
+ * stores on SQLite (so comparisons are text comparisons on the index); PostgreSQL reads it
+ * as a timestamp.
  */
 export function timestampParam(value: Date): string {
   return value.toISOString().replace("Z", "+00:00");

@@ -3,9 +3,8 @@
  * One application per shop and email: a second submission merges into the first and is
  * counted. Approval itself belongs to the Ambassador model (`approveApplications`).
  */
-import { Prisma } from "@prisma/client";
 import { z } from "zod";
-import prisma from "../../db.server";
+import prisma, { prismaRuntime } from "../../db.server";
 import {
   emailAddress,
   optionalText,
@@ -136,7 +135,7 @@ async function storeApplication(
     });
   } catch (error) {
     // Two first submissions of one email at the same moment: the second merges.
-    if (attempt === 0 && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (attempt === 0 && error instanceof prismaRuntime.PrismaClientKnownRequestError && error.code === "P2002") {
       return storeApplication(shop, customerId, input, now, 1);
     }
     throw error;

@@ -1,6 +1,6 @@
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
-import { daysSince, storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { daysSince, positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
 
 /**
  * The candidate score: an RFM score from 0 to 100 over a customer's counting orders
@@ -137,8 +137,8 @@ export async function rescoreShop(
     now,
   );
   await db.$executeRawUnsafe(
-    `UPDATE "CustomerStats" SET "scoreMilli" = ${score.sql}
-     WHERE "shop" = ? AND "scoreMilli" <> ${score.sql}`,
+    positional(`UPDATE "CustomerStats" SET "scoreMilli" = ${score.sql}
+     WHERE "shop" = ? AND "scoreMilli" <> ${score.sql}`),
     ...score.values,
     shop,
     ...score.values,

@@ -16,7 +16,14 @@ import {
   type OrderSnapshot,
   type RefundSnapshot,
 } from "./snapshots";
-import { jsonArrayElements, jsonField, refreshPlannerStatistics, storedTimestamp } from "./sql-dialect.server";
+import {
+  jsonArrayElements,
+  jsonField,
+  positional,
+  refreshPlannerStatistics,
+  storedTimestamp,
+  type JsonFieldType,
+} from "./sql-dialect.server";
 
 export * from "./snapshots";
 
@@ -29,6 +36,9 @@ const ORDER_FACT_COLUMNS = [
   "cancelledAt", "test", "discountCodes", "sourceUpdatedAt",
 ] as const;
 const QUOTED_ORDER_FACT_COLUMNS = ORDER_FACT_COLUMNS.map((c) => `"${c}"`).join(", ");
+const ORDER_FACT_TYPES: JsonFieldType[] = [
+  "text", "text", "timestamp", "bigint", "bigint", "timestamp", "boolean", "text", "timestamp",
+];
 
 /**
  * The conflict clause of every upsert into `table` (OrderFact or OrderFactStaging). A
@@ -49,11 +59,11 @@ function newerSnapshotWins(table: "OrderFact" | "OrderFactStaging"): string {
 }
 
 /** Upserts a batch of order rows (bound as one JSON parameter, one array per row). */
-const UPSERT_ORDER_FACTS = `
+const UPSERT_ORDER_FACTS = positional(`
   INSERT INTO "OrderFact" ("shop", ${QUOTED_ORDER_FACT_COLUMNS})
-  SELECT ?, ${ORDER_FACT_COLUMNS.map((_, i) => jsonField("r.value", i)).join(", ")}
+  SELECT ?, ${ORDER_FACT_TYPES.map((type, i) => jsonField("r.value", i, type)).join(", ")}
   FROM ${jsonArrayElements("r")} WHERE true
-  ${newerSnapshotWins("OrderFact")}`;
+  ${newerSnapshotWins("OrderFact")}`);
 
 /**
  * The conflict clause of the profile upserts: display data is replaced by a newer profile
@@ -71,17 +81,17 @@ const NEWER_PROFILE_WINS = `
          OR excluded."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`;
 
 /** Upserts profiles bound as one JSON parameter (one array per profile). */
-const UPSERT_PROFILES = `
+const UPSERT_PROFILES = positional(`
   INSERT INTO "CustomerStats" ("shop", "customerId", "displayName", "email", "tags", "profileUpdatedAt")
-  SELECT ?, ${[0, 1, 2, 3, 4].map((i) => jsonField("r.value", i)).join(", ")}
+  SELECT ?, ${(["text", "text", "text", "text", "timestamp"] as const).map((type, i) => jsonField("r.value", i, type)).join(", ")}
   FROM ${jsonArrayElements("r")} WHERE true
-  ${NEWER_PROFILE_WINS}`;
+  ${NEWER_PROFILE_WINS}`);
 
-const INSERT_REFUND_FACTS = `
+const INSERT_REFUND_FACTS = positional(`
   INSERT INTO "RefundFact" ("shop", "refundId", "orderId", "amountCents", "createdAt")
-  SELECT ?, ${[0, 1, 2, 3].map((i) => jsonField("r.value", i)).join(", ")}
+  SELECT ?, ${(["text", "text", "bigint", "timestamp"] as const).map((type, i) => jsonField("r.value", i, type)).join(", ")}
   FROM ${jsonArrayElements("r")} WHERE true
-  ON CONFLICT ("shop", "refundId") DO NOTHING`;
+  ON CONFLICT ("shop", "refundId") DO NOTHING`);
 
 /** Discount codes as stored: one per line (codes are single-line). */
 export function storedDiscountCodes(codes: string[]): string {

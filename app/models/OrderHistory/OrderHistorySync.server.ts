@@ -8,7 +8,7 @@
  */
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import prisma from "../../db.server";
+import prisma, { prismaRuntime } from "../../db.server";
 import type { AdminGraphqlClient } from "../../shopify.server";
 import { BulkOperationStatusQuery } from "../../graphql/BulkOperationStatusQuery";
 import { OrderHistoryBulkQuery } from "../../graphql/OrderHistoryBulkQuery";
@@ -65,11 +65,18 @@ export async function requestHistorySync(
     ? null
     : new Date(now.getTime() - RECENT_ORDERS_DAYS * 24 * 60 * 60 * 1000);
 
-  // Claim the run first, in one transaction, so two clicks cannot start two exports.
-  const { sync, claimed } = await prisma.$transaction(async (tx) => {
-    const running = await activeHistorySync(shop, tx);
-    if (running) return { sync: running, claimed: false };
-    return { sync: await startHistorySync(shop, { method: "bulk", ordersReadableSince }, tx), claimed: true };
+  // Claim the run first, so two clicks (or two app instances) cannot start two exports:
+  // the database holds at most one unfinished run per shop (a partial unique index), so
+  // of two simultaneous claims one inserts and the other finds that run.
+  const claim = async () =>
+    prisma.$transaction(async (tx) => {
+      const running = await activeHistorySync(shop, tx);
+      if (running) return { sync: running, claimed: false };
+      return { sync: await startHistorySync(shop, { method: "bulk", ordersReadableSince }, tx), claimed: true };
+    });
+  const { sync, claimed } = await claim().catch(async (error: unknown) => {
+    if (error instanceof prismaRuntime.PrismaClientKnownRequestError && error.code === "P2002") return claim();
+    throw error;
   });
   if (!claimed) return sync;
 

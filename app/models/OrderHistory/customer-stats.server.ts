@@ -5,7 +5,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import { scoreSql } from "../Candidate/score.server";
-import { jsonArrayElements } from "./sql-dialect.server";
+import { jsonTextElements, positional } from "./sql-dialect.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -32,7 +32,7 @@ function totalsCte(scope: "all" | "customers"): string {
   const customerId = scope === "all" ? `o."customerId" || ''` : `o."customerId"`;
   const customerFilter =
     scope === "customers"
-      ? `AND o."customerId" IN (SELECT c.value FROM ${jsonArrayElements("c")})`
+      ? `AND o."customerId" IN (SELECT c.value FROM ${jsonTextElements("c")})`
       : `AND o."orderId" >= ''`;
   return `
   "refunds" AS (
@@ -85,7 +85,7 @@ const TOTALS_COLUMNS = {
 function zeroOrphans(scope: "all" | "customers"): string {
   const customerFilter =
     scope === "customers"
-      ? `AND "customerId" IN (SELECT c.value FROM ${jsonArrayElements("c")})`
+      ? `AND "customerId" IN (SELECT c.value FROM ${jsonTextElements("c")})`
       : "";
   return `
   UPDATE "CustomerStats"
@@ -118,14 +118,14 @@ export async function recomputeCustomers(
   const ids = JSON.stringify([...new Set(customerIds)]);
   const score = scoreSql(TOTALS_COLUMNS, settings, now);
   await db.$executeRawUnsafe(
-    `WITH ${totalsCte("customers")}
+    positional(`WITH ${totalsCte("customers")}
      ${upsertTotals()}
      SELECT ?, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score.sql}
      FROM "totals" t WHERE true
-     ${ON_CONFLICT_TOTALS}`,
+     ${ON_CONFLICT_TOTALS}`),
     shop, shop, ids, shop, ...score.values,
   );
-  await db.$executeRawUnsafe(zeroOrphans("customers"), shop, ids);
+  await db.$executeRawUnsafe(positional(zeroOrphans("customers")), shop, ids);
 }
 
 /**
@@ -134,7 +134,7 @@ export async function recomputeCustomers(
  * for an erased customer. Customers new to CustomerStats get theirs as their row is
  * created (see recomputeAllCustomers).
  */
-const APPLY_STAGED_PROFILES = `
+const APPLY_STAGED_PROFILES = positional(`
   UPDATE "CustomerStats" SET
     "displayName" = p."displayName",
     "email" = p."email",
@@ -145,12 +145,12 @@ const APPLY_STAGED_PROFILES = `
     AND p."customerId" = "CustomerStats"."customerId"
     AND "CustomerStats"."personalDataErasedAt" IS NULL
     AND ("CustomerStats"."profileUpdatedAt" IS NULL
-         OR p."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`;
+         OR p."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`);
 
-const CLEAR_STAGED_PROFILES = `DELETE FROM "CustomerProfileStaging" WHERE "shop" = ?`;
+const CLEAR_STAGED_PROFILES = positional(`DELETE FROM "CustomerProfileStaging" WHERE "shop" = ?`);
 /** Usually only one shop syncs at a time: then the whole table goes, which is cheaper. */
-const OTHER_SHOP_STAGED_PROFILES = `
-  SELECT 1 AS "found" FROM "CustomerProfileStaging" WHERE "shop" < ? OR "shop" > ? LIMIT 1`;
+const OTHER_SHOP_STAGED_PROFILES = positional(`
+  SELECT 1 AS "found" FROM "CustomerProfileStaging" WHERE "shop" < ? OR "shop" > ? LIMIT 1`);
 const CLEAR_ALL_STAGED_PROFILES = `DELETE FROM "CustomerProfileStaging"`;
 
 /**
@@ -174,7 +174,7 @@ export async function recomputeAllCustomers(
   if (options.stagedProfiles) await db.$executeRawUnsafe(APPLY_STAGED_PROFILES, shop);
   // Before the upsert: only customers that had orders can be orphans, and on a first sync
   // there are none yet, so this finds nothing to check instead of every new customer.
-  await db.$executeRawUnsafe(zeroOrphans("all"), shop);
+  await db.$executeRawUnsafe(positional(zeroOrphans("all")), shop);
   // A new row takes the staged profile; an existing one got it above (or keeps its own).
   const profile = options.stagedProfiles
     ? {
@@ -185,7 +185,7 @@ export async function recomputeAllCustomers(
       }
     : { columns: "", values: "", join: "", parameters: [] };
   await db.$executeRawUnsafe(
-    `WITH ${totalsCte("all")},
+    positional(`WITH ${totalsCte("all")},
      "reference" AS (
        SELECT CASE WHEN ROUND(AVG("netSpentCents" * 1.0)) >= 1 THEN ROUND(AVG("netSpentCents" * 1.0)) ELSE 1.0 END AS "mean"
        FROM "totals" WHERE "orderCount" > 0
@@ -193,7 +193,7 @@ export async function recomputeAllCustomers(
      ${upsertTotals(profile.columns)}
      SELECT ?, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score.sql}${profile.values}
      FROM "totals" t CROSS JOIN "reference" ${profile.join} WHERE true
-     ${ON_CONFLICT_TOTALS}`,
+     ${ON_CONFLICT_TOTALS}`),
     shop, shop, shop, ...score.values, ...profile.parameters,
   );
   if (options.stagedProfiles) {

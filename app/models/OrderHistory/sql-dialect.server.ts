@@ -1,39 +1,65 @@
 /**
- * The only SQLite-specific SQL of the repeat-buyer models. Everything else they send is
- * written to run unchanged on PostgreSQL (quoted identifiers, `INSERT … ON CONFLICT … DO
- * UPDATE`, row values, CASE, `||`, LIKE … ESCAPE); porting means rewriting this file.
+ * The SQL that differs between SQLite and PostgreSQL in the repeat-buyer models. Everything
+ * else they send runs unchanged on both (quoted identifiers, `INSERT … ON CONFLICT … DO
+ * UPDATE`, row values, CASE, `||`, LIKE … ESCAPE), with `?` placeholders that `positional`
+ * numbers for PostgreSQL.
  */
+
+import { provider } from "../../utils/sql-placeholders";
+
+export { positional } from "../../utils/sql-placeholders";
+
+const postgres = provider === "postgresql";
 
 /**
  * A table source of the elements of a JSON array bound as one parameter, exposing each
  * element as `<alias>.value`. Passing a whole batch as one parameter keeps the driver's
- * per-parameter cost out of the bulk path.
- * PostgreSQL: `json_array_elements(CAST(? AS json)) AS <alias>(value)`.
+ * per-parameter cost out of the bulk path. Elements are arrays (read them with jsonField);
+ * for an array of strings use jsonTextElements.
  */
 export function jsonArrayElements(alias: string): string {
-  return `json_each(?) AS ${alias}`;
+  return postgres ? `json_array_elements(CAST(? AS json)) AS ${alias}(value)` : `json_each(?) AS ${alias}`;
 }
 
-/**
- * Element `index` of the JSON array `expression` as SQL text/number (`->>` exists in both
- * SQLite ≥ 3.38 and PostgreSQL). PostgreSQL also needs a CAST to the column type.
- */
-export function jsonField(expression: string, index: number): string {
-  return `${expression} ->> ${index}`;
+/** Like jsonArrayElements for an array of strings: `<alias>.value` is each string as text. */
+export function jsonTextElements(alias: string): string {
+  return postgres ? `json_array_elements_text(CAST(? AS json)) AS ${alias}(value)` : `json_each(?) AS ${alias}`;
 }
 
+/** Column types jsonField can produce. */
+export type JsonFieldType = "text" | "bigint" | "integer" | "boolean" | "timestamp";
+
+const POSTGRES_TYPES: Record<JsonFieldType, string> = {
+  text: "text",
+  bigint: "bigint",
+  integer: "integer",
+  // JSON true/false or 0/1 (the rows carry 0/1, SQLite's booleans).
+  boolean: "integer",
+  timestamp: "timestamp(3)",
+};
+
 /**
- * Whole days (fractional) from `column` to the timestamp bound at the placeholder.
- * PostgreSQL: `EXTRACT(EPOCH FROM (CAST(? AS timestamp) - column)) / 86400.0`.
+ * Element `index` of the JSON array `expression` as a value of `type` (`->>` exists in both
+ * SQLite ≥ 3.38 and PostgreSQL; PostgreSQL gives text, so it is cast to the column type).
  */
+export function jsonField(expression: string, index: number, type: JsonFieldType = "text"): string {
+  if (!postgres || type === "text") return `${expression} ->> ${index}`;
+  const value = `CAST(${expression} ->> ${index} AS ${POSTGRES_TYPES[type]})`;
+  return type === "boolean" ? `(${value} <> 0)` : value;
+}
+
+/** Whole days (fractional) from `column` to the timestamp bound at the placeholder. */
 export function daysSince(column: string): string {
-  return `(julianday(?) - julianday(${column}))`;
+  return postgres
+    ? `(EXTRACT(EPOCH FROM (CAST(? AS timestamp(3)) - ${column})) / 86400.0)`
+    : `(julianday(?) - julianday(${column}))`;
 }
 
 /**
  * A timestamp in the form Prisma's SQLite driver adapter writes DateTime columns
  * (ISO 8601, milliseconds, "+00:00"), so raw writes compare and sort correctly against
- * Prisma's own, and Prisma reads them back. PostgreSQL: pass the Date itself.
+ * Prisma's own, and Prisma reads them back. PostgreSQL reads the same text into its
+ * `timestamp(3)` columns (UTC, as Prisma stores them; the offset is +00:00 anyway).
  */
 export function storedTimestamp(value: Date): string {
   return value.toISOString().replace("Z", "+00:00");

@@ -20,6 +20,7 @@
  *   twice); the payout keeps the adopted transaction id for the merchant to check.
  */
 import prisma from "../../db.server";
+import { positional } from "../../utils/sql-placeholders";
 import type { AdminGraphqlClient } from "../../shopify.server";
 import { adminQuery } from "../../utils/admin-graphql.server";
 import { RewardCodeCreateMutation } from "../../graphql/RewardCodeCreateMutation";
@@ -105,15 +106,15 @@ export async function rewardBalancePage(
   { page = 1, pageSize = BALANCES_PAGE_SIZE }: { page?: number; pageSize?: number } = {}
 ): Promise<BalancePage> {
   const [{ total }] = await prisma.$queryRawUnsafe<{ total: unknown }[]>(
-    `SELECT COUNT(DISTINCT "ambassadorId") AS "total" ${BALANCE_ENTRIES}`,
+    positional(`SELECT COUNT(DISTINCT "ambassadorId") AS "total" ${BALANCE_ENTRIES}`),
     shop
   );
   const count = Number(total);
   const pageCount = Math.max(1, Math.ceil(count / pageSize));
   const current = Math.min(Math.max(1, Math.floor(page)), pageCount);
   const rows = await prisma.$queryRawUnsafe<{ ambassadorId: string; pending: unknown; approved: unknown; inPayout: unknown; paid: unknown }[]>(
-    `SELECT "ambassadorId", ${BALANCE_SUMS} ${BALANCE_ENTRIES}
-     GROUP BY "ambassadorId" ORDER BY "approved" DESC, "pending" DESC, "ambassadorId" LIMIT ? OFFSET ?`,
+    positional(`SELECT "ambassadorId", ${BALANCE_SUMS} ${BALANCE_ENTRIES}
+     GROUP BY "ambassadorId" ORDER BY "approved" DESC, "pending" DESC, "ambassadorId" LIMIT ? OFFSET ?`),
     shop,
     pageSize,
     (current - 1) * pageSize

@@ -1,4 +1,5 @@
 import prisma from "../../db.server";
+import { positional } from "../../utils/sql-placeholders";
 import { formatMoney } from "../../utils/shop-money";
 import { shareLinkFor } from "../AmbassadorProgram/share-link";
 import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";
@@ -138,11 +139,11 @@ export async function attributedSales(
   if (wanted.length === 0) return { orders: 0, netCents: 0 };
   const matches = wanted.map(() => `c."lines" LIKE ?`).join(" OR ");
   const rows = await prisma.$queryRawUnsafe<{ orders: number | bigint; net: number | bigint | null }[]>(
-    `WITH "refunds" AS (
+    positional(`WITH "refunds" AS (
        SELECT "orderId", SUM("amountCents") AS "amount" FROM "RefundFact" WHERE "shop" = ? GROUP BY "orderId"
      ),
      "candidates" AS (
-       SELECT o."orderId", o."totalCents", o."refundedCents", ? || o."discountCodes" || ? AS "lines"
+       SELECT o."orderId", o."totalCents", o."refundedCents", CAST(? AS text) || o."discountCodes" || CAST(? AS text) AS "lines"
        FROM "OrderFact" o
        WHERE o."shop" = ? AND o."discountCodes" <> '' AND o."cancelledAt" IS NULL AND o."test" = false
      ),
@@ -151,7 +152,7 @@ export async function attributedSales(
        FROM "candidates" c LEFT JOIN "refunds" r ON r."orderId" = c."orderId"
        WHERE ${matches}
      )
-     SELECT COUNT(*) AS "orders", SUM("net") AS "net" FROM "sales" WHERE "net" > 0`,
+     SELECT COUNT(*) AS "orders", SUM("net") AS "net" FROM "sales" WHERE "net" > 0`),
     shop,
     "\n",
     "\n",

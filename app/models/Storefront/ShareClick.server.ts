@@ -1,7 +1,7 @@
 import { isbot } from "isbot";
 import prisma from "../../db.server";
 import { discountRedirectPath } from "../AmbassadorProgram/share-link";
-import { storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
 import type { StorefrontClient } from "./proxy-context.server";
 import { shareVisitorHash, utcDay } from "./visitor.server";
 
@@ -35,10 +35,10 @@ export async function findLiveShareCode(shop: string, rawCode: string): Promise<
 
 // Portable SQL (SQLite and PostgreSQL): a second click of the same visitor on the same
 // day hits the primary key and is ignored.
-const INSERT_CLICK = `
+const INSERT_CLICK = positional(`
   INSERT INTO "ShareClick" ("shop", "ambassadorId", "day", "visitorHash", "code", "createdAt")
   VALUES (?, ?, ?, ?, ?, ?)
-  ON CONFLICT ("shop", "ambassadorId", "day", "visitorHash") DO NOTHING`;
+  ON CONFLICT ("shop", "ambassadorId", "day", "visitorHash") DO NOTHING`);
 
 /**
  * Counts a click: once per visitor, ambassador and UTC day. The visitor is a pseudonym

@@ -1,5 +1,5 @@
 import prisma from "../../db.server";
-import { storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
 import { visitorPseudonym } from "./visitor.server";
 
 /**
@@ -58,11 +58,11 @@ class Refused extends Error {
 
 // Portable SQL (SQLite ≥ 3.35 and PostgreSQL): the conditional upsert either adds one to
 // a window below its limit or returns no row, atomically for concurrent requests.
-const TAKE_ONE = `
+const TAKE_ONE = positional(`
   INSERT INTO "RateLimitWindow" ("shop", "key", "windowStart", "count") VALUES (?, ?, ?, 1)
   ON CONFLICT ("shop", "key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
   WHERE "RateLimitWindow"."count" < ?
-  RETURNING "count"`;
+  RETURNING "count"`);
 
 /** Takes one unit from every rule's current window, or refuses without counting. */
 export async function takeRateLimit(

@@ -1,14 +1,17 @@
 import { afterAll, describe, expect, it } from "vitest";
 import prisma, { bulkWrites } from "~/db.server";
+import { TEST_ON_POSTGRES } from "#/setup/test-env";
 
 const shops = ["rolled-back.myshopify.com", "concurrent.myshopify.com", "bulk.myshopify.com", "bulk-failed.myshopify.com"];
 const manyShops = Array.from({ length: 120 }, (_, i) => `many-${String(i).padStart(3, "0")}.myshopify.com`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// The insertMany contract holds on both databases; the rest is about SQLite's one shared
+// connection and its write-ahead log.
 describe("the SQLite connection shared by concurrent requests", () => {
   afterAll(() => prisma.shop.deleteMany({ where: { shop: { in: [...shops, ...manyShops] } } }));
 
-  it("keeps a write made during another request's transaction when that transaction rolls back", async () => {
+  it.skipIf(TEST_ON_POSTGRES)("keeps a write made during another request's transaction when that transaction rolls back", async () => {
     const failing = prisma.$transaction(async (tx) => {
       await tx.shop.create({ data: { shop: shops[0] } });
       await sleep(100);
@@ -23,7 +26,7 @@ describe("the SQLite connection shared by concurrent requests", () => {
     expect(await prisma.shop.findUnique({ where: { shop: shops[1] } })).not.toBeNull();
   });
 
-  it("runs a bulk transaction after the open transaction, and rolls it back when it throws", async () => {
+  it.skipIf(TEST_ON_POSTGRES)("runs a bulk transaction after the open transaction, and rolls it back when it throws", async () => {
     const order: string[] = [];
     const open = prisma.$transaction(async (tx) => {
       await tx.shop.create({ data: { shop: shops[2] } });
@@ -50,6 +53,18 @@ describe("the SQLite connection shared by concurrent requests", () => {
     expect(await prisma.shop.findUnique({ where: { shop: shops[3] } })).toBeNull();
   });
 
+  it("commits a bulk transaction whole or not at all", async () => {
+    const shop = `${shops[3]}.whole`;
+    await expect(
+      bulkWrites.transaction(async (tx) => {
+        await tx.execute(`INSERT INTO "Shop" ("shop", "updatedAt") VALUES (?, ?)`, shop, new Date().toISOString());
+        expect(await tx.query(`SELECT "shop" FROM "Shop" WHERE "shop" = ?`, shop)).toHaveLength(1);
+        throw new Error("failed batch");
+      }),
+    ).rejects.toThrow("failed batch");
+    expect(await prisma.shop.findUnique({ where: { shop } })).toBeNull();
+  });
+
   it("inserts many rows per statement, in order, each meeting the conflict clause as its own row would", async () => {
     const insert = (values: string) => `
       INSERT INTO "Shop" ("shop", "updatedAt") VALUES ${values}
@@ -72,7 +87,7 @@ describe("the SQLite connection shared by concurrent requests", () => {
     ).rejects.toThrow(/rows of 2 and 1 values/);
   });
 
-  it("hands checkpoints to a background connection while bulk runs go on, and takes them back after", async () => {
+  it.skipIf(TEST_ON_POSTGRES)("hands checkpoints to a background connection while bulk runs go on, and takes them back after", async () => {
     const autocheckpoint = () =>
       bulkWrites.transaction(async (tx) => {
         const [row] = await tx.query<{ wal_autocheckpoint: number }>("PRAGMA wal_autocheckpoint");
@@ -104,7 +119,7 @@ describe("the SQLite connection shared by concurrent requests", () => {
     await prisma.shop.deleteMany({ where: { shop: shops[2] + ".bg" } });
   });
 
-  it("commits without an fsync only the transactions started inside withoutWaitingForDisk", async () => {
+  it.skipIf(TEST_ON_POSTGRES)("commits without an fsync only the transactions started inside withoutWaitingForDisk", async () => {
     // 2 = FULL (every commit synced before it returns), 1 = NORMAL.
     const synchronous = (tx: Pick<typeof prisma, "$queryRawUnsafe">) =>
       tx.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous").then(([row]) => Number(row.synchronous));
