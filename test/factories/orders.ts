@@ -167,6 +167,7 @@ export async function deleteShopData(...shops: string[]) {
     prisma.approvalBatch.deleteMany({ where }),
     prisma.ambassadorEvent.deleteMany({ where }),
     prisma.ambassadorApplication.deleteMany({ where }),
+    prisma.customerDataRequest.deleteMany({ where }),
     prisma.shareClick.deleteMany({ where }),
     prisma.programNews.deleteMany({ where }),
     prisma.ambassadorFeedback.deleteMany({ where }),

@@ -37,6 +37,8 @@ export interface SeededShop {
     payout: string;
     tier: string;
     milestone: string;
+    /** A customers/data_request for the shared active ambassador's customer id. */
+    dataRequest: string;
     /** A candidate only this shop has. */
     ownCandidate: string;
   };
@@ -154,6 +156,9 @@ export async function seedShopShapes(shop: string, marker: ShopMarker, now = new
   await prisma.historySync.create({
     data: { shop, method: "bulk", status: "completed", ordersIngested: 2, finishedAt: new Date() },
   });
+  const dataRequest = await prisma.customerDataRequest.create({
+    data: { shop, requestId: `${name}-request`, customerId: SHARED_CUSTOMERS.active },
+  });
 
   return {
     shop,
@@ -169,6 +174,7 @@ export async function seedShopShapes(shop: string, marker: ShopMarker, now = new
       payout: payout.id,
       tier: tier.id,
       milestone: milestone.id,
+      dataRequest: dataRequest.id,
       ownCandidate,
     },
   };
@@ -205,6 +211,7 @@ export async function snapshotShop(shop: string): Promise<string> {
     prisma.fraudFlag.findMany({ where, orderBy: { id: "asc" } }),
     prisma.reconciliationRun.findMany({ where, orderBy: { id: "asc" } }),
     prisma.metricsCache.findMany({ where, orderBy: { key: "asc" } }),
+    prisma.customerDataRequest.findMany({ where, orderBy: { id: "asc" } }),
   ]);
   return JSON.stringify(tables, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
 }

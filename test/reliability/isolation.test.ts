@@ -237,6 +237,16 @@ const CASES: Record<string, () => Promise<void>> = {
     await call({ route, path: "/app/dashboard", form: { intent: "recompute" } });
     await call({ route, path: "/app/dashboard?period=30" });
   },
+  "app.data-requests": async () => {
+    expectShows(await call({ route: "app.data-requests", path: "/app/data-requests" }), a.ids.dataRequest);
+  },
+  "app.data-requests.$id.report": async () => {
+    const route = "app.data-requests.$id.report";
+    const path = (id: string) => `/app/data-requests/${id}/report`;
+    // The same customer id in both shops: A's report holds A's ambassador only.
+    expectShows(await call({ route, path: path(a.ids.dataRequest), params: { id: a.ids.dataRequest } }), a.codes.active, `${A_NAME} feedback`);
+    expect((await call({ route, path: path(b.ids.dataRequest), params: { id: b.ids.dataRequest } })).status).toBe(404);
+  },
   "app.exports.ambassadors[.]csv": async () => {
     expectShows(await call({ route: "app.exports.ambassadors[.]csv", path: "/app/exports/ambassadors.csv" }), a.codes.active);
   },
@@ -263,6 +273,12 @@ const CASES: Record<string, () => Promise<void>> = {
       form: { discountKind: "percentage", discountPercent: "15", minimumOrder: "", oncePerCustomer: "on", codeDigits: "3", ambassadorTag: "annika-tag" },
     });
     expect(saved.data).toMatchObject({ ok: true });
+  },
+  "app.program.status": async () => {
+    const route = "app.program.status";
+    for (const intent of ["pause-program", "resume-program", "pause-codes", "resume-codes"]) {
+      await call({ route, path: "/app/program/status", form: { intent } });
+    }
   },
   "app.reconciliation": async () => {
     const route = "app.reconciliation";
