@@ -20,11 +20,17 @@ export type FieldErrors = Record<string, FieldError>;
 
 export type ParseResult<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };
 
-/** Form data as plain strings (the last value of a repeated field wins; files are ignored). */
+/**
+ * Form data as plain strings; files are ignored. Of a repeated field the last non-blank
+ * value wins: a blank repeat never hides a value sent before it (a filled honeypot
+ * followed by an empty one is still filled).
+ */
 export function formFields(form: FormData | URLSearchParams): Record<string, string> {
   const fields: Record<string, string> = {};
   form.forEach((value, key) => {
-    if (typeof value === "string") fields[key] = value;
+    if (typeof value !== "string") return;
+    if (value.trim() === "" && (fields[key] ?? "").trim() !== "") return;
+    fields[key] = value;
   });
   return fields;
 }
