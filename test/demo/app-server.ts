@@ -24,7 +24,9 @@ export interface AppServer {
  * app's own `authenticate.admin` runs unchanged. Without it, /app behaves as in production.
  */
 export async function startAppServer(options: {
-  port: number;
+  /** A server already listening (see `listenOnFreePort`), or a port to listen on. */
+  server?: http.Server;
+  port?: number;
   host?: string;
   demoAdmin?: DemoAdmin;
 }): Promise<AppServer> {
@@ -44,10 +46,8 @@ export async function startAppServer(options: {
   }
   app.all("*", createRequestHandler({ build, mode: "production" }));
 
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) =>
-    server.listen(options.port, options.host ?? "127.0.0.1", resolve),
-  );
+  const server = options.server ?? (await listenOn(options.port ?? 0, options.host));
+  server.on("request", app);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   return {
@@ -58,6 +58,22 @@ export async function startAppServer(options: {
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * Listens before the app exists, so the app's URL (which its configuration needs) names a
+ * port that stays ours: picking a free port and listening on it later let a test running
+ * alongside take it in between (EADDRINUSE).
+ */
+export function listenOn(port: number, host = "127.0.0.1"): Promise<http.Server> {
+  const server = http.createServer();
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server);
+    });
+  });
 }
 
 function attachAdminSessionToken(admin: DemoAdmin): express.RequestHandler {

@@ -1,4 +1,3 @@
-import net from "node:net";
 import path from "node:path";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
@@ -11,7 +10,7 @@ import {
 } from "../local-shop";
 import { migrateDatabase } from "../utils/database";
 import { readAppToml, repoRoot } from "./app-config";
-import { startAppServer } from "./app-server";
+import { listenOn, startAppServer } from "./app-server";
 import { startStorefront } from "./storefront";
 
 export const DEMO_SHOP_DOMAIN = "demo-shop.myshopify.com";
@@ -48,7 +47,9 @@ export interface Demo {
 
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const toml = readAppToml();
-  const appPort = options.appPort || (await freePort());
+  const appListener = await listenOn(options.appPort);
+  const appAddress = appListener.address();
+  const appPort = typeof appAddress === "object" && appAddress ? appAddress.port : options.appPort;
   const appUrl = `http://localhost:${appPort}`;
   const databaseUrl =
     options.databaseUrl ?? process.env.DATABASE_URL ?? `file:${path.join(repoRoot, "prisma/dev.sqlite")}`;
@@ -81,7 +82,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     PROVISIONING_POLL_MS: process.env.PROVISIONING_POLL_MS ?? "300",
   });
   const app = await startAppServer({
-    port: appPort,
+    server: appListener,
     demoAdmin:
       options.demoAdmin === false
         ? undefined
@@ -131,18 +132,6 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       await localShop.close();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 async function storedAccessTokens(databaseUrl: string, shop: string): Promise<string[]> {
