@@ -1,4 +1,4 @@
-import { useMemo } from "react";
+import { startTransition, useMemo } from "react";
 import {
   IndexFilters,
   IndexFiltersMode,
@@ -181,7 +181,9 @@ export function CandidateFilters({
       // Shopify admin's "Cancel" leaves the edited view as it was: no filters.
       cancelAction={{ onAction: () => clearText(TEXT_FILTERS) }}
       mode={mode}
-      setMode={setMode}
+      // Opening the filter bar renders its fields and pills (tens of ms): as a transition
+      // the button's press is painted first and the bar follows (INP, issue 7).
+      setMode={(next) => startTransition(() => setMode(next))}
       loading={loading}
       filteringAccessibilityLabel="Search and filter candidates"
     />
