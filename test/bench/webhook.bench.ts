@@ -342,7 +342,11 @@ const benchmark: Benchmark = {
       return figures;
     } finally {
       await dispatcher.close();
-      child.kill();
+      // Waited for: the child writes WEBHOOK_BENCH_PROF's profile as it exits.
+      await new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill();
+      });
       fs.rmSync(dir, { recursive: true, force: true });
     }
   },

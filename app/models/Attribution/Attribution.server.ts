@@ -11,13 +11,25 @@
  * Runs inside the caller's transaction (a webhook's `handleOnce`, a reconciliation step):
  * every read and write goes through `tx`, nothing here calls Shopify.
  */
-import type { Prisma } from "@prisma/client";
+import type { AttributedOrder, OrderFact, Prisma } from "@prisma/client";
+import { anyRowWhereIn, rowsWhereIn } from "../../utils/rows-where-in.server";
+import { jsonTextElements, positional } from "../OrderHistory/sql-dialect.server";
 import { parseStoredDiscountCodes } from "../OrderHistory/OrderHistory.server";
 import type { OrderAttributionHints } from "../OrderHistory/snapshots";
 import { detectLeaks, flagSelfReferral, type LeakCheck } from "../Fraud/Fraud.server";
 import { applyAttributionChange, type RewardChange } from "../Rewards/Rewards.server";
 
 type Db = Prisma.TransactionClient;
+
+// Every column, for reads that stand in for findMany (rowsWhereIn): the model's fields.
+const ORDER_FACT_COLUMNS = [
+  "shop", "orderId", "customerId", "processedAt", "totalCents", "refundedCents",
+  "cancelledAt", "test", "discountCodes", "sourceUpdatedAt",
+] as const satisfies readonly (keyof OrderFact)[];
+const ATTRIBUTED_ORDER_COLUMNS = [
+  "shop", "orderId", "ambassadorId", "code", "buyerCustomerId", "processedAt", "newCustomer",
+  "selfReferral", "discountCents", "netCents", "cancelledAt", "createdAt", "updatedAt",
+] as const satisfies readonly (keyof AttributedOrder)[];
 
 /**
  * What the reward ledger does after attribution changed: `applyAttributionChange` of
@@ -90,12 +102,17 @@ interface Fact {
 /** Sum of refunds/create amounts per order. */
 async function refundSums(tx: Db, shop: string, orderIds: string[]): Promise<Map<string, number>> {
   if (orderIds.length === 0) return new Map();
-  const rows = await tx.refundFact.groupBy({
-    by: ["orderId"],
-    where: { shop, orderId: { in: orderIds } },
-    _sum: { amountCents: true },
-  });
-  return new Map(rows.map((r) => [r.orderId, Number(r._sum.amountCents ?? 0)]));
+  // Raw, as rowsWhereIn (why there): the sums of a batch's orders in one statement.
+  const rows = await tx.$queryRawUnsafe<{ orderId: string; amount: bigint | number | null }[]>(
+    positional(
+      `SELECT r."orderId" AS "orderId", SUM(r."amountCents") AS amount FROM "RefundFact" r
+       WHERE r."shop" = ? AND r."orderId" IN (SELECT l.value FROM ${jsonTextElements("l")}) GROUP BY r."orderId"`,
+    ),
+    shop,
+    JSON.stringify(orderIds),
+  );
+  // SUM is an integer on SQLite and a numeric on PostgreSQL (Prisma: a Decimal).
+  return new Map(rows.map((r) => [r.orderId, Number(r.amount ?? 0)]));
 }
 
 /** The refunded amount: the larger of the snapshot's and the refunds seen (see customer-stats). */
@@ -121,12 +138,12 @@ function counts(fact: Fact, refunds: Map<string, number>): boolean {
 async function firstCountingOrders(tx: Db, shop: string, customerIds: string[]) {
   const firsts = new Map<string, Date | null>();
   if (customerIds.length === 0) return firsts;
-  const facts = await tx.orderFact.findMany({
-    where: { shop, customerId: { in: customerIds } },
-    select: {
-      orderId: true, customerId: true, processedAt: true, totalCents: true,
-      refundedCents: true, cancelledAt: true, test: true,
-    },
+  const facts = await rowsWhereIn<Fact>(tx, {
+    table: "OrderFact",
+    columns: ["orderId", "customerId", "processedAt", "totalCents", "refundedCents", "cancelledAt", "test"],
+    shop,
+    column: "customerId",
+    values: customerIds,
   });
   const refunds = await refundSums(tx, shop, facts.map((f) => f.orderId));
   for (const customerId of customerIds) firsts.set(customerId, null);
@@ -199,9 +216,11 @@ export async function attributeOrders(
   const ids = [...new Set(orderIds)];
   if (ids.length === 0) return { changes: [], ambassadorsToPause: [], tierTagChanges: [] };
 
-  const facts = await tx.orderFact.findMany({ where: { shop, orderId: { in: ids } } });
+  const facts = await rowsWhereIn<OrderFact>(tx, { table: "OrderFact", columns: ORDER_FACT_COLUMNS, shop, column: "orderId", values: ids });
   const existing = new Map(
-    (await tx.attributedOrder.findMany({ where: { shop, orderId: { in: ids } } })).map((row) => [row.orderId, row]),
+    (
+      await rowsWhereIn<AttributedOrder>(tx, { table: "AttributedOrder", columns: ATTRIBUTED_ORDER_COLUMNS, shop, column: "orderId", values: ids })
+    ).map((row) => [row.orderId, row]),
   );
   const refunds = await refundSums(tx, shop, ids);
 
@@ -218,9 +237,7 @@ export async function attributeOrders(
   // Most orders used no program code: then only the buyers' attributed orders (if any)
   // may need their "new customer" flag looked at again.
   if (codeRows.length === 0 && existing.size === 0) {
-    const buyerHasAttributed =
-      buyers.length > 0 &&
-      (await tx.attributedOrder.findFirst({ where: { shop, buyerCustomerId: { in: buyers } }, select: { orderId: true } }));
+    const buyerHasAttributed = await anyRowWhereIn(tx, { table: "AttributedOrder", shop, column: "buyerCustomerId", values: buyers });
     if (buyerHasAttributed) {
       await refreshNewCustomerFlags(tx, shop, buyers, new Set(ids), await firstCountingOrders(tx, shop, buyers));
     }
@@ -240,9 +257,12 @@ export async function attributeOrders(
   // payload says (reconciliation, a refund).
   const storedEmails = new Map(
     (
-      await tx.customerStats.findMany({
-        where: { shop, customerId: { in: buyers } },
-        select: { customerId: true, email: true },
+      await rowsWhereIn<{ customerId: string; email: string | null }>(tx, {
+        table: "CustomerStats",
+        columns: ["customerId", "email"],
+        shop,
+        column: "customerId",
+        values: buyers,
       })
     ).map((c) => [c.customerId, c.email]),
   );
@@ -363,9 +383,13 @@ async function refreshNewCustomerFlags(
   firsts: Map<string, Date | null>,
 ) {
   if (buyers.length === 0) return;
-  const others = await tx.attributedOrder.findMany({
-    where: { shop, buyerCustomerId: { in: buyers }, orderId: { notIn: [...skip] } },
-    select: { orderId: true, buyerCustomerId: true, processedAt: true, newCustomer: true },
+  const others = await rowsWhereIn<Pick<AttributedOrder, "orderId" | "buyerCustomerId" | "processedAt" | "newCustomer">>(tx, {
+    table: "AttributedOrder",
+    columns: ["orderId", "buyerCustomerId", "processedAt", "newCustomer"],
+    shop,
+    column: "buyerCustomerId",
+    values: buyers,
+    notIn: { column: "orderId", values: [...skip] },
   });
   for (const row of others) {
     const newCustomer = isNewCustomer(row.buyerCustomerId, row.processedAt, firsts);

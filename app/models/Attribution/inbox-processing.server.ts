@@ -27,6 +27,7 @@ import {
 } from "../OrderHistory/order-webhooks.server";
 import type { RefundWebhookPayload } from "../OrderHistory/OrderHistory.server";
 import { INBOX_MAX_ATTEMPTS, pendingWhere, yieldToAcknowledgements } from "../WebhookInbox/WebhookInbox.server";
+import { jsonTextElements, positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
 import type { AttributionResult } from "./Attribution.server";
 
 /**
@@ -257,10 +258,17 @@ function parseRow(row: Row): Parsed {
 async function markDone(tx: Prisma.TransactionClient, shop: string, webhookIds: string[]) {
   // Retention reads every order: the cached cohorts are out of date now (once per batch).
   await markMetricsStale(tx, shop);
-  await tx.webhookInbox.updateMany({
-    where: { webhookId: { in: webhookIds } },
-    data: { processedAt: new Date(), payload: null, lastError: null },
-  });
+  // Raw, one JSON parameter for the batch's ids (see rows-where-in.server.ts: Prisma's
+  // `in` costs more to compile than the update costs to run).
+  await tx.$executeRawUnsafe(
+    positional(
+      `UPDATE "WebhookInbox" SET "processedAt" = ?, "payload" = NULL, "lastError" = NULL
+       WHERE "shop" = ? AND "webhookId" IN (SELECT l.value FROM ${jsonTextElements("l")})`,
+    ),
+    storedTimestamp(new Date()),
+    shop,
+    JSON.stringify(webhookIds),
+  );
 }
 
 async function afterCommit(shop: string, results: AttributionResult[]) {

@@ -4,6 +4,7 @@
  * delivery order: orders are keyed by id and a snapshot only replaces an older one,
  * refunds are keyed by refund id, and statistics are recomputed from the facts.
  */
+import { rowsWhereIn } from "../../utils/rows-where-in.server";
 import type { Readable } from "node:stream";
 import type { Prisma } from "@prisma/client";
 import prisma, { bulkWrites } from "../../db.server";
@@ -191,9 +192,12 @@ export async function upsertOrderSnapshots(
   const orders = [...latest.values()];
 
   return inTransaction(db, async (tx) => {
-    const previous = await tx.orderFact.findMany({
-      where: { shop, orderId: { in: orders.map((o) => o.orderId) } },
-      select: { customerId: true },
+    const previous = await rowsWhereIn<{ customerId: string | null }>(tx, {
+      table: "OrderFact",
+      columns: ["customerId"],
+      shop,
+      column: "orderId",
+      values: orders.map((o) => o.orderId),
     });
     await tx.$executeRawUnsafe(UPSERT_ORDER_FACTS, shop, JSON.stringify(orders.map(orderFactRow)));
 

@@ -34,10 +34,19 @@ function totalsCte(scope: "all" | "customers"): string {
     scope === "customers"
       ? `AND o."customerId" IN (SELECT c.value FROM ${jsonTextElements("c")})`
       : `AND o."orderId" >= ''`;
+  // For some customers, only their orders' refunds (every inbox batch recomputes a few
+  // customers: summing the whole shop's refunds each time grew with the shop).
+  const refundFilter =
+    scope === "customers"
+      ? `AND "orderId" IN (
+          SELECT o2."orderId" FROM "OrderFact" o2
+          WHERE o2."shop" = ? AND o2."customerId" IN (SELECT c2.value FROM ${jsonTextElements("c2")})
+        )`
+      : "";
   return `
   "refunds" AS (
     SELECT "orderId", SUM("amountCents") AS "amount" FROM "RefundFact"
-    WHERE "shop" = ? GROUP BY "orderId"
+    WHERE "shop" = ? ${refundFilter} GROUP BY "orderId"
   ),
   "facts" AS (
     SELECT ${customerId} AS "customerId", o."processedAt",
@@ -123,7 +132,8 @@ export async function recomputeCustomers(
      SELECT ?, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score.sql}
      FROM "totals" t WHERE true
      ${ON_CONFLICT_TOTALS}`),
-    shop, shop, ids, shop, ...score.values,
+    // refunds (shop, shop, ids), facts (shop, ids), the rows' shop, the score's values.
+    shop, shop, ids, shop, ids, shop, ...score.values,
   );
   await db.$executeRawUnsafe(positional(zeroOrphans("customers")), shop, ids);
 }

@@ -3,6 +3,7 @@
  * the facts. Deliveries can repeat and arrive out of order; the facts are keyed by
  * Shopify ids and only a newer snapshot replaces an older one, so neither matters.
  */
+import { rowsWhereIn } from "../../utils/rows-where-in.server";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";
@@ -95,7 +96,13 @@ export async function attributeOrderWebhooks(
   if (orders.length === 0) return { results: [], done };
   const ids = [...new Set(orders.map((order) => order.snapshot.orderId))];
   // As stored now (a newer snapshot may have won over the delivery's): the codes they use…
-  const facts = await tx.orderFact.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true, discountCodes: true } });
+  const facts = await rowsWhereIn<{ orderId: string; discountCodes: string }>(tx, {
+    table: "OrderFact",
+    columns: ["orderId", "discountCodes"],
+    shop,
+    column: "orderId",
+    values: ids,
+  });
   const codesOf = new Map(facts.map((fact) => [fact.orderId, parseStoredDiscountCodes(fact.discountCodes)]));
   const usedCodes = [...new Set([...codesOf.values()].flat())];
   // …which of them are program codes in any state (a superset of what attributeOrders matches)…
@@ -103,13 +110,25 @@ export async function attributeOrderWebhooks(
     usedCodes.length === 0
       ? []
       : (
-          await tx.ambassadorCode.findMany({ where: { shop, code: { in: usedCodes } }, select: { code: true, ambassadorId: true } })
+          await rowsWhereIn<{ code: string; ambassadorId: string }>(tx, {
+            table: "AmbassadorCode",
+            columns: ["code", "ambassadorId"],
+            shop,
+            column: "code",
+            values: usedCodes,
+          })
         ).map((row) => [row.code, row.ambassadorId]),
   );
   // …and which orders are attributed already (to whom).
   const attributedTo = new Map(
     (
-      await tx.attributedOrder.findMany({ where: { shop, orderId: { in: ids } }, select: { orderId: true, ambassadorId: true } })
+      await rowsWhereIn<{ orderId: string; ambassadorId: string }>(tx, {
+        table: "AttributedOrder",
+        columns: ["orderId", "ambassadorId"],
+        shop,
+        column: "orderId",
+        values: ids,
+      })
     ).map((row) => [row.orderId, row.ambassadorId]),
   );
   const ambassadorsOf = (orderId: string) => {
