@@ -14,6 +14,7 @@ import { action as ordersUpdated } from "../webhooks.orders.updated";
 import { action as refundsCreate } from "../webhooks.refunds.create";
 import { action as customersRedact } from "../webhooks.customers.redact";
 import { action as shopRedact } from "../webhooks.shop.redact";
+import { TEST_ON_POSTGRES } from "#/setup/test-env";
 
 const SHOP_NAME = uniqueShop("inbox").replace(".myshopify.com", "");
 const SHOP = `${SHOP_NAME}.myshopify.com`;
@@ -67,7 +68,9 @@ describe("webhook inbox", () => {
     await prisma.webhookInbox.deleteMany({ where: { shop: SHOP } });
   });
 
-  it("acknowledges a delivery only once its inbox row is committed", async () => {
+  // SQLite only: it blocks the one connection. PostgreSQL's pool lets the insert pass the
+  // open transaction (there the commit itself is what the 200 waits for).
+  it.skipIf(TEST_ON_POSTGRES)("acknowledges a delivery only once its inbox row is committed", async () => {
     holdWebhookInboxForTests(true);
     // Something else holds the database's one connection: the inbox commit must wait.
     let release!: () => void;
