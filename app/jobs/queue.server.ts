@@ -22,8 +22,6 @@ import type { JobDefinition } from "./runner.server";
 
 /** The PostgreSQL schema of the queue's tables; pg-boss creates and migrates it at start. */
 export const JOB_QUEUE_SCHEMA = process.env.JOB_QUEUE_SCHEMA || "pgboss";
-// JOB_EXPIRE_SECONDS (tests): one expiry for every kind, overriding each definition's.
-const expireOverride = Number(process.env.JOB_EXPIRE_SECONDS) || undefined;
 /** pg-boss's default: a run still active after 15 minutes is taken for crashed. */
 const DEFAULT_EXPIRE_SECONDS = 15 * 60;
 const maintenanceSeconds = Number(process.env.JOB_QUEUE_MAINTENANCE_SECONDS) || 60;
@@ -47,8 +45,12 @@ const localWaiters = new Map<string, Set<() => void>>();
 /** Jobs enqueued by this process and not finished yet (drainJobs). */
 const pending = new Set<Promise<void>>();
 
+/**
+ * JOB_EXPIRE_SECONDS (tests) overrides every definition's. The queue's settings are
+ * written by each instance at start: instances should share their configuration.
+ */
 export function expireSecondsOf(definition: AnyJob) {
-  return expireOverride ?? definition.expireInSeconds ?? DEFAULT_EXPIRE_SECONDS;
+  return Number(process.env.JOB_EXPIRE_SECONDS) || definition.expireInSeconds || DEFAULT_EXPIRE_SECONDS;
 }
 
 async function allDefinitions(): Promise<AnyJob[]> {
@@ -66,9 +68,22 @@ async function createQueue(boss: PgBoss, definition: AnyJob) {
     retryBackoff: retryBaseMs >= 1000,
     expireInSeconds: expireSecondsOf(definition),
   };
-  await boss.createQueue(definition.name, { name: definition.name, ...options });
-  // The queue may exist from an earlier version with other settings.
-  await boss.updateQueue(definition.name, { name: definition.name, ...options });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!(await boss.getQueue(definition.name))) {
+        await boss.createQueue(definition.name, { name: definition.name, ...options });
+      }
+      // The queue may exist from an earlier version with other settings.
+      await boss.updateQueue(definition.name, { name: definition.name, ...options });
+      return;
+    } catch (error) {
+      // Instances starting together create the same queue at once: PostgreSQL picks one as
+      // a deadlock victim (or it meets the other's row); it tries again after a moment.
+      const code = (error as { code?: string }).code;
+      if (attempt >= 5 || (code !== "40P01" && code !== "23505")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
+  }
 }
 
 function settleLocalWaiters(jobId: string) {
