@@ -92,7 +92,15 @@ function settleLocalWaiters(jobId: string) {
   for (const resolve of waiters ?? []) resolve();
 }
 
+let running = 0;
+
+/** Jobs this process is running now (after a stop that timed out: ones handed back). */
+export function runningJobCount() {
+  return running;
+}
+
 async function runJob(definition: AnyJob, job: PgBoss.JobWithMetadata<unknown>) {
+  running++;
   try {
     await definition.run(job.data);
     settleLocalWaiters(job.id);
@@ -108,6 +116,8 @@ async function runJob(definition: AnyJob, job: PgBoss.JobWithMetadata<unknown>) 
       console.warn(`Job ${definition.name} failed (attempt ${job.retryCount + 1}), retrying`, error);
     }
     throw error;
+  } finally {
+    running--;
   }
 }
 

@@ -28,7 +28,8 @@ interface Instance {
   process: ChildProcess;
   lines: string[];
   ready: Promise<void>;
-  exited: Promise<void>;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
 }
 
 function startInstance(shopUrls: Record<string, string>): Instance {
@@ -52,7 +53,7 @@ function startInstance(shopUrls: Record<string, string>): Instance {
     });
     child.once("exit", (code) => reject(new Error(`instance exited (${code}) before it was ready: ${stderr}`)));
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { process: child, lines, ready, exited };
 }
 
@@ -166,4 +167,20 @@ describe.skipIf(!TEST_ON_POSTGRES)("job queue (PostgreSQL only): two app instanc
     // Resumed where it stopped: the same export, not a second one; each order stored once.
     await expectSyncedOnce(SLOW_SHOP, sync.id);
   }, 90_000);
+
+  it("stops gracefully on SIGTERM: the job it is running finishes first, then it exits", async () => {
+    const instance = instances.find((candidate) => candidate.process.exitCode === null && !candidate.process.killed)!;
+    const exportsBefore = shops.get(SLOW_SHOP)!.store.bulkOperations.size;
+    const sync = await startHistorySync(SLOW_SHOP, { method: "bulk", ordersReadableSince: null });
+    const finished = enqueueHistorySync(SLOW_SHOP, sync.id);
+    await until(() => ran(instance, "start", sync.id) > 0, 20_000);
+
+    instance.process.kill("SIGTERM");
+    expect(await instance.exited, "exit code: no job left running").toBe(0);
+    expect(ran(instance, "done", sync.id), "it finished the job before exiting").toBe(1);
+    await finished;
+    const done = await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } });
+    expect([done.status, done.error]).toEqual(["completed", null]);
+    expect(shops.get(SLOW_SHOP)!.store.bulkOperations.size, "one more export, by one run").toBe(exportsBefore + 1);
+  }, 60_000);
 });

@@ -4,7 +4,8 @@
  * the job queue and works it for every job definition, as a server process does at boot,
  * and sends its Admin API calls to the local shops running in the test process. Prints
  * `ready` once working, then `start <syncId>` / `done <syncId>` around each history sync
- * it runs (the test's view of which instance ran what). SIGTERM stops it gracefully.
+ * it runs (the test's view of which instance ran what). SIGTERM stops it gracefully (exit
+ * code 0 once its running jobs finished).
  */
 import { testEnv } from "../setup/test-env";
 import { installShopifyFetchRedirect } from "../local-shop/fetch-redirect";
@@ -13,7 +14,7 @@ Object.assign(process.env, { ...testEnv, ...process.env });
 installShopifyFetchRedirect(JSON.parse(process.argv[2]) as Record<string, string>);
 
 const { historySyncJob } = await import("~/jobs/history-sync.server");
-const { startJobQueue, stopJobQueue } = await import("~/jobs/queue.server");
+const { runningJobCount, startJobQueue, stopJobQueue } = await import("~/jobs/queue.server");
 
 const run = historySyncJob.run.bind(historySyncJob);
 historySyncJob.run = async (payload) => {
@@ -22,9 +23,10 @@ historySyncJob.run = async (payload) => {
   console.log(`done ${payload.syncId}`);
 };
 
+// As boot.server.ts does: a graceful stop; exit code 1 if a job was still running after it.
 process.once("SIGTERM", () => {
-  void stopJobQueue(5_000).finally(() => process.exit(0));
-  setTimeout(() => process.exit(1), 10_000).unref();
+  void stopJobQueue(20_000).finally(() => process.exit(runningJobCount() > 0 ? 1 : 0));
+  setTimeout(() => process.exit(2), 30_000).unref();
 });
 await startJobQueue();
 console.log("ready");
