@@ -28,6 +28,11 @@ const maintenanceSeconds = Number(process.env.JOB_QUEUE_MAINTENANCE_SECONDS) || 
 const retryBaseMs = Number(process.env.JOB_RETRY_BASE_MS) || 1000;
 /** How often a caller waiting for a job run by another instance looks at its state. */
 const statePollMs = Number(process.env.JOB_QUEUE_STATE_POLL_MS) || 500;
+/**
+ * How often an idle worker asks for a job sent by another instance (pg-boss's default, 2 s;
+ * its minimum 0.5 s). A job sent by this process wakes its workers at once.
+ */
+const pollSeconds = Math.max(0.5, Number(process.env.JOB_QUEUE_POLL_SECONDS) || 2);
 /** Jobs of one kind this process runs at once. */
 const workersPerKind = Number(process.env.JOB_QUEUE_WORKERS_PER_KIND) || 2;
 
@@ -144,7 +149,7 @@ async function start(): Promise<Queue> {
       ids.push(
         await boss.work(
           definition.name,
-          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 0.5 },
+          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: pollSeconds },
           async ([job]) => runJob(definition, job),
         ),
       );
