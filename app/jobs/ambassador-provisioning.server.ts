@@ -19,6 +19,8 @@ const options: ProvisioningOptions = {
 export const provisioningJob: JobDefinition<{ shop: string }> = {
   name: "ambassador-provisioning",
   key: ({ shop }) => shop,
+  // Bulk code creation for thousands of ambassadors waits on Shopify's jobs.
+  expireInSeconds: 2 * 60 * 60,
   async run({ shop }) {
     // Paused or uninstalled: nothing changes in Shopify until the merchant resumes (which enqueues this again).
     if (await isProgramPaused(prisma, shop)) return;

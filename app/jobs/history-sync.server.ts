@@ -19,6 +19,8 @@ const options: SyncOptions = {
 export const historySyncJob: JobDefinition<{ shop: string; syncId: string }> = {
   name: "history-sync",
   key: ({ syncId }) => syncId,
+  // A big shop's export and ingest can take hours; only then is a run taken for crashed.
+  expireInSeconds: 4 * 60 * 60,
   async run({ shop, syncId }) {
     const { admin } = await unauthenticated.admin(shop);
     await continueHistorySync(admin.graphql, shop, syncId, options);

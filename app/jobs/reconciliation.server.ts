@@ -1,8 +1,8 @@
 /**
  * Reconciliation runs in the background: on demand (admin "Check recent orders now") and
- * daily. The schedule is one in-process timer per server process that asks, every hour,
- * which installed shops have not had a run for 24 hours (`dueReconciliations`) and starts
- * one for each. A run's state is its ReconciliationRun row, so after a restart the runs
+ * daily. Every hour the schedule asks which installed shops have not had a run for 24
+ * hours (`dueReconciliations`) and starts one for each: on PostgreSQL a job on the queue's
+ * schedule (once across instances), on SQLite an in-process timer. A run's state is its ReconciliationRun row, so after a restart the runs
  * still "running" start again (`recoverReconciliations`).
  */
 import prisma from "../db.server";
@@ -16,7 +16,7 @@ import {
   type ReconciliationTrigger,
 } from "../models/Attribution/Reconciliation.server";
 import { pauseLeakedCodes } from "../models/Fraud/auto-pause.server";
-import { enqueueJob, type JobDefinition } from "./runner.server";
+import { enqueueJob, usesJobQueue, type JobDefinition } from "./runner.server";
 import { enqueueRewardFollowUps } from "./reward-maturation.server";
 
 const DAY = 86_400_000;
@@ -86,11 +86,22 @@ export async function runDueReconciliations(now = new Date()): Promise<string[]>
   return due;
 }
 
+/** The hourly look at the schedule, as a job (PostgreSQL: the queue's schedule runs it). */
+export const reconciliationScheduleJob: JobDefinition<Record<string, never>> = {
+  name: "reconciliation-schedule",
+  key: () => "hourly",
+  maxAttempts: 1,
+  async run() {
+    await runDueReconciliations();
+  },
+};
+export const RECONCILIATION_SCHEDULE_CRON = "0 * * * *";
+
 let timer: ReturnType<typeof setInterval> | null = null;
 
 /** Once per process (boot): checks every hour; the first check a minute after start. */
 export function startReconciliationSchedule(intervalMs = SCHEDULE_CHECK_MS) {
-  if (timer) return;
+  if (timer || usesJobQueue()) return;
   const check = () => {
     runDueReconciliations().catch((error) => console.error("Could not start the daily reconciliations", error));
   };

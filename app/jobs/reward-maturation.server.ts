@@ -8,7 +8,7 @@ import { unauthenticated } from "../shopify.server";
 import type { RewardChange } from "../models/Rewards/Rewards.server";
 import { matureRewards, shopsWithDueMaturations } from "../models/Rewards/Maturation.server";
 import { syncTierTags, tierTagsOutOfDate } from "../models/Rewards/TierTags.server";
-import { enqueueJob, type JobDefinition } from "./runner.server";
+import { enqueueJob, usesJobQueue, type JobDefinition } from "./runner.server";
 
 export const tierTagJob: JobDefinition<{ shop: string }> = {
   name: "reward-tier-tags",
@@ -55,9 +55,21 @@ export async function runDueMaturations(now = new Date()) {
   return shops;
 }
 
+/** The daily maturation of every shop, as a job (PostgreSQL: the queue's schedule runs it). */
+export const dailyMaturationJob: JobDefinition<Record<string, never>> = {
+  name: "reward-maturation-daily",
+  key: () => "daily",
+  maxAttempts: 1,
+  async run() {
+    await runDueMaturations();
+  },
+};
+export const DAILY_MATURATION_CRON = "15 3 * * *";
+
 /**
  * After a restart: mature what came due while the app was down, re-sync tier tags that
- * are out of date, and run maturation daily from now on (in-process scheduler).
+ * are out of date, and run maturation daily from now on (SQLite: in-process timer;
+ * PostgreSQL: the queue's schedule, `dailyMaturationJob`).
  */
 export async function recoverRewards() {
   void runDueMaturations().catch((error) => console.error("Reward maturation failed", error));
@@ -65,7 +77,7 @@ export async function recoverRewards() {
   for (const { shop } of shops) {
     if ((await tierTagsOutOfDate(shop)).length > 0) enqueueTierTags(shop);
   }
-  if (!dailyTimer) {
+  if (!dailyTimer && !usesJobQueue()) {
     dailyTimer = setInterval(() => {
       void runDueMaturations().catch((error) => console.error("Reward maturation failed", error));
     }, DAY_MS);

@@ -1,9 +1,11 @@
 /**
- * Background work without a job server: on the embedded default (SQLite, one process)
- * jobs run in this process. A job's state lives in its own domain rows (e.g. HistorySync),
- * so after a restart `recover` re-enqueues whatever was unfinished. The same job
- * definitions are meant to run on a real queue when the app moves to PostgreSQL.
+ * Background work. On the embedded default (SQLite, one process) jobs run in this process.
+ * On PostgreSQL the same definitions run on a job queue worked by every instance
+ * (queue.server.ts). A job's state lives in its own domain rows (e.g. HistorySync), so
+ * after a restart `recover` re-enqueues whatever was unfinished.
  */
+import { databaseProvider } from "../../prisma/database-url";
+import { drainQueuedJobs, enqueueOnQueue } from "./queue.server";
 
 export interface JobDefinition<Payload> {
   name: string;
@@ -18,6 +20,16 @@ export interface JobDefinition<Payload> {
   maxAttempts?: number;
   /** Called with the last error when attempts are exhausted. */
   onGiveUp?(payload: Payload, error: unknown): Promise<void>;
+  /**
+   * PostgreSQL queue: a run still active after this long is taken for a crashed
+   * instance's and retried elsewhere (default 15 minutes). Longer than any real run.
+   */
+  expireInSeconds?: number;
+}
+
+/** PostgreSQL: jobs go through the queue; SQLite: they run in this process. */
+export function usesJobQueue() {
+  return databaseProvider() === "postgresql";
 }
 
 interface Entry {
@@ -30,7 +42,12 @@ const active = new Map<string, Entry>();
 // JOB_RETRY_BASE_MS: the first wait between attempts (tests use a short one).
 const retryBaseMs = Number(process.env.JOB_RETRY_BASE_MS) || 1000;
 
+/**
+ * Runs the job soon; resolves when it (or the run it was merged into) has finished.
+ * Never rejects: a job that gives up calls its `onGiveUp`.
+ */
 export function enqueueJob<Payload>(definition: JobDefinition<Payload>, payload: Payload): Promise<void> {
+  if (usesJobQueue()) return enqueueOnQueue(definition, payload);
   const key = `${definition.name}:${definition.key(payload)}`;
   const existing = active.get(key);
   if (existing) {
@@ -54,6 +71,7 @@ export function enqueueJob<Payload>(definition: JobDefinition<Payload>, payload:
 
 /** Resolves when every job queued so far has finished (tests, shutdown). */
 export async function drainJobs(): Promise<void> {
+  await drainQueuedJobs();
   while (active.size > 0) {
     await Promise.allSettled([...active.values()].map((entry) => entry.promise));
   }

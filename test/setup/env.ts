@@ -1,4 +1,4 @@
-import { afterEach } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import { testEnv } from "./test-env";
 
 // Runs before each test file imports the app: shopify.server.ts and db.server.ts read
@@ -10,4 +10,11 @@ Object.assign(process.env, testEnv);
 afterEach(async () => {
   const { drainJobs } = await import("~/jobs/runner.server");
   await drainJobs();
+});
+
+// PostgreSQL: this file's queue workers stop before the next file (whose local shop and
+// options differ) could be handed a job.
+afterAll(async () => {
+  const { stopJobQueue } = await import("~/jobs/queue.server");
+  await stopJobQueue();
 });

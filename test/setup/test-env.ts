@@ -26,4 +26,9 @@ export const testEnv = {
   HISTORY_SYNC_POLL_MS: "20",
   PROVISIONING_POLL_MS: "20",
   JOB_RETRY_BASE_MS: "10",
+  // PostgreSQL: the job queue's schema (dropped with the database's at the start of a run),
+  // how often a test waiting for a job looks at its state, how often idle workers look for jobs.
+  JOB_QUEUE_SCHEMA: "pgboss_test",
+  JOB_QUEUE_STATE_POLL_MS: "50",
+  JOB_QUEUE_POLL_SECONDS: "0.5",
 } as const;

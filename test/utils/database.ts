@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
+import { testEnv } from "../setup/test-env";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -32,6 +33,8 @@ export async function resetPostgresDatabase(databaseUrl: string) {
   try {
     await client.query("DROP SCHEMA IF EXISTS public CASCADE");
     await client.query("CREATE SCHEMA public");
+    // The job queue's tables (pg-boss creates them again at its first start).
+    await client.query(`DROP SCHEMA IF EXISTS ${testEnv.JOB_QUEUE_SCHEMA} CASCADE`);
   } finally {
     await client.end();
   }

@@ -1,0 +1,34 @@
+/**
+ * Every job definition, so that each process works the queue for all of them (on
+ * PostgreSQL an instance runs jobs other instances sent), and the periodic ones with
+ * their schedule (cron, UTC). A new job definition belongs here.
+ */
+import { provisioningJob } from "./ambassador-provisioning.server";
+import { historySyncJob } from "./history-sync.server";
+import { metricsJob } from "./metrics.server";
+import {
+  reconciliationJob,
+  reconciliationScheduleJob,
+  RECONCILIATION_SCHEDULE_CRON,
+} from "./reconciliation.server";
+import { dailyMaturationJob, DAILY_MATURATION_CRON, maturationJob, tierTagJob } from "./reward-maturation.server";
+import { payoutJob } from "./reward-payouts.server";
+import { webhookInboxJob, webhookInboxPruneJob, WEBHOOK_INBOX_PRUNE_CRON } from "./webhook-inbox.server";
+
+export const periodicJobs = [
+  { definition: reconciliationScheduleJob, cron: RECONCILIATION_SCHEDULE_CRON },
+  { definition: dailyMaturationJob, cron: DAILY_MATURATION_CRON },
+  { definition: webhookInboxPruneJob, cron: WEBHOOK_INBOX_PRUNE_CRON },
+];
+
+export const allJobDefinitions = [
+  historySyncJob,
+  provisioningJob,
+  maturationJob,
+  tierTagJob,
+  payoutJob,
+  reconciliationJob,
+  metricsJob,
+  webhookInboxJob,
+  ...periodicJobs.map((job) => job.definition),
+];

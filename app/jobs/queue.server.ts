@@ -1,0 +1,256 @@
+/**
+ * Background jobs on PostgreSQL: a real job queue (pg-boss 10), worked by every app
+ * process, so that with several instances each job runs once and a crashed instance's job
+ * is retried by another. On SQLite the in-process runner (runner.server.ts) runs the same
+ * job definitions.
+ *
+ * Why pg-boss 10: it takes a job whose worker died back after the job's `expireInSeconds`
+ * (checked by its maintenance, every JOB_QUEUE_MAINTENANCE_SECONDS) and retries it, both
+ * configurable per queue; graphile-worker 0.17 only unlocks a crashed worker's job after a
+ * fixed 4 hours. pg-boss 11+ needs Node 22; 10.x runs on Node 20.
+ *
+ * Each definition is a queue with the `stately` policy and the definition's key as
+ * singleton key: at most one job per key queued and one active, across all instances. So a
+ * key is never run twice at once, and enqueuing a key that is running leaves one job
+ * queued behind it (the run may have looked before the new work was written). A queued
+ * job whose key is active waits (pg-boss skips it, and the jobs after it of that kind,
+ * until the active one ends).
+ */
+import PgBoss from "pg-boss";
+import { databaseUrl } from "../../prisma/database-url";
+import type { JobDefinition } from "./runner.server";
+
+/** The PostgreSQL schema of the queue's tables; pg-boss creates and migrates it at start. */
+export const JOB_QUEUE_SCHEMA = process.env.JOB_QUEUE_SCHEMA || "pgboss";
+/** pg-boss's default: a run still active after 15 minutes is taken for crashed. */
+const DEFAULT_EXPIRE_SECONDS = 15 * 60;
+const maintenanceSeconds = Number(process.env.JOB_QUEUE_MAINTENANCE_SECONDS) || 60;
+const retryBaseMs = Number(process.env.JOB_RETRY_BASE_MS) || 1000;
+/** How often a caller waiting for a job run by another instance looks at its state. */
+const statePollMs = Number(process.env.JOB_QUEUE_STATE_POLL_MS) || 500;
+/**
+ * How often an idle worker asks for a job sent by another instance (pg-boss's default, 2 s;
+ * its minimum 0.5 s). A job sent by this process wakes its workers at once.
+ */
+const pollSeconds = Math.max(0.5, Number(process.env.JOB_QUEUE_POLL_SECONDS) || 2);
+/** Jobs of one kind this process runs at once. */
+const workersPerKind = Number(process.env.JOB_QUEUE_WORKERS_PER_KIND) || 2;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyJob = JobDefinition<any>;
+
+interface Queue {
+  boss: PgBoss;
+  workerIds: Map<string, string[]>;
+}
+
+let queue: Promise<Queue> | null = null;
+/** Callers waiting for a job (by id) this process may run itself: resolved at once when it does. */
+const localWaiters = new Map<string, Set<() => void>>();
+/** Jobs enqueued by this process and not finished yet (drainJobs). */
+const pending = new Set<Promise<void>>();
+
+/**
+ * JOB_EXPIRE_SECONDS (tests) overrides every definition's. The queue's settings are
+ * written by each instance at start: instances should share their configuration.
+ */
+export function expireSecondsOf(definition: AnyJob) {
+  return Number(process.env.JOB_EXPIRE_SECONDS) || definition.expireInSeconds || DEFAULT_EXPIRE_SECONDS;
+}
+
+async function allDefinitions(): Promise<AnyJob[]> {
+  const { allJobDefinitions } = await import("./all-jobs.server");
+  return allJobDefinitions;
+}
+
+async function createQueue(boss: PgBoss, definition: AnyJob) {
+  const options = {
+    policy: "stately" as const,
+    retryLimit: (definition.maxAttempts ?? 5) - 1,
+    // Whole seconds, growing as base, 2·base, 4·base, … (with jitter). A base under a
+    // second (tests) retries at once: pg-boss counts in seconds and backs off from 1 s.
+    retryDelay: Math.round(retryBaseMs / 1000),
+    retryBackoff: retryBaseMs >= 1000,
+    expireInSeconds: expireSecondsOf(definition),
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!(await boss.getQueue(definition.name))) {
+        await boss.createQueue(definition.name, { name: definition.name, ...options });
+      }
+      // The queue may exist from an earlier version with other settings.
+      await boss.updateQueue(definition.name, { name: definition.name, ...options });
+      return;
+    } catch (error) {
+      // Instances starting together create the same queue at once: PostgreSQL picks one as
+      // a deadlock victim (or it meets the other's row); it tries again after a moment.
+      const code = (error as { code?: string }).code;
+      if (attempt >= 5 || (code !== "40P01" && code !== "23505")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
+  }
+}
+
+function settleLocalWaiters(jobId: string) {
+  const waiters = localWaiters.get(jobId);
+  localWaiters.delete(jobId);
+  for (const resolve of waiters ?? []) resolve();
+}
+
+let running = 0;
+
+/** Jobs this process is running now (after a stop that timed out: ones handed back). */
+export function runningJobCount() {
+  return running;
+}
+
+async function runJob(definition: AnyJob, job: PgBoss.JobWithMetadata<unknown>) {
+  running++;
+  try {
+    await definition.run(job.data);
+    settleLocalWaiters(job.id);
+  } catch (error) {
+    if (job.retryCount >= job.retryLimit) {
+      console.error(`Job ${definition.name} gave up after ${job.retryCount + 1} attempts`, error);
+      try {
+        await definition.onGiveUp?.(job.data, error);
+      } finally {
+        settleLocalWaiters(job.id);
+      }
+    } else {
+      console.warn(`Job ${definition.name} failed (attempt ${job.retryCount + 1}), retrying`, error);
+    }
+    throw error;
+  } finally {
+    running--;
+  }
+}
+
+async function start(): Promise<Queue> {
+  const boss = new PgBoss({
+    connectionString: databaseUrl(),
+    schema: JOB_QUEUE_SCHEMA,
+    max: Number(process.env.JOB_QUEUE_POOL_SIZE) || 4,
+    maintenanceIntervalSeconds: maintenanceSeconds,
+    // Finished jobs are only bookkeeping: the work's state lives in the domain rows.
+    archiveCompletedAfterSeconds: 60 * 60,
+    deleteAfterDays: 7,
+  });
+  boss.on("error", (error) => console.error("Job queue error", error));
+  await boss.start();
+  const workerIds = new Map<string, string[]>();
+  // JOB_QUEUE_WORK=off: this process only sends jobs (e.g. a test that watches two workers).
+  const work = process.env.JOB_QUEUE_WORK !== "off";
+  for (const definition of await allDefinitions()) {
+    await createQueue(boss, definition);
+    if (!work) continue;
+    const ids: string[] = [];
+    for (let i = 0; i < workersPerKind; i++) {
+      ids.push(
+        await boss.work(
+          definition.name,
+          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: pollSeconds },
+          async ([job]) => runJob(definition, job),
+        ),
+      );
+    }
+    workerIds.set(definition.name, ids);
+  }
+  return { boss, workerIds };
+}
+
+/** Starts the queue and this process's workers for every job definition (once). */
+export function startJobQueue(): Promise<Queue> {
+  queue ??= start().catch((error) => {
+    queue = null;
+    throw error;
+  });
+  return queue;
+}
+
+/**
+ * Sends the job (merged into the key's queued job if there is one) and resolves when the
+ * job it ended up in has finished, whichever instance ran it.
+ */
+export function enqueueOnQueue<Payload>(definition: JobDefinition<Payload>, payload: Payload): Promise<void> {
+  const done = (async () => {
+    const { boss, workerIds } = await startJobQueue();
+    const jobId = await sendOrJoin(boss, definition, payload);
+    const finished = waitForJob(boss, definition.name, jobId);
+    for (const id of workerIds.get(definition.name) ?? []) boss.notifyWorker(id);
+    await finished;
+  })().catch((error) => console.error(`Could not run job ${definition.name}`, error));
+  pending.add(done);
+  void done.finally(() => pending.delete(done));
+  return done;
+}
+
+async function sendOrJoin<Payload>(boss: PgBoss, definition: JobDefinition<Payload>, payload: Payload) {
+  const singletonKey = definition.key(payload);
+  for (;;) {
+    const id = await boss.send(definition.name, payload as object, { singletonKey });
+    if (id) return id;
+    // The key already has a job queued: it will see this work too.
+    const { rows } = await boss.getDb().executeSql(
+      `SELECT id FROM ${JOB_QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state < 'active' ORDER BY created_on LIMIT 1`,
+      [definition.name, singletonKey],
+    );
+    if (rows.length > 0) return rows[0].id as string;
+    // It started in between: send again (it is now the active one).
+  }
+}
+
+const FINAL_STATES = new Set(["completed", "failed", "cancelled"]);
+
+function waitForJob(boss: PgBoss, name: string, jobId: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const finish = () => {
+      if (timer) clearTimeout(timer);
+      localWaiters.get(jobId)?.delete(finish);
+      resolve();
+    };
+    const waiters = localWaiters.get(jobId) ?? new Set();
+    waiters.add(finish);
+    localWaiters.set(jobId, waiters);
+    const look = async () => {
+      try {
+        const job = await boss.getJobById(name, jobId, { includeArchive: true });
+        if (!job || FINAL_STATES.has(job.state)) return finish();
+        timer = setTimeout(() => void look(), statePollMs);
+      } catch (error) {
+        localWaiters.get(jobId)?.delete(finish);
+        reject(error);
+      }
+    };
+    timer = setTimeout(() => void look(), statePollMs);
+  });
+}
+
+/** Resolves when every job this process enqueued so far has finished. */
+export async function drainQueuedJobs(): Promise<void> {
+  while (pending.size > 0) await Promise.allSettled([...pending]);
+}
+
+/**
+ * Periodic work as the queue's schedule (cron, UTC): each run happens once across all
+ * instances. Upserts, so every instance may call it at boot.
+ */
+export async function scheduleJobs(schedules: { definition: AnyJob; cron: string }[]) {
+  const { boss } = await startJobQueue();
+  for (const { definition, cron } of schedules) {
+    await boss.schedule(definition.name, cron, {}, { singletonKey: definition.key({}) });
+  }
+}
+
+/**
+ * Graceful stop: no new jobs fetched, running ones given `timeoutMs` to finish (the rest
+ * fail and are retried by another instance), then the connections close.
+ */
+export async function stopJobQueue(timeoutMs = 30_000) {
+  const current = queue;
+  queue = null;
+  if (!current) return;
+  const { boss } = await current.catch(() => ({ boss: null }));
+  await boss?.stop({ graceful: true, timeout: timeoutMs, wait: true });
+}
