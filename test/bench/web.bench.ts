@@ -340,6 +340,9 @@ async function launchForLighthouse(): Promise<{ port: number; process: ChildProc
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "web-bench-chromium-"));
   const child = spawn(CHROMIUM, [...CHROMIUM_FLAGS, "--remote-debugging-port=0", `--user-data-dir=${profile}`, "about:blank"], {
     stdio: ["ignore", "ignore", "pipe"],
+    // Its own process group, so that closing it ends its helpers too (they write to the
+    // profile directory after the browser process itself has gone).
+    detached: true,
   });
   const port = await new Promise<number>((resolve, reject) => {
     let output = "";
@@ -414,9 +417,14 @@ async function measureStorefront(demo: Demo, log: (line: string) => void) {
     }
   } finally {
     const exited = new Promise((resolve) => chromium.process.once("exit", resolve));
-    chromium.process.kill();
+    process.kill(-(chromium.process.pid as number), "SIGTERM");
     await exited;
-    fs.rmSync(chromium.profile, { recursive: true, force: true, maxRetries: 3 });
+    try {
+      fs.rmSync(chromium.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (error) {
+      // A leftover temporary directory is no reason to lose the figures.
+      log(`  (could not remove ${chromium.profile}: ${(error as Error).message})`);
+    }
   }
 
   log(`storefront, Lighthouse ${LIGHTHOUSE_RUNS} runs per page and side (median; mobile, simulated throttling):`);
