@@ -32,9 +32,9 @@ function createSqliteClient(): AppDatabase {
       await prisma.$connect();
       return adapter.bulk.transaction(work, options);
     },
-    withBackgroundCheckpoints: async (work) => {
+    withBackgroundCheckpoints: async (work, options) => {
       await prisma.$connect();
-      return adapter.bulk.withBackgroundCheckpoints(work);
+      return adapter.bulk.withBackgroundCheckpoints(work, options);
     },
     withoutWaitingForDisk: (work) => adapter.bulk.withoutWaitingForDisk(work),
   };

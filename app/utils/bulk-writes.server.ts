@@ -49,8 +49,13 @@ export interface BulkWriter {
    * log is copied back into the database file by a second connection on a worker thread
    * rather than by the commits themselves (see serialized-sqlite.server.ts). PostgreSQL:
    * just runs `work`.
+   *
+   * `lingerMs`: after the last run ends, the background connection stays this long before
+   * the commits take checkpoints back, so that runs following each other closely (the
+   * webhook inbox processor's, many a second under load) neither start a worker each nor
+   * checkpoint on their commits in between.
    */
-  withBackgroundCheckpoints<T>(work: () => Promise<T>): Promise<T>;
+  withBackgroundCheckpoints<T>(work: () => Promise<T>, options?: { lingerMs?: number }): Promise<T>;
   /**
    * The (first) Prisma transaction started inside `work` commits without waiting for the disk: still
    * atomic and safe from a process crash, but a power cut may lose the last of them. Only

@@ -44,11 +44,11 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
       withoutWaitingForDisk(work) {
         return commitsWithoutFsync.run({ taken: false }, work);
       },
-      async withBackgroundCheckpoints(work) {
+      async withBackgroundCheckpoints(work, options) {
         if (!connected) throw new Error("The database is not connected yet (call prisma.$connect() first).");
         const { turns, connection } = connected;
         if (url === ":memory:" || url === "") return work();
-        return checkpoints.during(url, turns, connection, work);
+        return checkpoints.during(url, turns, connection, work, options?.lingerMs ?? 0);
       },
     },
   };
@@ -248,13 +248,34 @@ const BACKGROUND_CHECKPOINT_MS = 50;
 class BackgroundCheckpoints {
   private active = 0;
   private worker: Worker | null = null;
+  /** The stop a lingering run left pending (see BulkWriter.withBackgroundCheckpoints). */
+  private lingering: ReturnType<typeof setTimeout> | null = null;
 
-  async during<T>(file: string, turns: Turns, connection: SqliteConnection, work: () => Promise<T>): Promise<T> {
-    if (this.active++ === 0) await this.start(file, turns, connection);
+  async during<T>(
+    file: string,
+    turns: Turns,
+    connection: SqliteConnection,
+    work: () => Promise<T>,
+    lingerMs: number,
+  ): Promise<T> {
+    if (this.active++ === 0) {
+      if (this.lingering) clearTimeout(this.lingering);
+      // Still running from the lingering run (or failed, and then commits checkpoint).
+      if (this.lingering) this.lingering = null;
+      else await this.start(file, turns, connection);
+    }
     try {
       return await work();
     } finally {
-      if (--this.active === 0) await this.stop(turns, connection);
+      if (--this.active === 0) {
+        if (lingerMs > 0) {
+          this.lingering = setTimeout(() => {
+            this.lingering = null;
+            if (this.active === 0) void this.stop(turns, connection);
+          }, lingerMs);
+          this.lingering.unref?.();
+        } else await this.stop(turns, connection);
+      }
     }
   }
 

@@ -12,7 +12,7 @@
  * every read and write goes through `tx`, nothing here calls Shopify.
  */
 import type { AttributedOrder, OrderFact, Prisma } from "@prisma/client";
-import { anyRowWhereIn, rowsWhereIn } from "../../utils/rows-where-in.server";
+import { anyRowWhereIn, insertRows, rowsWhereIn } from "../../utils/raw-rows.server";
 import { jsonTextElements, positional } from "../OrderHistory/sql-dialect.server";
 import { parseStoredDiscountCodes } from "../OrderHistory/OrderHistory.server";
 import type { OrderAttributionHints } from "../OrderHistory/snapshots";
@@ -225,12 +225,15 @@ export async function attributeOrders(
   const refunds = await refundSums(tx, shop, ids);
 
   const usedCodes = [...new Set(facts.flatMap((f) => parseStoredDiscountCodes(f.discountCodes)))];
-  const codeRows = usedCodes.length
-    ? await tx.ambassadorCode.findMany({
-        where: { shop, code: { in: usedCodes }, shopifyState: { not: "failed" } },
-        select: { code: true, ambassadorId: true },
-      })
-    : [];
+  const codeRows = (
+    await rowsWhereIn<{ code: string; ambassadorId: string; shopifyState: string }>(tx, {
+      table: "AmbassadorCode",
+      columns: ["code", "ambassadorId", "shopifyState"],
+      shop,
+      column: "code",
+      values: usedCodes,
+    })
+  ).filter((row) => row.shopifyState !== "failed");
   const ambassadorByCode = new Map(codeRows.map((c) => [c.code, c.ambassadorId]));
   const buyers = [...new Set(facts.map((f) => f.customerId).filter((id): id is string => id !== null))];
 
@@ -245,9 +248,12 @@ export async function attributeOrders(
   }
   const ambassadors = new Map(
     (
-      await tx.ambassador.findMany({
-        where: { shop, id: { in: [...new Set(codeRows.map((c) => c.ambassadorId))] } },
-        select: { id: true, customerId: true, email: true },
+      await rowsWhereIn<{ id: string; customerId: string | null; email: string | null }>(tx, {
+        table: "Ambassador",
+        columns: ["id", "customerId", "email"],
+        shop,
+        column: "id",
+        values: [...new Set(codeRows.map((c) => c.ambassadorId))],
       })
     ).map((a) => [a.id, a]),
   );
@@ -325,7 +331,7 @@ export async function attributeOrders(
     }
   }
 
-  if (created.length > 0) await tx.attributedOrder.createMany({ data: created });
+  await insertRows(tx, "AttributedOrder", created);
   await refreshNewCustomerFlags(tx, shop, buyers, new Set(ids), firsts);
   const ambassadorsToPause = await detectLeaks(tx, shop, [...leakChecks.values()]);
 

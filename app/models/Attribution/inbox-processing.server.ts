@@ -85,13 +85,24 @@ export interface InboxRun {
   failed: number;
 }
 
+/**
+ * While deliveries keep coming, the processor's runs follow each other closely; a second
+ * connection keeps the write-ahead log short meanwhile (see withBackgroundCheckpoints), so
+ * that neither a batch's commit nor an acknowledgement's copies the log back (10-15 ms).
+ */
+const CHECKPOINTS_LINGER_MS = 2_000;
+
 /** Applies everything waiting for the shop, batch after batch, until none is left. */
-export async function processWebhookInbox(shop: string): Promise<InboxRun> {
+export function processWebhookInbox(shop: string): Promise<InboxRun> {
+  return bulkWrites.withBackgroundCheckpoints(() => applyWaiting(shop), { lingerMs: CHECKPOINTS_LINGER_MS });
+}
+
+async function applyWaiting(shop: string): Promise<InboxRun> {
   const run: InboxRun = { applied: 0, batches: 0, failed: 0 };
   let mode: "batched" | "row by row" = "batched";
   await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
   for (;;) {
-    let batch: { rows: number; results: AttributionResult[] };
+    let batch: { rows: number; results: AttributionResult[]; rest: boolean };
     await yieldToAcknowledgements();
     try {
       batch = await applyBatch(shop, mode);
@@ -113,10 +124,13 @@ export async function processWebhookInbox(shop: string): Promise<InboxRun> {
       } else run.failed++;
       continue;
     }
-    if (batch.rows === 0) return run;
-    run.applied += batch.rows;
-    run.batches++;
-    await afterCommit(shop, batch.results);
+    if (batch.rows > 0) {
+      run.applied += batch.rows;
+      run.batches++;
+      await afterCommit(shop, batch.results);
+    }
+    // Nothing left when it looked: what was stored since enqueued another run.
+    if (!batch.rest) return run;
   }
 }
 
@@ -127,13 +141,14 @@ async function applyBatch(shop: string, mode: "batched" | "row by row") {
   return bulkWrites.withoutWaitingForDisk(() => prisma.$transaction(async (tx) => {
     // Read inside the transaction: a shop/redact or customers/redact that ran since the
     // job was enqueued has already removed what it erased.
+    const limit = batchRows();
     const rows: Row[] = await tx.webhookInbox.findMany({
       where: pendingWhere(shop),
       orderBy: [{ receivedAt: "asc" }, { webhookId: "asc" }],
-      take: batchRows(),
+      take: limit,
       select: { webhookId: true, topic: true, payload: true },
     });
-    if (rows.length === 0) return { rows: 0, results: [] };
+    if (rows.length === 0) return { rows: 0, results: [], rest: false };
     const started = performance.now();
     const parsed = rows.map((row) => guarded(row, () => parseRow(row)));
     const results: AttributionResult[] = [];
@@ -176,7 +191,8 @@ async function applyBatch(shop: string, mode: "batched" | "row by row") {
     await markDone(tx, shop, applied.map((row) => row.webhookId));
     // Learn the cost per row (smoothed) for the next batch's size.
     msPerRow = 0.7 * msPerRow + 0.3 * Math.max(0.05, (performance.now() - started) / applied.length);
-    return { rows: applied.length, results };
+    // More may wait: the batch was full, or it left deliveries for the next one.
+    return { rows: applied.length, results, rest: rows.length === limit || deferred.size > 0 };
   }));
 }
 
@@ -258,12 +274,14 @@ function parseRow(row: Row): Parsed {
 async function markDone(tx: Prisma.TransactionClient, shop: string, webhookIds: string[]) {
   // Retention reads every order: the cached cohorts are out of date now (once per batch).
   await markMetricsStale(tx, shop);
-  // Raw, one JSON parameter for the batch's ids (see rows-where-in.server.ts: Prisma's
-  // `in` costs more to compile than the update costs to run).
+  // Raw, one JSON parameter for the batch's ids (see raw-rows.server.ts: Prisma's
+  // `in` costs more to compile than the update costs to run). "processedAt" IS NULL: the
+  // rows are pending, and it keeps SQLite on the (shop, processedAt) index's pending rows
+  // rather than every id the shop's inbox kept.
   await tx.$executeRawUnsafe(
     positional(
       `UPDATE "WebhookInbox" SET "processedAt" = ?, "payload" = NULL, "lastError" = NULL
-       WHERE "shop" = ? AND "webhookId" IN (SELECT l.value FROM ${jsonTextElements("l")})`,
+       WHERE "shop" = ? AND "processedAt" IS NULL AND "webhookId" IN (SELECT l.value FROM ${jsonTextElements("l")})`,
     ),
     storedTimestamp(new Date()),
     shop,

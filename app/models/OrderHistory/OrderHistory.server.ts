@@ -4,9 +4,9 @@
  * delivery order: orders are keyed by id and a snapshot only replaces an older one,
  * refunds are keyed by refund id, and statistics are recomputed from the facts.
  */
-import { rowsWhereIn } from "../../utils/rows-where-in.server";
+import { rowsOfShop, rowsWhereIn } from "../../utils/raw-rows.server";
 import type { Readable } from "node:stream";
-import type { Prisma } from "@prisma/client";
+import type { Prisma, ProgramSettings } from "@prisma/client";
 import prisma, { bulkWrites } from "../../db.server";
 import type { BulkValue } from "../../utils/bulk-writes.server";
 import { parseBulkJsonlInWorker, type OrderFactRow, type ProfileRow } from "./bulk-jsonl-parser.server";
@@ -151,7 +151,8 @@ function newestProfiles(profiles: Iterable<CustomerProfile>): CustomerProfile[] 
 }
 
 async function scoringState(db: Db, shop: string) {
-  const row = await db.programSettings.findUnique({ where: { shop } });
+  // Raw (see raw-rows.server.ts): read by every inbox batch.
+  const [row] = await rowsOfShop<ProgramSettings>(db, shop, "ProgramSettings");
   return {
     minOrders: row?.minOrders ?? 2,
     minSpentCents: Number(row?.minSpentCents ?? 0),

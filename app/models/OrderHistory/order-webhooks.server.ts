@@ -3,7 +3,7 @@
  * the facts. Deliveries can repeat and arrive out of order; the facts are keyed by
  * Shopify ids and only a newer snapshot replaces an older one, so neither matters.
  */
-import { rowsWhereIn } from "../../utils/rows-where-in.server";
+import { rowsWhereIn } from "../../utils/raw-rows.server";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";

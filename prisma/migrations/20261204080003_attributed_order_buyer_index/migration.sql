@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "AttributedOrder_shop_buyerCustomerId_idx" ON "AttributedOrder"("shop", "buyerCustomerId");
+
