@@ -6,8 +6,9 @@
  * Storing is a group commit: deliveries arriving together are inserted in ONE durable
  * transaction (one fsync), through one prepared statement on Prisma's own connection
  * (bulkWrites) instead of one Prisma transaction each. Each delivery's promise resolves
- * only once its row is committed with synchronous = FULL, so a 200 is never given for a
- * row a crash or power cut could still lose.
+ * only once its row is committed and on disk (SQLite: the write-ahead log synced, off the
+ * event loop; see serialized-sqlite.server.ts), so a 200 is never given for a row a crash
+ * or power cut could still lose.
  */
 import type { Prisma } from "@prisma/client";
 import prisma, { bulkWrites } from "../../db.server";
