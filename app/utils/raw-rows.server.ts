@@ -20,7 +20,7 @@ import {
   positional,
   storedTimestamp,
   type JsonFieldType,
-} from "../models/OrderHistory/sql-dialect.server";
+} from "./sql-dialect.server";
 
 type Db = Prisma.TransactionClient;
 type ModelName = Prisma.ModelName;

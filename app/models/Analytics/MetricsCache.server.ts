@@ -7,7 +7,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
-import { positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { positional, storedTimestamp } from "../../utils/sql-dialect.server";
 import type { Retention, RetentionProgress } from "./definitions";
 
 type Db = Prisma.TransactionClient;

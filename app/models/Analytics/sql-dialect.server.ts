@@ -4,7 +4,7 @@
  * CASE, SUM/COUNT, GROUP BY, row comparisons), with `?` placeholders (see `positional`).
  *
  * SQLite: DateTime columns hold ISO 8601 text in UTC ("2024-05-01T10:00:00.000+00:00", see
- * OrderHistory/sql-dialect.server.ts `storedTimestamp`), so day and month are prefixes.
+ * utils/sql-dialect.server.ts `storedTimestamp`), so day and month are prefixes.
  * PostgreSQL: `timestamp(3)` in UTC.
  */
 import { provider } from "../../utils/sql-placeholders";
@@ -15,7 +15,7 @@ export {
   jsonTextElements,
   positional,
   storedTimestamp,
-} from "../OrderHistory/sql-dialect.server";
+} from "../../utils/sql-dialect.server";
 
 const postgres = provider === "postgresql";
 

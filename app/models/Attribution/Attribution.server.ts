@@ -13,7 +13,7 @@
  */
 import type { AttributedOrder, OrderFact, Prisma } from "@prisma/client";
 import { anyRowWhereIn, insertRows, rowsWhereIn } from "../../utils/raw-rows.server";
-import { jsonTextElements, positional } from "../OrderHistory/sql-dialect.server";
+import { jsonTextElements, positional } from "../../utils/sql-dialect.server";
 import { parseStoredDiscountCodes } from "../OrderHistory/OrderHistory.server";
 import type { OrderAttributionHints } from "../OrderHistory/snapshots";
 import { detectLeaks, flagSelfReferral, type LeakCheck } from "../Fraud/Fraud.server";

@@ -27,7 +27,7 @@ import {
 } from "../OrderHistory/order-webhooks.server";
 import type { RefundWebhookPayload } from "../OrderHistory/OrderHistory.server";
 import { INBOX_MAX_ATTEMPTS, pendingWhere, yieldToAcknowledgements } from "../WebhookInbox/WebhookInbox.server";
-import { jsonTextElements, positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { jsonTextElements, positional, storedTimestamp } from "../../utils/sql-dialect.server";
 import type { AttributionResult } from "./Attribution.server";
 
 /**

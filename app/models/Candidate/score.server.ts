@@ -1,6 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
-import { daysSince, positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { daysSince, positional, storedTimestamp } from "../../utils/sql-dialect.server";
 
 /**
  * The candidate score: an RFM score from 0 to 100 over a customer's counting orders

@@ -11,7 +11,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import { rowsOfShop } from "../../utils/raw-rows.server";
-import { jsonTextElements, positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { jsonTextElements, positional, storedTimestamp } from "../../utils/sql-dialect.server";
 import prisma from "../../db.server";
 import type { FraudFlagKind, FraudFlagView } from "./flag-view";
 

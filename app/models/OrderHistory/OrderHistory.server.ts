@@ -24,7 +24,7 @@ import {
   refreshPlannerStatistics,
   storedTimestamp,
   type JsonFieldType,
-} from "./sql-dialect.server";
+} from "../../utils/sql-dialect.server";
 
 export * from "./snapshots";
 

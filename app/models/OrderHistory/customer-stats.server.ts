@@ -5,7 +5,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import { scoreSql } from "../Candidate/score.server";
-import { jsonTextElements, positional } from "./sql-dialect.server";
+import { jsonTextElements, positional } from "../../utils/sql-dialect.server";
 
 type Db = Prisma.TransactionClient;
 

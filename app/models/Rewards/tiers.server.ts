@@ -16,7 +16,7 @@
  */
 import type { AmbassadorTier, Prisma, RewardMilestone, RewardTier } from "@prisma/client";
 import { columnsOf, rowsOfShop, rowsWhereIn } from "../../utils/raw-rows.server";
-import { jsonTextElements, positional } from "../OrderHistory/sql-dialect.server";
+import { jsonTextElements, positional } from "../../utils/sql-dialect.server";
 import { getRewardSettingsIn } from "./RewardSettings.server";
 
 export interface StandingChange {

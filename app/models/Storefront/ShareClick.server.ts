@@ -1,7 +1,7 @@
 import { isbot } from "isbot";
 import prisma from "../../db.server";
 import { discountRedirectPath } from "../AmbassadorProgram/share-link";
-import { positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { positional, storedTimestamp } from "../../utils/sql-dialect.server";
 import type { StorefrontClient } from "./proxy-context.server";
 import { shareVisitorHash, utcDay } from "./visitor.server";
 

@@ -1,5 +1,5 @@
 import prisma from "../../db.server";
-import { positional, storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { positional, storedTimestamp } from "../../utils/sql-dialect.server";
 import { visitorPseudonym } from "./visitor.server";
 
 /**

@@ -12,7 +12,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import prisma, { bulkWrites } from "../../db.server";
-import { storedTimestamp } from "../OrderHistory/sql-dialect.server";
+import { storedTimestamp } from "../../utils/sql-dialect.server";
 
 export interface InboxDelivery {
   webhookId: string;

@@ -6,7 +6,7 @@ import {
   type ToWorker,
 } from "../bulk-jsonl-parser.server";
 import { orderSnapshotFromAdminApi, type AdminOrderNode } from "../snapshots";
-import { storedTimestamp } from "../sql-dialect.server";
+import { storedTimestamp } from "../../../utils/sql-dialect.server";
 import { bulkOrderNode, chunkedStream, lineItemLine, toJsonl } from "#/factories/orders";
 
 /** Runs the worker's body on this thread over `text`, collecting what it posts. */

@@ -7,7 +7,7 @@ import {
   orderSnapshotFromWebhook,
   refundSnapshotFromWebhook,
 } from "../snapshots";
-import { storedTimestampFromIso } from "../sql-dialect.server";
+import { storedTimestampFromIso } from "../../../utils/sql-dialect.server";
 import { bulkOrderNode, orderWebhookPayload } from "#/factories/orders";
 
 describe("money in minor units", () => {

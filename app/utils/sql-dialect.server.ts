@@ -1,13 +1,14 @@
 /**
- * The SQL that differs between SQLite and PostgreSQL in the repeat-buyer models. Everything
- * else they send runs unchanged on both (quoted identifiers, `INSERT … ON CONFLICT … DO
+ * The SQL that differs between SQLite and PostgreSQL in the models' raw statements (order
+ * facts, attribution, the inbox, rewards, analytics). Everything else they send runs
+ * unchanged on both (quoted identifiers, `INSERT … ON CONFLICT … DO
  * UPDATE`, row values, CASE, `||`, LIKE … ESCAPE), with `?` placeholders that `positional`
  * numbers for PostgreSQL.
  */
 
-import { provider } from "../../utils/sql-placeholders";
+import { provider } from "./sql-placeholders";
 
-export { positional } from "../../utils/sql-placeholders";
+export { positional } from "./sql-placeholders";
 
 const postgres = provider === "postgresql";
 
