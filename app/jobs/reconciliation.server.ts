@@ -16,7 +16,7 @@ import {
   type ReconciliationTrigger,
 } from "../models/Attribution/Reconciliation.server";
 import { pauseLeakedCodes } from "../models/Fraud/auto-pause.server";
-import { enqueueJob, usesJobQueue, type JobDefinition } from "./runner.server";
+import { enqueueJob, periodicJob, usesJobQueue, type JobDefinition } from "./runner.server";
 import { enqueueRewardFollowUps } from "./reward-maturation.server";
 
 const DAY = 86_400_000;
@@ -87,14 +87,7 @@ export async function runDueReconciliations(now = new Date()): Promise<string[]>
 }
 
 /** The hourly look at the schedule, as a job (PostgreSQL: the queue's schedule runs it). */
-export const reconciliationScheduleJob: JobDefinition<Record<string, never>> = {
-  name: "reconciliation-schedule",
-  key: () => "hourly",
-  maxAttempts: 1,
-  async run() {
-    await runDueReconciliations();
-  },
-};
+export const reconciliationScheduleJob = periodicJob("reconciliation-schedule", "hourly", runDueReconciliations);
 export const RECONCILIATION_SCHEDULE_CRON = "0 * * * *";
 
 let timer: ReturnType<typeof setInterval> | null = null;

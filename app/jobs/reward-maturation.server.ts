@@ -8,7 +8,7 @@ import { unauthenticated } from "../shopify.server";
 import type { RewardChange } from "../models/Rewards/Rewards.server";
 import { matureRewards, shopsWithDueMaturations } from "../models/Rewards/Maturation.server";
 import { syncTierTags, tierTagsOutOfDate } from "../models/Rewards/TierTags.server";
-import { enqueueJob, usesJobQueue, type JobDefinition } from "./runner.server";
+import { enqueueJob, periodicJob, usesJobQueue, type JobDefinition } from "./runner.server";
 
 export const tierTagJob: JobDefinition<{ shop: string }> = {
   name: "reward-tier-tags",
@@ -56,14 +56,7 @@ export async function runDueMaturations(now = new Date()) {
 }
 
 /** The daily maturation of every shop, as a job (PostgreSQL: the queue's schedule runs it). */
-export const dailyMaturationJob: JobDefinition<Record<string, never>> = {
-  name: "reward-maturation-daily",
-  key: () => "daily",
-  maxAttempts: 1,
-  async run() {
-    await runDueMaturations();
-  },
-};
+export const dailyMaturationJob = periodicJob("reward-maturation-daily", "daily", runDueMaturations);
 export const DAILY_MATURATION_CRON = "15 3 * * *";
 
 /**

@@ -27,6 +27,22 @@ export interface JobDefinition<Payload> {
   expireInSeconds?: number;
 }
 
+/**
+ * A periodic job (the PostgreSQL queue's schedule, or a timer on SQLite, starts it): no
+ * payload, one key per period so a run is never doubled, one attempt (the next period
+ * is the retry).
+ */
+export function periodicJob(name: string, period: string, run: () => Promise<unknown>): JobDefinition<Record<string, never>> {
+  return {
+    name,
+    key: () => period,
+    maxAttempts: 1,
+    async run() {
+      await run();
+    },
+  };
+}
+
 /** PostgreSQL: jobs go through the queue; SQLite: they run in this process. */
 export function usesJobQueue() {
   return databaseProvider() === "postgresql";

@@ -5,7 +5,7 @@
  */
 import { processWebhookInbox } from "../models/Attribution/inbox-processing.server";
 import { pruneProcessedDeliveries, shopsWithPendingDeliveries } from "../models/WebhookInbox/WebhookInbox.server";
-import { enqueueJob, usesJobQueue, type JobDefinition } from "./runner.server";
+import { enqueueJob, periodicJob, usesJobQueue, type JobDefinition } from "./runner.server";
 
 export const webhookInboxJob: JobDefinition<{ shop: string }> = {
   name: "webhook-inbox",
@@ -36,14 +36,7 @@ export function drainWebhookInbox(shop: string): Promise<void> {
 }
 
 /** The daily prune of old delivery ids, as a job (PostgreSQL: the queue's schedule runs it). */
-export const webhookInboxPruneJob: JobDefinition<Record<string, never>> = {
-  name: "webhook-inbox-prune",
-  key: () => "daily",
-  maxAttempts: 1,
-  async run() {
-    await pruneProcessedDeliveries();
-  },
-};
+export const webhookInboxPruneJob = periodicJob("webhook-inbox-prune", "daily", () => pruneProcessedDeliveries());
 export const WEBHOOK_INBOX_PRUNE_CRON = "30 3 * * *";
 
 const DAY_MS = 86_400_000;
