@@ -338,11 +338,14 @@ class BackgroundCheckpoints {
   }
 
   private async stop(turns: Turns, connection: SqliteConnection) {
+    // Taken now: a run starting while this waits for its turn starts a worker of its own
+    // (and its turn, queued after this one, hands checkpoints back to it).
+    const worker = this.worker;
+    this.worker = null;
     await turns.run(async () => connection.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`));
     // The worker copies what is left on its own time (its thread does not hold the
     // process open), then exits.
-    this.worker?.postMessage("stop");
-    this.worker = null;
+    worker?.postMessage("stop");
   }
 }
 

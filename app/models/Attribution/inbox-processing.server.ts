@@ -92,7 +92,10 @@ export interface InboxRun {
  */
 const CHECKPOINTS_LINGER_MS = 2_000;
 
-/** Applies everything waiting for the shop, batch after batch, until none is left. */
+/**
+ * Applies what waits for the shop, batch after batch, until a batch finds fewer than it
+ * could take (what is stored after that read enqueues another run).
+ */
 export function processWebhookInbox(shop: string): Promise<InboxRun> {
   return bulkWrites.withBackgroundCheckpoints(() => applyWaiting(shop), { lingerMs: CHECKPOINTS_LINGER_MS });
 }

@@ -120,6 +120,21 @@ describe("the SQLite connection shared by concurrent requests", () => {
     await prisma.shop.deleteMany({ where: { shop: shops[2] + ".bg" } });
   });
 
+  it.skipIf(TEST_ON_POSTGRES)("keeps checkpoints in the background for a while after a lingering run, for the next run to reuse", async () => {
+    const autocheckpoint = () =>
+      bulkWrites.transaction(async (tx) => {
+        const [row] = await tx.query<{ wal_autocheckpoint: number }>("PRAGMA wal_autocheckpoint");
+        return Number(row.wal_autocheckpoint);
+      });
+    await bulkWrites.withBackgroundCheckpoints(async () => undefined, { lingerMs: 300 });
+    // Ended, but lingering: the next run (the inbox processor's, moments later) finds it on.
+    expect(await autocheckpoint()).toBe(0);
+    expect(await bulkWrites.withBackgroundCheckpoints(() => autocheckpoint(), { lingerMs: 300 })).toBe(0);
+    expect(await autocheckpoint()).toBe(0);
+    // Once the linger has passed with no run, commits checkpoint again.
+    await vi.waitFor(async () => expect(await autocheckpoint()).toBe(1000), { timeout: 5_000, interval: 50 });
+  });
+
   it.skipIf(TEST_ON_POSTGRES)("commits without an fsync only the transactions started inside withoutWaitingForDisk", async () => {
     // 2 = FULL (every commit synced before it returns), 1 = NORMAL.
     const synchronous = (tx: Pick<typeof prisma, "$queryRawUnsafe">) =>
