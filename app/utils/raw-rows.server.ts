@@ -25,27 +25,35 @@ import {
 type Db = Prisma.TransactionClient;
 type ModelName = Prisma.ModelName;
 
-/** The model's scalar fields as the schema declares them (same on both databases). */
-function fieldsOf(model: ModelName) {
-  const found = Prisma.dmmf.datamodel.models.find((candidate) => candidate.name === model);
-  if (!found) throw new Error(`No model ${model}`);
-  return found.fields.filter((field) => field.kind === "scalar");
+interface Field {
+  name: string;
+  type: string;
 }
 
-const columnCache = new Map<ModelName, readonly string[]>();
+const fieldCache = new Map<ModelName, { fields: readonly Field[]; columns: readonly string[] }>();
+
+/** The model's scalar fields as the schema declares them (same on both databases), once. */
+function modelOf(model: ModelName) {
+  let known = fieldCache.get(model);
+  if (!known) {
+    const found = Prisma.dmmf.datamodel.models.find((candidate) => candidate.name === model);
+    if (!found) throw new Error(`No model ${model}`);
+    const fields = found.fields.filter((field) => field.kind === "scalar");
+    fieldCache.set(model, (known = { fields, columns: fields.map((field) => field.name) }));
+  }
+  return known;
+}
 
 /** Every column of the model: for reads that stand in for a findMany without `select`. */
 export function columnsOf(model: ModelName): readonly string[] {
-  let columns = columnCache.get(model);
-  if (!columns) columnCache.set(model, (columns = fieldsOf(model).map((field) => field.name)));
-  return columns;
+  return modelOf(model).columns;
 }
 
 export interface WhereIn {
-  /** Model (table) name, e.g. "OrderFact". */
-  table: string;
-  /** Columns to read (quoted as written). */
-  columns: readonly string[];
+  /** The model (table), e.g. "OrderFact". */
+  table: ModelName;
+  /** Columns to read (quoted as written); every column of the model when left out. */
+  columns?: readonly string[];
   shop: string;
   /** The column compared with the list… */
   column: string;
@@ -68,7 +76,7 @@ export async function rowsWhereIn<Row>(db: Db, where: WhereIn): Promise<Row[]> {
   if (where.values.length === 0) return [];
   const parameters: unknown[] = [where.shop, JSON.stringify(where.values)];
   let sql =
-    `SELECT ${where.columns.map((c) => `t.${quoted(c)}`).join(", ")} FROM ${quoted(where.table)} t ` +
+    `SELECT ${(where.columns ?? columnsOf(where.table)).map((c) => `t.${quoted(c)}`).join(", ")} FROM ${quoted(where.table)} t ` +
     `WHERE ${shopCheck(where.column)} AND t.${quoted(where.column)} IN (SELECT l.value FROM ${jsonTextElements("l")})`;
   if (where.notIn && where.notIn.values.length > 0) {
     sql += ` AND t.${quoted(where.notIn.column)} NOT IN (SELECT x.value FROM ${jsonTextElements("x")})`;
@@ -117,9 +125,9 @@ const JSON_TYPES: Record<string, JsonFieldType> = {
 export async function insertRows(db: Db, model: ModelName, rows: readonly Record<string, unknown>[]): Promise<number> {
   if (rows.length === 0) return 0;
   const given = new Set(Object.keys(rows[0]));
-  const filledIn = (field: { name: string; type: string }) =>
+  const filledIn = (field: Field) =>
     (field.name === "id" && field.type === "String") || field.name === "createdAt" || field.name === "updatedAt";
-  const fields = fieldsOf(model).filter((field) => given.has(field.name) || filledIn(field));
+  const fields = modelOf(model).fields.filter((field) => given.has(field.name) || filledIn(field));
   const now = new Date();
   const values = rows.map((row) =>
     fields.map((field) => {

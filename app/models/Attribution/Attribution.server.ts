@@ -21,16 +21,6 @@ import { applyAttributionChange, type RewardChange } from "../Rewards/Rewards.se
 
 type Db = Prisma.TransactionClient;
 
-// Every column, for reads that stand in for findMany (rowsWhereIn): the model's fields.
-const ORDER_FACT_COLUMNS = [
-  "shop", "orderId", "customerId", "processedAt", "totalCents", "refundedCents",
-  "cancelledAt", "test", "discountCodes", "sourceUpdatedAt",
-] as const satisfies readonly (keyof OrderFact)[];
-const ATTRIBUTED_ORDER_COLUMNS = [
-  "shop", "orderId", "ambassadorId", "code", "buyerCustomerId", "processedAt", "newCustomer",
-  "selfReferral", "discountCents", "netCents", "cancelledAt", "createdAt", "updatedAt",
-] as const satisfies readonly (keyof AttributedOrder)[];
-
 /**
  * What the reward ledger does after attribution changed: `applyAttributionChange` of
  * app/models/Rewards/Rewards.server.ts. It returns what must happen in Shopify afterwards
@@ -216,10 +206,10 @@ export async function attributeOrders(
   const ids = [...new Set(orderIds)];
   if (ids.length === 0) return { changes: [], ambassadorsToPause: [], tierTagChanges: [] };
 
-  const facts = await rowsWhereIn<OrderFact>(tx, { table: "OrderFact", columns: ORDER_FACT_COLUMNS, shop, column: "orderId", values: ids });
+  const facts = await rowsWhereIn<OrderFact>(tx, { table: "OrderFact", shop, column: "orderId", values: ids });
   const existing = new Map(
     (
-      await rowsWhereIn<AttributedOrder>(tx, { table: "AttributedOrder", columns: ATTRIBUTED_ORDER_COLUMNS, shop, column: "orderId", values: ids })
+      await rowsWhereIn<AttributedOrder>(tx, { table: "AttributedOrder", shop, column: "orderId", values: ids })
     ).map((row) => [row.orderId, row]),
   );
   const refunds = await refundSums(tx, shop, ids);

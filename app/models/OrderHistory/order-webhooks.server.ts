@@ -107,17 +107,15 @@ export async function attributeOrderWebhooks(
   const usedCodes = [...new Set([...codesOf.values()].flat())];
   // …which of them are program codes in any state (a superset of what attributeOrders matches)…
   const ambassadorOfCode = new Map(
-    usedCodes.length === 0
-      ? []
-      : (
-          await rowsWhereIn<{ code: string; ambassadorId: string }>(tx, {
-            table: "AmbassadorCode",
-            columns: ["code", "ambassadorId"],
-            shop,
-            column: "code",
-            values: usedCodes,
-          })
-        ).map((row) => [row.code, row.ambassadorId]),
+    (
+      await rowsWhereIn<{ code: string; ambassadorId: string }>(tx, {
+        table: "AmbassadorCode",
+        columns: ["code", "ambassadorId"],
+        shop,
+        column: "code",
+        values: usedCodes,
+      })
+    ).map((row) => [row.code, row.ambassadorId]),
   );
   // …and which orders are attributed already (to whom).
   const attributedTo = new Map(

@@ -23,7 +23,7 @@
  * can enqueue it once its transaction has committed (`afterRewardChange`).
  */
 import type { AmbassadorTier, AttributedOrder, Prisma, RewardEntry, RewardTier } from "@prisma/client";
-import { columnsOf, insertRows, rowsWhereIn } from "../../utils/raw-rows.server";
+import { insertRows, rowsWhereIn } from "../../utils/raw-rows.server";
 import { evaluateStanding, type StandingChange } from "./tiers.server";
 import { getRewardSettingsIn } from "./RewardSettings.server";
 
@@ -91,10 +91,10 @@ export async function applyAttributionChange(
 
   const settings = await getRewardSettingsIn(tx, shop);
   // Raw reads (see raw-rows.server.ts): this runs in every inbox batch with a program code.
-  const attributed = await rowsWhereIn<AttributedOrder>(tx, { table: "AttributedOrder", columns: columnsOf("AttributedOrder"), shop, column: "orderId", values: ids });
+  const attributed = await rowsWhereIn<AttributedOrder>(tx, { table: "AttributedOrder", shop, column: "orderId", values: ids });
   const byOrder = new Map(attributed.map((row) => [row.orderId, row]));
   const entries = (
-    await rowsWhereIn<RewardEntry>(tx, { table: "RewardEntry", columns: columnsOf("RewardEntry"), shop, column: "orderId", values: ids })
+    await rowsWhereIn<RewardEntry>(tx, { table: "RewardEntry", shop, column: "orderId", values: ids })
   )
     .filter((entry) => (ORDER_ENTRY_KINDS as readonly string[]).includes(entry.kind))
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
@@ -106,10 +106,10 @@ export async function applyAttributionChange(
   for (const row of attributed) ambassadorIds.add(row.ambassadorId);
   for (const entry of entries) ambassadorIds.add(entry.ambassadorId);
   const standings = (
-    await rowsWhereIn<AmbassadorTier>(tx, { table: "AmbassadorTier", columns: columnsOf("AmbassadorTier"), shop, column: "ambassadorId", values: [...ambassadorIds] })
+    await rowsWhereIn<AmbassadorTier>(tx, { table: "AmbassadorTier", shop, column: "ambassadorId", values: [...ambassadorIds] })
   ).filter((standing) => standing.tierId !== null);
   const tierIds = [...new Set(standings.map((s) => s.tierId!))];
-  const tiers = await rowsWhereIn<RewardTier>(tx, { table: "RewardTier", columns: columnsOf("RewardTier"), shop, column: "id", values: tierIds });
+  const tiers = await rowsWhereIn<RewardTier>(tx, { table: "RewardTier", shop, column: "id", values: tierIds });
   const tierRate = new Map(tiers.map((tier) => [tier.id, tier.commissionBasisPoints]));
   const rateOf = new Map(
     standings.map((s) => [s.ambassadorId, tierRate.get(s.tierId!) ?? settings.commissionBasisPoints])
@@ -168,17 +168,15 @@ export async function applyAttributionChange(
   }
 
   const seen = new Set(
-    plans.length === 0
-      ? []
-      : (
-          await rowsWhereIn<{ sourceKey: string }>(tx, {
-            table: "RewardEntry",
-            columns: ["sourceKey"],
-            shop,
-            column: "sourceKey",
-            values: plans.map((plan) => plan.sourceKey),
-          })
-        ).map((entry) => entry.sourceKey)
+    (
+      await rowsWhereIn<{ sourceKey: string }>(tx, {
+        table: "RewardEntry",
+        columns: ["sourceKey"],
+        shop,
+        column: "sourceKey",
+        values: plans.map((plan) => plan.sourceKey),
+      })
+    ).map((entry) => entry.sourceKey)
   );
   const created: Prisma.RewardEntryCreateManyInput[] = [];
   for (const { orderId, ambassadorId, row, live, mine, isCurrent, terms, target, delta, sourceKey } of plans) {

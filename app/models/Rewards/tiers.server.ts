@@ -15,7 +15,7 @@
  *   at most once.
  */
 import type { AmbassadorTier, Prisma, RewardMilestone, RewardTier } from "@prisma/client";
-import { columnsOf, rowsOfShop, rowsWhereIn } from "../../utils/raw-rows.server";
+import { rowsOfShop, rowsWhereIn } from "../../utils/raw-rows.server";
 import { jsonTextElements, positional } from "../../utils/sql-dialect.server";
 import { getRewardSettingsIn } from "./RewardSettings.server";
 
@@ -106,7 +106,6 @@ export async function evaluateStanding(
     (
       await rowsWhereIn<AmbassadorTier>(tx, {
         table: "AmbassadorTier",
-        columns: columnsOf("AmbassadorTier"),
         shop,
         column: "ambassadorId",
         values: ambassadorIds,
