@@ -8,6 +8,7 @@ import { rowsOfShop, rowsWhereIn } from "../../utils/raw-rows.server";
 import type { Readable } from "node:stream";
 import type { Prisma, ProgramSettings } from "@prisma/client";
 import prisma, { bulkWrites } from "../../db.server";
+import { provider } from "../../utils/sql-placeholders";
 import type { BulkValue } from "../../utils/bulk-writes.server";
 import { parseBulkJsonlInWorker, type OrderFactRow, type ProfileRow } from "./bulk-jsonl-parser.server";
 import { recomputeAllCustomers, recomputeCustomers } from "./customer-stats.server";
@@ -354,9 +355,12 @@ const ADVANCE_SYNC = `
 async function mergeStagedOrderFacts(shop: string): Promise<void> {
   await bulkWrites.transaction(async (tx) => {
     await tx.execute(MERGE_STAGED_ORDER_FACTS, shop);
-    const otherShops = await tx.query(OTHER_SHOP_STAGED, shop, shop);
-    if (otherShops.length > 0) await tx.execute(CLEAR_STAGED_ORDER_FACTS, shop);
-    else await tx.execute(CLEAR_ALL_STAGED_ORDER_FACTS);
+    // PostgreSQL: another instance may commit a shop's staged rows between the check and
+    // a whole-table delete (read committed), which would lose them: only this shop's go.
+    // SQLite has one writer, so nothing is staged in between.
+    if (provider === "postgresql" || (await tx.query(OTHER_SHOP_STAGED, shop, shop)).length > 0) {
+      await tx.execute(CLEAR_STAGED_ORDER_FACTS, shop);
+    } else await tx.execute(CLEAR_ALL_STAGED_ORDER_FACTS);
   });
 }
 
