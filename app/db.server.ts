@@ -37,6 +37,7 @@ function createSqliteClient(): AppDatabase {
       return adapter.bulk.withBackgroundCheckpoints(work, options);
     },
     withoutWaitingForDisk: (work) => adapter.bulk.withoutWaitingForDisk(work),
+    directRawStatements: (tx) => adapter.bulk.directRawStatements(tx),
   };
   return { prisma, runtime: Prisma, bulk, close: () => prisma.$disconnect() };
 }

@@ -6,6 +6,8 @@
  * PostgreSQL: postgres-bulk.server.ts, multi-row INSERTs in a transaction on a pooled
  * connection. Everything else keeps using Prisma.
  */
+import type { Prisma } from "@prisma/client";
+
 export type BulkValue = string | number | bigint | null;
 
 export interface BulkTransaction {
@@ -65,4 +67,14 @@ export interface BulkWriter {
    * synchronous_commit = off.
    */
   withoutWaitingForDisk<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * `tx`, a Prisma interactive transaction's client, with its raw statements
+   * (`$queryRawUnsafe`, `$executeRawUnsafe`) run straight on the transaction's connection:
+   * same SQL, parameters and results (rows typed as Prisma types them), same transaction,
+   * without Prisma's query pipeline, which costs several times what most of these
+   * statements cost to run (the webhook inbox processor's hot path runs ~50 a batch).
+   * Everything else on `tx` is Prisma's. SQLite only (its connection is in this process);
+   * PostgreSQL returns `tx` itself.
+   */
+  directRawStatements(tx: Prisma.TransactionClient): Prisma.TransactionClient;
 }

@@ -35,6 +35,8 @@ export function postgresBulkWriter(pool: pg.Pool): BulkWriter {
     // Not relaxed on PostgreSQL yet (it would need `SET LOCAL synchronous_commit = off`
     // inside Prisma's transaction): those commits wait for the disk, which is only slower.
     withoutWaitingForDisk: (work) => work(),
+    // Prisma's connection there is a pooled one of its own, out of reach.
+    directRawStatements: (tx) => tx,
   };
 }
 

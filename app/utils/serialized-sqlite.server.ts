@@ -10,6 +10,7 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 import type { BulkTransaction, BulkTransactionOptions, BulkValue, BulkWriter } from "./bulk-writes.server";
+import { directRawStatements, type RawSqliteConnection } from "./sqlite-raw-statements.server";
 
 /**
  * Prisma's better-sqlite3 adapter has ONE connection. It queues transactions, but a query
@@ -58,6 +59,11 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
         const { turns, connection } = connected;
         if (url === ":memory:" || url === "") return work();
         return checkpoints.during(url, turns, connection, work, options?.lingerMs ?? 0);
+      },
+      directRawStatements(tx) {
+        if (!connected) throw new Error("The database is not connected yet (call prisma.$connect() first).");
+        // The raw connection, not the adapter's view (its statements bind per call).
+        return directRawStatements(tx, connected.connection as unknown as RawSqliteConnection);
       },
     },
   };

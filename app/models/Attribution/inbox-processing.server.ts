@@ -26,7 +26,12 @@ import {
   type ParsedOrderWebhook,
 } from "../OrderHistory/order-webhooks.server";
 import type { RefundWebhookPayload } from "../OrderHistory/OrderHistory.server";
-import { INBOX_MAX_ATTEMPTS, pendingWhere, yieldToAcknowledgements } from "../WebhookInbox/WebhookInbox.server";
+import {
+  INBOX_MAX_ATTEMPTS,
+  pendingDeliveries,
+  pendingWhere,
+  yieldToAcknowledgements,
+} from "../WebhookInbox/WebhookInbox.server";
 import { jsonTextElements, positional, storedTimestamp } from "../../utils/sql-dialect.server";
 import type { AttributionResult } from "./Attribution.server";
 
@@ -141,16 +146,14 @@ async function applyBatch(shop: string, mode: "batched" | "row by row") {
   // No fsync: a batch lost to a power cut leaves its rows pending (marked in the same
   // transaction), so it is applied again; the fsync would block the one thread for
   // acknowledgements too.
-  return bulkWrites.withoutWaitingForDisk(() => prisma.$transaction(async (tx) => {
+  return bulkWrites.withoutWaitingForDisk(() => prisma.$transaction(async (prismaTx) => {
+    // The batch's statements are raw; on SQLite they skip Prisma's pipeline, which would
+    // cost more than running them (see BulkWriter.directRawStatements).
+    const tx = bulkWrites.directRawStatements(prismaTx);
     // Read inside the transaction: a shop/redact or customers/redact that ran since the
     // job was enqueued has already removed what it erased.
     const limit = batchRows();
-    const rows: Row[] = await tx.webhookInbox.findMany({
-      where: pendingWhere(shop),
-      orderBy: [{ receivedAt: "asc" }, { webhookId: "asc" }],
-      take: limit,
-      select: { webhookId: true, topic: true, payload: true },
-    });
+    const rows: Row[] = await pendingDeliveries(tx, shop, limit);
     if (rows.length === 0) return { rows: 0, results: [], rest: false };
     const started = performance.now();
     const parsed = rows.map((row) => guarded(row, () => parseRow(row)));

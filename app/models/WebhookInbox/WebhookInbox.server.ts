@@ -12,7 +12,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import prisma, { bulkWrites } from "../../db.server";
-import { storedTimestamp } from "../../utils/sql-dialect.server";
+import { positional, storedTimestamp } from "../../utils/sql-dialect.server";
 
 export interface InboxDelivery {
   webhookId: string;
@@ -155,6 +155,28 @@ export const INBOX_MAX_ATTEMPTS = 3;
 /** Where the processor looks: the shop's deliveries not applied yet and not given up on. */
 export function pendingWhere(shop: string): Prisma.WebhookInboxWhereInput {
   return { shop, processedAt: null, attempts: { lt: INBOX_MAX_ATTEMPTS } };
+}
+
+/**
+ * The shop's first `limit` deliveries waiting (pendingWhere), in arrival order: the
+ * processor's read of each batch, one raw statement (Prisma's findMany costs several
+ * times the read itself; see raw-rows.server.ts).
+ */
+export function pendingDeliveries(
+  tx: Prisma.TransactionClient,
+  shop: string,
+  limit: number,
+): Promise<{ webhookId: string; topic: string; payload: string | null }[]> {
+  return tx.$queryRawUnsafe(
+    positional(
+      `SELECT "webhookId", "topic", "payload" FROM "WebhookInbox"
+       WHERE "shop" = ? AND "processedAt" IS NULL AND "attempts" < ?
+       ORDER BY "receivedAt", "webhookId" LIMIT ?`,
+    ),
+    shop,
+    INBOX_MAX_ATTEMPTS,
+    limit,
+  );
 }
 
 /** Shops with deliveries waiting (recovery after a restart). */

@@ -1,0 +1,175 @@
+import type { Prisma } from "@prisma/client";
+
+/**
+ * Raw statements of a Prisma interactive transaction run straight on SQLite's connection
+ * (see BulkWriter.directRawStatements). Prisma 6 sends every `$queryRawUnsafe` through its
+ * query pipeline — serialising the parameters, a query plan from its WebAssembly compiler,
+ * the interpreter, tracing spans, the adapter's own mapping — 0.1–0.3 ms a statement, more
+ * than most of the inbox processor's statements take to run. This does what that pipeline
+ * does, for the types the schema uses, in a few microseconds.
+ *
+ * Same transaction: Prisma's adapter runs the transaction on this one connection, and the
+ * transaction holds the connection's turn (serialized-sqlite.server.ts) until it ends, so a
+ * statement run here from inside the transaction's callback is inside it. Checked at each
+ * call: outside a transaction it refuses (it would run inside whoever's transaction is open).
+ *
+ * Same results: parameters bound as Prisma's adapter binds them (a Date in Prisma's stored
+ * form, a boolean as 1/0), rows typed as Prisma types raw rows on SQLite, by the column's
+ * declared type: INTEGER → number, BIGINT → bigint, BOOLEAN → boolean, DATETIME → Date,
+ * TEXT → string; an expression (no declared type) by its first non-null value, as Prisma's
+ * adapter infers it: an integer → bigint, a real → number, text → string. Tested against
+ * Prisma's own results (tests/sqlite-raw-statements.test.ts).
+ */
+
+/** What this uses of better-sqlite3 (Prisma's adapter opens it with safe integers on). */
+export interface RawSqliteConnection {
+  prepare(sql: string): RawSqliteStatement;
+  readonly inTransaction: boolean;
+}
+
+interface RawSqliteStatement {
+  readonly reader: boolean;
+  columns(): { name: string; type: string | null }[];
+  raw(toggle?: boolean): RawSqliteStatement;
+  all(parameters: unknown[]): unknown[][];
+  run(parameters: unknown[]): { changes: number | bigint };
+}
+
+type Convert = (value: unknown) => unknown;
+
+interface Prepared {
+  statement: RawSqliteStatement;
+  /** Reader statements: column names, and converters by declared type (null: inferred). */
+  names: string[];
+  converters: (Convert | null)[];
+}
+
+const toNumber: Convert = (value) => (typeof value === "bigint" ? Number(value) : Math.trunc(value as number));
+const toBigInt: Convert = (value) => (typeof value === "bigint" ? value : BigInt(Math.trunc(value as number)));
+const toBoolean: Convert = (value) => {
+  const text = String(value);
+  return text === "1" || text === "true";
+};
+const toDate: Convert = (value) => new Date(typeof value === "bigint" ? Number(value) : (value as string | number));
+const asIs: Convert = (value) => value;
+
+/** Prisma's adapter's mapping of declared types (the ones this schema's columns use). */
+function converterOf(declaredType: string | null): Convert | null {
+  switch (declaredType?.toUpperCase()) {
+    case "INTEGER":
+    case "INT":
+      return toNumber;
+    case "BIGINT":
+      return toBigInt;
+    case "BOOLEAN":
+      return toBoolean;
+    case "DATETIME":
+      return toDate;
+    case "TEXT":
+    case "REAL":
+    case "DOUBLE":
+      return asIs;
+    default:
+      return null;
+  }
+}
+
+/** An expression column, typed by its first non-null value as Prisma's adapter does. */
+function inferredConverter(rows: unknown[][], index: number): Convert {
+  for (const row of rows) {
+    const value = row[index];
+    if (value === null) continue;
+    if (typeof value === "bigint") return toBigInt;
+    if (typeof value === "number") return (next) => (typeof next === "bigint" ? Number(next) : next);
+    if (typeof value === "string") return asIs;
+    throw new Error(`A raw statement returned a ${typeof value} (not supported here)`);
+  }
+  return asIs;
+}
+
+/** A parameter as Prisma's adapter binds it. */
+function bound(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "bigint":
+      return value;
+    case "boolean":
+      return value ? 1 : 0;
+  }
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  throw new Error(`A raw statement parameter of type ${typeof value} is not supported here`);
+}
+
+/** Statements kept per connection; SQL texts beyond this are prepared again. */
+const CACHE_SIZE = 200;
+const caches = new WeakMap<RawSqliteConnection, Map<string, Prepared>>();
+
+function prepared(connection: RawSqliteConnection, sql: string): Prepared {
+  let cache = caches.get(connection);
+  if (!cache) caches.set(connection, (cache = new Map()));
+  let entry = cache.get(sql);
+  if (!entry) {
+    const statement = connection.prepare(sql);
+    const columns = statement.reader ? statement.columns() : [];
+    if (statement.reader) statement.raw(true);
+    entry = { statement, names: columns.map((column) => column.name), converters: columns.map((column) => converterOf(column.type)) };
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, entry);
+  }
+  return entry;
+}
+
+function inTransaction(connection: RawSqliteConnection) {
+  if (!connection.inTransaction) {
+    throw new Error("directRawStatements: only inside the Prisma transaction whose client it was given");
+  }
+}
+
+function query(connection: RawSqliteConnection, sql: string, parameters: unknown[]): Record<string, unknown>[] {
+  inTransaction(connection);
+  const { statement, names, converters } = prepared(connection, sql);
+  if (!statement.reader) {
+    statement.run(parameters.map(bound));
+    return [];
+  }
+  const rows = statement.all(parameters.map(bound));
+  const convert = converters.map((converter, index) => converter ?? inferredConverter(rows, index));
+  return rows.map((row) => {
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) {
+      const value = row[i];
+      object[names[i]] = value === null ? null : convert[i](value);
+    }
+    return object;
+  });
+}
+
+function execute(connection: RawSqliteConnection, sql: string, parameters: unknown[]): number {
+  inTransaction(connection);
+  const { statement } = prepared(connection, sql);
+  return Number(statement.run(parameters.map(bound)).changes);
+}
+
+export function directRawStatements(tx: Prisma.TransactionClient, connection: RawSqliteConnection): Prisma.TransactionClient {
+  // Run at the call (better-sqlite3 is synchronous), not when awaited as Prisma's are:
+  // the callers await each statement, so the order is the same.
+  const settled = <T>(run: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(run());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const direct = {
+    $queryRawUnsafe: (sql: string, ...parameters: unknown[]) => settled(() => query(connection, sql, parameters)),
+    $executeRawUnsafe: (sql: string, ...parameters: unknown[]) => settled(() => execute(connection, sql, parameters)),
+  };
+  return new Proxy(tx, {
+    get(target, property, receiver) {
+      if (property === "$queryRawUnsafe" || property === "$executeRawUnsafe") return direct[property];
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+}
