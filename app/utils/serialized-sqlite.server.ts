@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import fs from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
@@ -21,7 +20,7 @@ import { directRawStatements, type RawSqliteConnection } from "./sqlite-raw-stat
  */
 export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & { bulk: BulkWriter } {
   const inner = new PrismaBetterSQLite3({ url });
-  let connected: { turns: Turns; connection: SqliteConnection; wal: boolean } | null = null;
+  let connected: { turns: Turns; connection: SqliteConnection } | null = null;
   const checkpoints = new BackgroundCheckpoints();
   return {
     provider: inner.provider,
@@ -31,25 +30,23 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
       const turns = new Turns();
       const connection = sqliteConnectionOf(adapter);
       reusePreparedStatements(adapter);
-      const current = { turns, connection, wal: configure(connection) && url !== ":memory:" && url !== "" };
+      configure(connection);
+      const current = { turns, connection };
       connected = current;
       return serialize(adapter, current.connection, turns, () => {
         if (connected === current) connected = null;
       });
     },
     bulk: {
-      async transaction(work, options) {
+      transaction(work, options) {
         if (!connected) throw new Error("The database is not connected yet (call prisma.$connect() first).");
-        const { turns, connection, wal } = connected;
-        if (!options?.durable || !wal) return turns.run(() => bulkTransaction(connection, work, options));
-        // Durable in the log: committed without the fsync (which would block this thread,
-        // the one that answers requests, for a millisecond or more), then the log synced on
-        // libuv's thread pool before resolving, while the connection serves the next turn.
-        // As safe as synchronous = FULL: the log holds this commit (and all before it), or
-        // a checkpoint has copied it to the database file, and checkpoints sync both files.
-        const result = await turns.run(() => bulkTransaction(connection, work, { ...options, durable: false }));
-        await syncWriteAheadLog(url);
-        return result;
+        const { turns, connection } = connected;
+        // Durable: SQLite's own synchronous = FULL commit, which syncs the log before it
+        // returns, blocking this thread for the fsync (0.2-0.6 ms here). Syncing the log on
+        // libuv's thread pool after a relaxed commit instead was measured slower in the
+        // webhook bench: each sync took 2-3 ms to come back (its completion waits for
+        // this thread), and the acknowledgements waited for it.
+        return turns.run(() => bulkTransaction(connection, work, options));
       },
       withoutWaitingForDisk(work) {
         return commitsWithoutFsync.run({ taken: false }, work);
@@ -159,21 +156,8 @@ function reusePreparedStatements(adapter: SqlDriverAdapter) {
  * orders about 0.2 s faster but cost 20 MB of peak RSS, and the ingest must stay within
  * 256 MB.
  */
-function configure(connection: SqliteConnection): boolean {
+function configure(connection: SqliteConnection) {
   connection.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384");
-  const [mode] = connection.prepare("PRAGMA journal_mode").all([]) as { journal_mode: string }[];
-  return mode?.journal_mode === "wal";
-}
-
-/** Flushes the write-ahead log's written pages to disk, off this thread. */
-async function syncWriteAheadLog(databaseFile: string) {
-  // fs.promises at call time (not a destructured import), so tests can watch it.
-  const log = await fs.promises.open(`${databaseFile}-wal`, "r");
-  try {
-    await log.datasync();
-  } finally {
-    await log.close();
-  }
 }
 
 /**
@@ -243,8 +227,7 @@ async function bulkTransaction<T>(
   // process crash): a power cut may lose the last of them, but only together with the
   // progress they recorded (HistorySync.processedLines, the staged rows), so the resumed
   // sync redoes them. The log is append-only, so the next FULL commit syncs them as well.
-  // Durable ones (the webhook inbox acknowledges its rows to Shopify) keep FULL, unless
-  // the caller syncs the log itself afterwards (see bulk.transaction).
+  // Durable ones (the webhook inbox acknowledges its rows to Shopify) keep FULL.
   connection.exec(options.durable ? "BEGIN" : "PRAGMA synchronous = NORMAL; BEGIN");
   try {
     const result = await work(tx);
