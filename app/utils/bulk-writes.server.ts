@@ -1,10 +1,11 @@
 /**
- * The one way past Prisma: bulk writes of many rows through one prepared statement, for
- * the hot path of the history ingest (Prisma's per-statement cost is larger than SQLite's
- * per-row cost there). Dialect-neutral: the SQL is ordinary parameterised SQL with `?`
- * placeholders. SQLite: serialized-sqlite.server.ts, on Prisma's one connection.
- * PostgreSQL: postgres-bulk.server.ts, multi-row INSERTs in a transaction on a pooled
- * connection. Everything else keeps using Prisma.
+ * The ways past Prisma, for hot paths where Prisma's per-statement cost is larger than
+ * the database's: bulk writes of many rows through one prepared statement (the history
+ * ingest, the webhook inbox), and a Prisma transaction's raw statements run straight on
+ * its connection (the inbox processor, `directRawStatements`). Dialect-neutral: the SQL is
+ * ordinary parameterised SQL with `?` placeholders. SQLite: serialized-sqlite.server.ts,
+ * on Prisma's one connection. PostgreSQL: postgres-bulk.server.ts, multi-row INSERTs in a
+ * transaction on a pooled connection. Everything else keeps using Prisma.
  */
 import type { Prisma } from "@prisma/client";
 

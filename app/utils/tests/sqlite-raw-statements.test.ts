@@ -29,7 +29,7 @@ describe("raw statements run straight on the transaction's connection", () => {
     [`SELECT * FROM "AttributedOrder" WHERE "shop" = ? ORDER BY "orderId"`, [SHOP]],
     [`SELECT * FROM "CustomerStats" WHERE "shop" = ? AND "orderCount" >= ? AND "netSpentCents" > ?`, [SHOP, 2, 100n]],
     [`SELECT "orderId" FROM "AttributedOrder" WHERE "shop" = ? AND "processedAt" = ?`, [SHOP, processedAt]],
-    [`SELECT "orderId" FROM "AttributedOrder" WHERE "shop" = ? AND "newCustomer" = ? AND "cancelledAt" IS ?`, [SHOP, true, null]],
+    [`SELECT "orderId" FROM "AttributedOrder" WHERE "shop" = ? AND "newCustomer" = ? AND "cancelledAt" IS NULL`, [SHOP, true]],
     // Expressions have no declared type: typed by their values, as Prisma's adapter does.
     [
       `SELECT "ambassadorId", COUNT(*) AS "orders", SUM("netCents") AS "sales", MAX("processedAt") AS "last",
