@@ -38,7 +38,7 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
       });
     },
     bulk: {
-      transaction(work, options) {
+      async transaction(work, options) {
         if (!connected) throw new Error("The database is not connected yet (call prisma.$connect() first).");
         const { turns, connection } = connected;
         // Durable: SQLite's own synchronous = FULL commit, which syncs the log before it
