@@ -20,7 +20,7 @@ import { directRawStatements, type RawSqliteConnection } from "./sqlite-raw-stat
  */
 export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & { bulk: BulkWriter } {
   const inner = new PrismaBetterSQLite3({ url });
-  let connected: { turns: Turns; connection: SqliteConnection } | null = null;
+  let connected: { turns: Turns; connection: SqliteConnection; transactions: OpenTransaction } | null = null;
   const checkpoints = new BackgroundCheckpoints();
   return {
     provider: inner.provider,
@@ -31,9 +31,9 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
       const connection = sqliteConnectionOf(adapter);
       reusePreparedStatements(adapter);
       configure(connection);
-      const current = { turns, connection };
+      const current = { turns, connection, transactions: { open: null } };
       connected = current;
-      return serialize(adapter, current.connection, turns, () => {
+      return serialize(adapter, current.connection, turns, current.transactions, () => {
         if (connected === current) connected = null;
       });
     },
@@ -59,8 +59,12 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
       },
       directRawStatements(tx) {
         if (!connected) throw new Error("The database is not connected yet (call prisma.$connect() first).");
+        const { connection, transactions } = connected;
+        // Called in tx's callback, tx's transaction is the open one (it holds the turn).
+        const mine = transactions.open;
+        if (!mine) throw new Error("directRawStatements: only inside a Prisma transaction");
         // The raw connection, not the adapter's view (its statements bind per call).
-        return directRawStatements(tx, connected.connection as unknown as RawSqliteConnection);
+        return directRawStatements(tx, connection as unknown as RawSqliteConnection, () => transactions.open === mine);
       },
     },
   };
@@ -344,6 +348,11 @@ function betterSqlite3Path(): string {
   return fromAdapter.resolve("better-sqlite3");
 }
 
+/** The Prisma transaction open on the connection now (a token per transaction), if any. */
+interface OpenTransaction {
+  open: object | null;
+}
+
 /** A FIFO lock: `run` waits for everything queued before it. */
 class Turns {
   private tail: Promise<unknown> = Promise.resolve();
@@ -378,6 +387,7 @@ function serialize(
   adapter: SqlDriverAdapter,
   connection: SqliteConnection,
   turns: Turns,
+  transactions: OpenTransaction,
   onDispose: () => void,
 ): SqlDriverAdapter {
   return {
@@ -401,10 +411,13 @@ function serialize(
       try {
         if (relaxed) connection.exec("PRAGMA synchronous = NORMAL");
         const transaction = await adapter.startTransaction(isolationLevel);
+        const token = {};
+        transactions.open = token;
         const end = (finish: () => Promise<void>) => async () => {
           try {
             await finish();
           } finally {
+            if (transactions.open === token) transactions.open = null;
             if (relaxed) connection.exec("PRAGMA synchronous = FULL");
             release();
           }

@@ -11,7 +11,8 @@ import type { Prisma } from "@prisma/client";
  * Same transaction: Prisma's adapter runs the transaction on this one connection, and the
  * transaction holds the connection's turn (serialized-sqlite.server.ts) until it ends, so a
  * statement run here from inside the transaction's callback is inside it. Checked at each
- * call: outside a transaction it refuses (it would run inside whoever's transaction is open).
+ * call (`stillOpen`): once that transaction has ended it refuses, rather than run inside
+ * whatever else is open on the connection by then.
  *
  * Same results: parameters bound as Prisma's adapter binds them (a Date in Prisma's stored
  * form, a boolean as 1/0), rows typed as Prisma types raw rows on SQLite, by the column's
@@ -24,7 +25,6 @@ import type { Prisma } from "@prisma/client";
 /** What this uses of better-sqlite3 (Prisma's adapter opens it with safe integers on). */
 export interface RawSqliteConnection {
   prepare(sql: string): RawSqliteStatement;
-  readonly inTransaction: boolean;
 }
 
 interface RawSqliteStatement {
@@ -121,14 +121,7 @@ function prepared(connection: RawSqliteConnection, sql: string): Prepared {
   return entry;
 }
 
-function inTransaction(connection: RawSqliteConnection) {
-  if (!connection.inTransaction) {
-    throw new Error("directRawStatements: only inside the Prisma transaction whose client it was given");
-  }
-}
-
 function query(connection: RawSqliteConnection, sql: string, parameters: unknown[]): Record<string, unknown>[] {
-  inTransaction(connection);
   const { statement, names, converters } = prepared(connection, sql);
   if (!statement.reader) {
     statement.run(parameters.map(bound));
@@ -147,16 +140,21 @@ function query(connection: RawSqliteConnection, sql: string, parameters: unknown
 }
 
 function execute(connection: RawSqliteConnection, sql: string, parameters: unknown[]): number {
-  inTransaction(connection);
   const { statement } = prepared(connection, sql);
   return Number(statement.run(parameters.map(bound)).changes);
 }
 
-export function directRawStatements(tx: Prisma.TransactionClient, connection: RawSqliteConnection): Prisma.TransactionClient {
+/** `stillOpen`: whether the transaction `tx` belongs to is still the one open. */
+export function directRawStatements(
+  tx: Prisma.TransactionClient,
+  connection: RawSqliteConnection,
+  stillOpen: () => boolean,
+): Prisma.TransactionClient {
   // Run at the call (better-sqlite3 is synchronous), not when awaited as Prisma's are:
   // the callers await each statement, so the order is the same.
   const settled = <T>(run: () => T): Promise<T> => {
     try {
+      if (!stillOpen()) throw new Error("directRawStatements: its Prisma transaction has ended");
       return Promise.resolve(run());
     } catch (error) {
       return Promise.reject(error);

@@ -87,8 +87,16 @@ describe("raw statements run straight on the transaction's connection", () => {
     expect((await prisma.customerStats.findFirstOrThrow({ where: { shop: SHOP } })).tags).toBe("vip");
   });
 
-  it.skipIf(TEST_ON_POSTGRES)("refuses to run once its transaction has ended", async () => {
+  it.skipIf(TEST_ON_POSTGRES)("refuses to run once its transaction has ended, even inside the next one", async () => {
     const direct = await prisma.$transaction(async (tx) => bulkWrites.directRawStatements(tx));
-    await expect(direct.$queryRawUnsafe(`SELECT 1`)).rejects.toThrow(/only inside the Prisma transaction/);
+    const update = positional(`UPDATE "CustomerStats" SET "tags" = ? WHERE "shop" = ?`);
+    await expect(direct.$executeRawUnsafe(update, "stray", SHOP)).rejects.toThrow(/its Prisma transaction has ended/);
+    // Another request's transaction is open on the connection now: still refused, not run in it.
+    await prisma.$transaction(async () => {
+      await expect(direct.$executeRawUnsafe(update, "stray", SHOP)).rejects.toThrow(/its Prisma transaction has ended/);
+    });
+    expect((await prisma.customerStats.findFirstOrThrow({ where: { shop: SHOP } })).tags).toBe("vip");
+    // And outside any Prisma transaction there is none to run in.
+    expect(() => bulkWrites.directRawStatements(prisma)).toThrow(/only inside a Prisma transaction/);
   });
 });
