@@ -9,7 +9,7 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 import type { BulkTransaction, BulkTransactionOptions, BulkValue, BulkWriter } from "./bulk-writes.server";
-import { directRawStatements, type RawSqliteConnection } from "./sqlite-raw-statements.server";
+import { directRawStatements, type PrepareStatement } from "./sqlite-raw-statements.server";
 
 /**
  * Prisma's better-sqlite3 adapter has ONE connection. It queues transactions, but a query
@@ -20,7 +20,12 @@ import { directRawStatements, type RawSqliteConnection } from "./sqlite-raw-stat
  */
 export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & { bulk: BulkWriter } {
   const inner = new PrismaBetterSQLite3({ url });
-  let connected: { turns: Turns; connection: SqliteConnection; transactions: OpenTransaction } | null = null;
+  let connected: {
+    turns: Turns;
+    connection: SqliteConnection;
+    prepared: (sql: string) => AdapterStatement;
+    transactions: OpenTransaction;
+  } | null = null;
   const checkpoints = new BackgroundCheckpoints();
   return {
     provider: inner.provider,
@@ -29,9 +34,9 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
       const adapter = await inner.connect();
       const turns = new Turns();
       const connection = sqliteConnectionOf(adapter);
-      reusePreparedStatements(adapter);
+      const prepared = reusePreparedStatements(adapter);
       configure(connection);
-      const current = { turns, connection, transactions: { open: null } };
+      const current = { turns, connection, prepared, transactions: { open: null } };
       connected = current;
       return serialize(adapter, current.connection, turns, current.transactions, () => {
         if (connected === current) connected = null;
@@ -59,12 +64,12 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
       },
       directRawStatements(tx) {
         if (!connected) throw new Error("The database is not connected yet (call prisma.$connect() first).");
-        const { connection, transactions } = connected;
+        const { prepared, transactions } = connected;
         // Called in tx's callback, tx's transaction is the open one (it holds the turn).
         const mine = transactions.open;
         if (!mine) throw new Error("directRawStatements: only inside a Prisma transaction");
-        // The raw connection, not the adapter's view (its statements bind per call).
-        return directRawStatements(tx, connection as unknown as RawSqliteConnection, () => transactions.open === mine);
+        // The connection's cached statements themselves, not the adapter's views of them.
+        return directRawStatements(tx, prepared as unknown as PrepareStatement, () => transactions.open === mine);
       },
     },
   };
@@ -115,7 +120,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * (`run`, `all`), so one statement is never in use twice; SQLite recompiles a cached
  * statement by itself after a schema change.
  */
-function reusePreparedStatements(adapter: SqlDriverAdapter) {
+function reusePreparedStatements(adapter: SqlDriverAdapter): (sql: string) => AdapterStatement {
   const holder = adapter as unknown as { client?: { prepare?: (sql: string) => AdapterStatement } };
   const client = holder.client;
   if (typeof client?.prepare !== "function") {
@@ -149,6 +154,8 @@ function reusePreparedStatements(adapter: SqlDriverAdapter) {
     },
   });
   Object.defineProperty(holder, "client", { value: adapterClient, writable: true, configurable: true });
+  // The same cache serves the direct raw statements (see directRawStatements).
+  return cached;
 }
 
 /**

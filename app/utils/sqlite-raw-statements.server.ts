@@ -22,10 +22,11 @@ import type { Prisma } from "@prisma/client";
  * Prisma's own results (tests/sqlite-raw-statements.test.ts).
  */
 
-/** What this uses of better-sqlite3 (Prisma's adapter opens it with safe integers on). */
-export interface RawSqliteConnection {
-  prepare(sql: string): RawSqliteStatement;
-}
+/**
+ * The connection's prepared statement for a SQL text, from its statement cache (shared
+ * with Prisma's adapter; better-sqlite3, opened by the adapter with safe integers on).
+ */
+export type PrepareStatement = (sql: string) => RawSqliteStatement;
 
 interface RawSqliteStatement {
   readonly reader: boolean;
@@ -37,9 +38,8 @@ interface RawSqliteStatement {
 
 type Convert = (value: unknown) => unknown;
 
-interface Prepared {
-  statement: RawSqliteStatement;
-  /** Reader statements: column names, and converters by declared type (null: inferred). */
+/** A reader statement's columns: names, and converters by declared type (null: inferred). */
+interface Columns {
   names: string[];
   converters: (Convert | null)[];
 }
@@ -102,32 +102,28 @@ function bound(value: unknown): unknown {
   throw new Error(`A raw statement parameter of type ${typeof value} is not supported here`);
 }
 
-/** Statements kept per connection; SQL texts beyond this are prepared again. */
-const CACHE_SIZE = 200;
-const caches = new WeakMap<RawSqliteConnection, Map<string, Prepared>>();
+/** Read once per statement (they are fixed by its SQL); kept as long as the statement. */
+const columnsOfStatement = new WeakMap<RawSqliteStatement, Columns>();
 
-function prepared(connection: RawSqliteConnection, sql: string): Prepared {
-  let cache = caches.get(connection);
-  if (!cache) caches.set(connection, (cache = new Map()));
-  let entry = cache.get(sql);
-  if (!entry) {
-    const statement = connection.prepare(sql);
-    const columns = statement.reader ? statement.columns() : [];
-    if (statement.reader) statement.raw(true);
-    entry = { statement, names: columns.map((column) => column.name), converters: columns.map((column) => converterOf(column.type)) };
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-    cache.set(sql, entry);
+function columnsOf(statement: RawSqliteStatement): Columns {
+  let columns = columnsOfStatement.get(statement);
+  if (!columns) {
+    const declared = statement.columns();
+    columns = { names: declared.map((column) => column.name), converters: declared.map((column) => converterOf(column.type)) };
+    columnsOfStatement.set(statement, columns);
   }
-  return entry;
+  return columns;
 }
 
-function query(connection: RawSqliteConnection, sql: string, parameters: unknown[]): Record<string, unknown>[] {
-  const { statement, names, converters } = prepared(connection, sql);
+function query(prepare: PrepareStatement, sql: string, parameters: unknown[]): Record<string, unknown>[] {
+  const statement = prepare(sql);
   if (!statement.reader) {
     statement.run(parameters.map(bound));
     return [];
   }
-  const rows = statement.all(parameters.map(bound));
+  const { names, converters } = columnsOf(statement);
+  // Rows as arrays (Prisma's adapter reads its statements the same way).
+  const rows = statement.raw(true).all(parameters.map(bound));
   const convert = converters.map((converter, index) => converter ?? inferredConverter(rows, index));
   return rows.map((row) => {
     const object: Record<string, unknown> = {};
@@ -139,15 +135,14 @@ function query(connection: RawSqliteConnection, sql: string, parameters: unknown
   });
 }
 
-function execute(connection: RawSqliteConnection, sql: string, parameters: unknown[]): number {
-  const { statement } = prepared(connection, sql);
-  return Number(statement.run(parameters.map(bound)).changes);
+function execute(prepare: PrepareStatement, sql: string, parameters: unknown[]): number {
+  return Number(prepare(sql).run(parameters.map(bound)).changes);
 }
 
 /** `stillOpen`: whether the transaction `tx` belongs to is still the one open. */
 export function directRawStatements(
   tx: Prisma.TransactionClient,
-  connection: RawSqliteConnection,
+  prepare: PrepareStatement,
   stillOpen: () => boolean,
 ): Prisma.TransactionClient {
   // Run at the call (better-sqlite3 is synchronous), not when awaited as Prisma's are:
@@ -161,8 +156,8 @@ export function directRawStatements(
     }
   };
   const direct = {
-    $queryRawUnsafe: (sql: string, ...parameters: unknown[]) => settled(() => query(connection, sql, parameters)),
-    $executeRawUnsafe: (sql: string, ...parameters: unknown[]) => settled(() => execute(connection, sql, parameters)),
+    $queryRawUnsafe: (sql: string, ...parameters: unknown[]) => settled(() => query(prepare, sql, parameters)),
+    $executeRawUnsafe: (sql: string, ...parameters: unknown[]) => settled(() => execute(prepare, sql, parameters)),
   };
   return new Proxy(tx, {
     get(target, property, receiver) {
