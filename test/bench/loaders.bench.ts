@@ -3,7 +3,9 @@
  * ambassadors, 100,000 attributed orders with their reward entries, 300,000 share clicks.
  * Times what the Dashboard loader reads (live period figures on indexes + the cached
  * retention; `getDashboard`) and what the Candidates loader reads (settings, latest sync,
- * first page with its total; `listCandidates`), each repeatedly: p50 / p95.
+ * first page with its total; `listCandidates`), each repeatedly: p50 / p95. `p95_ms` is the
+ * worse of those two (the target). Also the Rewards page's reads (`rewards_p95_ms`): its
+ * balances are summed from the reward ledger at each view, so they grow with it.
  * Also times one full retention computation (the metrics job's work, off the request path).
  * Runs in a child process on a fresh SQLite file (app/db.server.ts binds DATABASE_URL at
  * import); the rows are generated with set-based SQLite SQL (bench-only).
@@ -108,6 +110,8 @@ async function measure(databaseFile: string): Promise<Figures> {
   const { listCandidates } = await import("../../app/models/Candidate/Candidate.server");
   const { getProgramSettings } = await import("../../app/models/ProgramSettings/ProgramSettings.server");
   const { latestHistorySync } = await import("../../app/models/OrderHistory/HistorySync.server");
+  const { rewardBalancePage, listPayouts } = await import("../../app/models/Rewards/Payouts.server");
+  const { getRewardSettings } = await import("../../app/models/Rewards/RewardSettings.server");
 
   const t1 = performance.now();
   await enqueueMetrics(SHOP);
@@ -122,9 +126,12 @@ async function measure(databaseFile: string): Promise<Figures> {
     await Promise.all([getProgramSettings(SHOP), latestHistorySync(SHOP)]);
     return listCandidates(SHOP, { pageSize: 50 });
   };
+  // The Rewards page's reads: settings, the first page of balances, the payout ledger.
+  const rewardsLoader = () => Promise.all([getRewardSettings(SHOP), rewardBalancePage(SHOP, { page: 1 }), listPayouts(SHOP, {})]);
   const d30 = await time(RUNS, () => dashboardLoader("30d"));
   const d90 = await time(RUNS, () => dashboardLoader("90d"));
   const candidates = await time(RUNS, candidatesLoader);
+  const rewards = await time(RUNS, rewardsLoader);
   const all = [...d30, ...d90].sort((a, b) => a - b);
   const sample = await dashboardLoader("90d");
   const counts = {
@@ -144,6 +151,8 @@ async function measure(databaseFile: string): Promise<Figures> {
     dashboard_p95_ms: round(percentile(all, 95)),
     candidates_p50_ms: round(percentile(candidates, 50)),
     candidates_p95_ms: round(percentile(candidates, 95)),
+    rewards_p50_ms: round(percentile(rewards, 50)),
+    rewards_p95_ms: round(percentile(rewards, 95)),
     p95_ms: round(Math.max(percentile(all, 95), percentile(candidates, 95))),
     period_90d_orders: sample.figures.orders,
     retention_cohorts: sample.retention.retention?.cohorts.length ?? 0,
@@ -170,6 +179,7 @@ const benchmark: Benchmark = {
           `90 days p50 ${figures.dashboard_90d_p50_ms} ms p95 ${figures.dashboard_90d_p95_ms} ms`,
       );
       log(`candidates p50 ${figures.candidates_p50_ms} ms p95 ${figures.candidates_p95_ms} ms | worst p95 ${figures.p95_ms} ms (target ≤ 150)`);
+      log(`rewards page (balances summed from ${figures.attributed} reward entries, payouts) p50 ${figures.rewards_p50_ms} ms p95 ${figures.rewards_p95_ms} ms`);
       return figures;
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
