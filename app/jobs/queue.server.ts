@@ -15,6 +15,9 @@
  * queued behind it (the run may have looked before the new work was written). A queued
  * job whose key is active waits (pg-boss skips it, and the jobs after it of that kind,
  * until the active one ends).
+ *
+ * A kind with `onGiveUp` has a dead-letter queue (givenUpQueueOf), so that a last attempt
+ * lost with its instance is given up on too, not left looking "running".
  */
 import PgBoss from "pg-boss";
 import { databaseUrl } from "../../prisma/database-url";
@@ -63,23 +66,40 @@ async function allDefinitions(): Promise<AnyJob[]> {
   return allJobDefinitions;
 }
 
+/**
+ * A job whose last attempt ended without its worker calling `onGiveUp` — its instance
+ * was killed or lost its database connection mid-run, so pg-boss failed it on expiry — is
+ * copied by pg-boss to this queue (its dead-letter queue), whose worker calls `onGiveUp`.
+ * Without it, a sync whose instance died on its last attempt would show "running" forever.
+ */
+export function givenUpQueueOf(definition: AnyJob): string {
+  return `${definition.name}-given-up`;
+}
+
+// Whole seconds, growing as base, 2·base, 4·base, … (with jitter). A base under a second
+// (tests) retries at once: pg-boss counts in seconds and backs off from 1 s.
+const retrySettings = { retryDelay: Math.round(retryBaseMs / 1000), retryBackoff: retryBaseMs >= 1000 };
+
 async function createQueue(boss: PgBoss, definition: AnyJob) {
+  const givenUp = definition.onGiveUp ? givenUpQueueOf(definition) : null;
   const options = {
     policy: "stately" as const,
     retryLimit: (definition.maxAttempts ?? 5) - 1,
-    // Whole seconds, growing as base, 2·base, 4·base, … (with jitter). A base under a
-    // second (tests) retries at once: pg-boss counts in seconds and backs off from 1 s.
-    retryDelay: Math.round(retryBaseMs / 1000),
-    retryBackoff: retryBaseMs >= 1000,
+    ...retrySettings,
     expireInSeconds: expireSecondsOf(definition),
+    ...(givenUp ? { deadLetter: givenUp } : {}),
   };
+  // pg-boss gives the copy its job's retry limit: onGiveUp is retried as often as the run was.
+  if (givenUp) await createOrUpdateQueue(boss, givenUp, { policy: "standard" as const, ...retrySettings });
+  await createOrUpdateQueue(boss, definition.name, options);
+}
+
+async function createOrUpdateQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, "name">) {
   for (let attempt = 1; ; attempt++) {
     try {
-      if (!(await boss.getQueue(definition.name))) {
-        await boss.createQueue(definition.name, { name: definition.name, ...options });
-      }
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...options });
       // The queue may exist from an earlier version with other settings.
-      await boss.updateQueue(definition.name, { name: definition.name, ...options });
+      await boss.updateQueue(name, { name, ...options });
       return;
     } catch (error) {
       // Instances starting together create the same queue at once: PostgreSQL picks one as
@@ -104,6 +124,18 @@ export function runningJobCount() {
   return running;
 }
 
+/**
+ * The last attempt's error once `onGiveUp` has run for it: pg-boss stores the error's own
+ * fields as the failed job's output (and so its dead-letter copy's), where `givenUp`
+ * tells the given-up queue's worker not to call `onGiveUp` a second time.
+ */
+class GaveUp extends Error {
+  readonly givenUp = true;
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 async function runJob(definition: AnyJob, job: PgBoss.JobWithMetadata<unknown>) {
   running++;
   try {
@@ -117,13 +149,24 @@ async function runJob(definition: AnyJob, job: PgBoss.JobWithMetadata<unknown>) 
       } finally {
         settleLocalWaiters(job.id);
       }
-    } else {
-      console.warn(`Job ${definition.name} failed (attempt ${job.retryCount + 1}), retrying`, error);
+      throw new GaveUp(error);
     }
+    console.warn(`Job ${definition.name} failed (attempt ${job.retryCount + 1}), retrying`, error);
     throw error;
   } finally {
     running--;
   }
+}
+
+/** The given-up queue's worker (see givenUpQueueOf): `onGiveUp` for a run that was lost. */
+async function giveUpLostRun(definition: AnyJob, job: PgBoss.JobWithMetadata<unknown>) {
+  if ((job.output as { givenUp?: boolean } | null)?.givenUp) return; // runJob called it
+  const minutes = Math.round(expireSecondsOf(definition) / 60);
+  const error = new Error(
+    `the app instance running it stopped before it finished (or it ran past its ${minutes}-minute limit)`,
+  );
+  console.error(`Job ${definition.name} gave up: its last attempt was lost`, job.output);
+  await definition.onGiveUp?.(job.data, error);
 }
 
 async function start(): Promise<Queue> {
@@ -155,6 +198,13 @@ async function start(): Promise<Queue> {
       );
     }
     workerIds.set(definition.name, ids);
+    if (definition.onGiveUp) {
+      await boss.work(
+        givenUpQueueOf(definition),
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: pollSeconds },
+        async ([job]) => giveUpLostRun(definition, job),
+      );
+    }
   }
   return { boss, workerIds };
 }

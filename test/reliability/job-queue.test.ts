@@ -5,6 +5,8 @@
  * sync is SIGKILLed and the other retries it once the job expires, and completes it.
  * "Ran once" is read from Shopify's side (one export per shop, in the local shop) and
  * from our rows (the sync completed, one fact per order), not from the queue's bookkeeping.
+ * Also: SIGTERM lets the running sync finish, and a sync whose instance dies on its last
+ * attempt is recorded as failed (the given-up queue), not left running.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -12,7 +14,8 @@ import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { startHistorySync } from "~/models/OrderHistory/HistorySync.server";
-import { enqueueHistorySync } from "~/jobs/history-sync.server";
+import { enqueueHistorySync, historySyncJob } from "~/jobs/history-sync.server";
+import { startJobQueue } from "~/jobs/queue.server";
 import { startLocalShop, type LocalShop } from "#/local-shop";
 import { adminClientFor } from "#/utils/test-shop";
 import { readAppToml } from "#/demo/app-config";
@@ -75,6 +78,7 @@ const SLOW_SHOP = "queue-slow.myshopify.com";
 describe.skipIf(!TEST_ON_POSTGRES)("job queue (PostgreSQL only): two app instances on one database", () => {
   const shops = new Map<string, LocalShop>();
   let instances: Instance[] = [];
+  let shopUrls: Record<string, string> = {};
 
   beforeAll(async () => {
     const toml = readAppToml();
@@ -99,8 +103,8 @@ describe.skipIf(!TEST_ON_POSTGRES)("job queue (PostgreSQL only): two app instanc
     // (each instance writes the queue's settings when it starts).
     process.env.JOB_QUEUE_WORK = "off";
     process.env.JOB_EXPIRE_SECONDS = String(EXPIRE_SECONDS);
-    const urls = Object.fromEntries([...shops].map(([domain, shop]) => [domain, shop.url]));
-    instances = [startInstance(urls), startInstance(urls)];
+    shopUrls = Object.fromEntries([...shops].map(([domain, shop]) => [domain, shop.url]));
+    instances = [startInstance(shopUrls), startInstance(shopUrls)];
     await Promise.all(instances.map((instance) => instance.ready));
   }, 60_000);
 
@@ -183,4 +187,32 @@ describe.skipIf(!TEST_ON_POSTGRES)("job queue (PostgreSQL only): two app instanc
     expect([done.status, done.error]).toEqual(["completed", null]);
     expect(shops.get(SLOW_SHOP)!.store.bulkOperations.size, "one more export, by one run").toBe(exportsBefore + 1);
   }, 60_000);
+
+  it("records the give-up when the instance running a job's last attempt is killed", async () => {
+    const fresh = [startInstance(shopUrls), startInstance(shopUrls)];
+    instances.push(...fresh);
+    await Promise.all(fresh.map((instance) => instance.ready));
+    const sync = await startHistorySync(SLOW_SHOP, { method: "bulk", ordersReadableSince: null });
+    // Sent as the queue sends it, but with no retry left: its first attempt is its last.
+    const { boss } = await startJobQueue();
+    await boss.send(historySyncJob.name, { shop: SLOW_SHOP, syncId: sync.id }, { singletonKey: sync.id, retryLimit: 0 });
+
+    await until(() => fresh.some((instance) => ran(instance, "start", sync.id) > 0), 20_000);
+    const [killed, survivor] = ran(fresh[0], "start", sync.id) > 0 ? fresh : [fresh[1], fresh[0]];
+    killed.process.kill("SIGKILL");
+    await killed.exited;
+    expect((await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } })).finishedAt, "killed mid-run").toBeNull();
+
+    // The job expires (EXPIRE_SECONDS after it started); the survivor's given-up worker
+    // then calls onGiveUp, which marks the sync failed with a reason the merchant can read.
+    let failed = await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } });
+    const deadline = Date.now() + (EXPIRE_SECONDS + 30) * 1000;
+    while (!failed.finishedAt && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      failed = await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } });
+    }
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/^The sync stopped: the app instance running it stopped before it finished/);
+    expect(ran(survivor, "start", sync.id), "no attempt was left: not run again").toBe(0);
+  }, 90_000);
 });
