@@ -125,14 +125,20 @@ export function runningJobCount() {
 }
 
 /**
- * The last attempt's error once `onGiveUp` has run for it: pg-boss stores the error's own
- * fields as the failed job's output (and so its dead-letter copy's), where `givenUp`
- * tells the given-up queue's worker not to call `onGiveUp` a second time.
+ * How a job's last attempt failed in its worker: pg-boss stores the error's own fields as
+ * the failed job's output, and so as its dead-letter copy's. `givenUp`: `onGiveUp` ran,
+ * the given-up queue's worker skips the copy; otherwise (`onGiveUp` itself failed) it
+ * calls `onGiveUp` again with `reason`, the last attempt's error.
  */
-class GaveUp extends Error {
-  readonly givenUp = true;
-  constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
+class LastAttemptFailed extends Error {
+  readonly reason: string;
+  constructor(
+    cause: unknown,
+    readonly givenUp: boolean,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(reason, { cause });
+    this.reason = reason;
   }
 }
 
@@ -142,31 +148,39 @@ async function runJob(definition: AnyJob, job: PgBoss.JobWithMetadata<unknown>) 
     await definition.run(job.data);
     settleLocalWaiters(job.id);
   } catch (error) {
-    if (job.retryCount >= job.retryLimit) {
-      console.error(`Job ${definition.name} gave up after ${job.retryCount + 1} attempts`, error);
-      try {
-        await definition.onGiveUp?.(job.data, error);
-      } finally {
-        settleLocalWaiters(job.id);
-      }
-      throw new GaveUp(error);
+    if (job.retryCount < job.retryLimit) {
+      console.warn(`Job ${definition.name} failed (attempt ${job.retryCount + 1}), retrying`, error);
+      throw error;
     }
-    console.warn(`Job ${definition.name} failed (attempt ${job.retryCount + 1}), retrying`, error);
-    throw error;
+    console.error(`Job ${definition.name} gave up after ${job.retryCount + 1} attempts`, error);
+    try {
+      await definition.onGiveUp?.(job.data, error);
+    } catch (giveUpError) {
+      console.error(`Job ${definition.name}: onGiveUp failed, the given-up queue retries it`, giveUpError);
+      throw new LastAttemptFailed(error, false);
+    } finally {
+      settleLocalWaiters(job.id);
+    }
+    throw new LastAttemptFailed(error, true);
   } finally {
     running--;
   }
 }
 
-/** The given-up queue's worker (see givenUpQueueOf): `onGiveUp` for a run that was lost. */
+/**
+ * The given-up queue's worker (see givenUpQueueOf): `onGiveUp` for a last attempt that
+ * was lost with its instance (no error of ours recorded), or whose `onGiveUp` failed.
+ */
 async function giveUpLostRun(definition: AnyJob, job: PgBoss.JobWithMetadata<unknown>) {
-  if ((job.output as { givenUp?: boolean } | null)?.givenUp) return; // runJob called it
+  const recorded = (job.output ?? {}) as Partial<Pick<LastAttemptFailed, "givenUp" | "reason">>;
+  if (recorded.givenUp === true) return;
   const minutes = Math.round(expireSecondsOf(definition) / 60);
-  const error = new Error(
-    `the app instance running it stopped before it finished (or it ran past its ${minutes}-minute limit)`,
-  );
-  console.error(`Job ${definition.name} gave up: its last attempt was lost`, job.output);
-  await definition.onGiveUp?.(job.data, error);
+  const reason =
+    typeof recorded.reason === "string"
+      ? recorded.reason
+      : `the app instance running it stopped before it finished (or it ran past its ${minutes}-minute limit)`;
+  console.error(`Job ${definition.name} gave up: ${reason}`);
+  await definition.onGiveUp?.(job.data, new Error(reason));
 }
 
 async function start(): Promise<Queue> {
