@@ -248,7 +248,8 @@ async function bulkTransaction<T>(
     if (connection.inTransaction) connection.exec("ROLLBACK");
     throw error;
   } finally {
-    connection.exec("PRAGMA synchronous = FULL");
+    // Back to the connection's FULL (a durable one never left it).
+    if (!options.durable) connection.exec("PRAGMA synchronous = FULL");
   }
 }
 

@@ -6,9 +6,9 @@
  * Storing is a group commit: deliveries arriving together are inserted in ONE durable
  * transaction (one fsync), through one prepared statement on Prisma's own connection
  * (bulkWrites) instead of one Prisma transaction each. Each delivery's promise resolves
- * only once its row is committed and on disk (SQLite: the write-ahead log synced, off the
- * event loop; see serialized-sqlite.server.ts), so a 200 is never given for a row a crash
- * or power cut could still lose.
+ * only once its row is committed and on disk (SQLite: a synchronous = FULL commit, which
+ * syncs the write-ahead log; see serialized-sqlite.server.ts), so a 200 is never given for
+ * a row a crash or power cut could still lose.
  */
 import type { Prisma } from "@prisma/client";
 import prisma, { bulkWrites } from "../../db.server";
@@ -153,9 +153,15 @@ export async function yieldToAcknowledgements(): Promise<void> {
 /** Applying a delivery threw this many times: it is left alone with its lastError. */
 export const INBOX_MAX_ATTEMPTS = 3;
 
-/** Where the processor looks: the shop's deliveries not applied yet and not given up on. */
+/**
+ * Where the processor looks: deliveries not applied yet and not given up on. The batch
+ * read (pendingDeliveries) spells the same condition in SQL.
+ */
+const PENDING = { processedAt: null, attempts: { lt: INBOX_MAX_ATTEMPTS } } satisfies Prisma.WebhookInboxWhereInput;
+
+/** The shop's deliveries waiting (PENDING). */
 export function pendingWhere(shop: string): Prisma.WebhookInboxWhereInput {
-  return { shop, processedAt: null, attempts: { lt: INBOX_MAX_ATTEMPTS } };
+  return { shop, ...PENDING };
 }
 
 /**
@@ -183,7 +189,7 @@ export function pendingDeliveries(
 /** Shops with deliveries waiting (recovery after a restart). */
 export async function shopsWithPendingDeliveries(): Promise<string[]> {
   const rows = await prisma.webhookInbox.findMany({
-    where: { processedAt: null, attempts: { lt: INBOX_MAX_ATTEMPTS } },
+    where: PENDING,
     distinct: ["shop"],
     select: { shop: true },
   });
