@@ -9,7 +9,7 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 import type { BulkTransaction, BulkTransactionOptions, BulkValue, BulkWriter } from "./bulk-writes.server";
-import { directRawStatements, type PrepareStatement } from "./sqlite-raw-statements.server";
+import { directRawStatements, type PrepareStatement, type RawSqliteStatement } from "./sqlite-raw-statements.server";
 
 /**
  * Prisma's better-sqlite3 adapter has ONE connection. It queues transactions, but a query
@@ -23,7 +23,7 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
   let connected: {
     turns: Turns;
     connection: SqliteConnection;
-    prepared: (sql: string) => AdapterStatement;
+    prepared: PrepareStatement;
     transactions: OpenTransaction;
   } | null = null;
   const checkpoints = new BackgroundCheckpoints();
@@ -69,7 +69,7 @@ export function serializedSqliteAdapter(url: string): SqlDriverAdapterFactory & 
         const mine = transactions.open;
         if (!mine) throw new Error("directRawStatements: only inside a Prisma transaction");
         // The connection's cached statements themselves, not the adapter's views of them.
-        return directRawStatements(tx, prepared as unknown as PrepareStatement, () => transactions.open === mine);
+        return directRawStatements(tx, prepared, () => transactions.open === mine);
       },
     },
   };
@@ -120,14 +120,14 @@ const STATEMENT_CACHE_SIZE = 500;
  * (`run`, `all`), so one statement is never in use twice; SQLite recompiles a cached
  * statement by itself after a schema change.
  */
-function reusePreparedStatements(adapter: SqlDriverAdapter): (sql: string) => AdapterStatement {
-  const holder = adapter as unknown as { client?: { prepare?: (sql: string) => AdapterStatement } };
+function reusePreparedStatements(adapter: SqlDriverAdapter): PrepareStatement {
+  const holder = adapter as unknown as { client?: { prepare?: PrepareStatement } };
   const client = holder.client;
   if (typeof client?.prepare !== "function") {
     throw new Error("@prisma/adapter-better-sqlite3 no longer exposes its better-sqlite3 client");
   }
   const prepare = client.prepare.bind(client);
-  const cache = new Map<string, AdapterStatement>();
+  const cache = new Map<string, RawSqliteStatement>();
   const cached = (sql: string) => {
     let statement = cache.get(sql);
     if (statement) cache.delete(sql); // most recently used last
@@ -138,12 +138,12 @@ function reusePreparedStatements(adapter: SqlDriverAdapter): (sql: string) => Ad
     cache.set(sql, statement);
     return statement;
   };
-  const view = (statement: AdapterStatement, parameters: unknown[] = []): AdapterStatement => ({
+  const view = (statement: RawSqliteStatement, parameters: unknown[] = []): AdapterStatement => ({
     reader: statement.reader,
     bind: (bound) => view(statement, bound),
     run: () => statement.run(parameters),
     columns: () => statement.columns(),
-    raw: () => ({ all: () => (statement.raw() as unknown as { all(parameters: unknown[]): unknown[] }).all(parameters) }),
+    raw: () => ({ all: () => statement.raw().all(parameters) }),
   });
   // Only the adapter's own calls go through this (the bulk path keeps its own statements).
   const adapterClient = new Proxy(client, {

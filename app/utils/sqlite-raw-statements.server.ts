@@ -28,7 +28,8 @@ import type { Prisma } from "@prisma/client";
  */
 export type PrepareStatement = (sql: string) => RawSqliteStatement;
 
-interface RawSqliteStatement {
+/** What is used of a better-sqlite3 statement, here and by the statement cache's views. */
+export interface RawSqliteStatement {
   readonly reader: boolean;
   columns(): { name: string; type: string | null }[];
   raw(toggle?: boolean): RawSqliteStatement;
