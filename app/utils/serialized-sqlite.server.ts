@@ -273,7 +273,6 @@ const COMPLETE_TIMEOUT_MS = 100;
 interface CheckpointReport {
   /** The log's pages when the checkpoint began (commits may have added more since). */
   log: number;
-  checkpointed: number;
   /** Set when it answers completeLog's request of this id. */
   completed?: number;
 }
@@ -341,11 +340,11 @@ class BackgroundCheckpoints {
        const Database = require(workerData.driver);
        const db = new Database(workerData.file, { fileMustExist: true });
        let stopping = false;
-       // The log's pages, and how many of them are copied back, after a checkpoint.
+       // Copies back what the log holds now; returns its length then, in pages.
        const checkpoint = () => {
          try {
-           const [{ log, checkpointed }] = db.pragma("wal_checkpoint(PASSIVE)");
-           return { log, checkpointed };
+           const [{ log }] = db.pragma("wal_checkpoint(PASSIVE)");
+           return { log };
          } catch (error) {
            if (error.code !== "SQLITE_BUSY") throw error; // another checkpoint is running
            return null;
@@ -394,9 +393,9 @@ class BackgroundCheckpoints {
   }
 
   /**
-   * Holds the connection's turn (no commit) while the worker copies back the rest of the
-   * log, so that the next commit finds it whole and starts it over. The thread stays free
-   * meanwhile (requests are read and checked; their commits wait). At most
+   * Holds the connection's turn (no commit, no statement) while the worker copies back the
+   * rest of the log, so that the next commit finds it whole and starts it over. The thread
+   * stays free meanwhile (requests are read and checked; their statements wait). At most
    * COMPLETE_TIMEOUT_MS: a worker still busy copying a large log is not waited for.
    */
   private completeLog(worker: Worker, turns: Turns) {
