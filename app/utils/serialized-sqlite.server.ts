@@ -295,7 +295,7 @@ interface CheckpointReport {
  * an overwrite's. So once the worker reports the log past WAL_RESTART_PAGES, commits wait
  * while it copies back the rest (see completeLog). Copying it on this thread instead (1-20
  * ms each time, two fsyncs among them) cut the webhook bench's processing-alone figure by
- * about 30%; this way, by about 10%.
+ * about 30%; this way, the bench's figures stayed within their run-to-run noise.
  */
 class BackgroundCheckpoints {
   private active = 0;
