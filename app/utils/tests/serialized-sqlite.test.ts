@@ -11,6 +11,28 @@ const shops = ["rolled-back.myshopify.com", "concurrent.myshopify.com", "bulk.my
 const manyShops = Array.from({ length: 120 }, (_, i) => `many-${String(i).padStart(3, "0")}.myshopify.com`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A SQLite database of its own (the suite's shared one has other test files' connections
+ * on it, which would hold the log), with one table `body` rows go into.
+ */
+async function withOwnDatabase(work: (adapter: ReturnType<typeof serializedSqliteAdapter>, file: string) => Promise<void>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wal-"));
+  const file = path.join(dir, "app.sqlite");
+  const adapter = serializedSqliteAdapter(file);
+  const client = new PrismaClient({ adapter });
+  try {
+    await client.$connect();
+    await adapter.bulk.transaction((tx) => tx.execute(`CREATE TABLE "Written" ("id" INTEGER PRIMARY KEY, "body" TEXT)`));
+    await work(adapter, file);
+  } finally {
+    await client.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const countWritten = async (adapter: ReturnType<typeof serializedSqliteAdapter>) =>
+  Number((await adapter.bulk.transaction((tx) => tx.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "Written"`)))[0].n);
+
 // The insertMany contract holds on both databases; the rest is about SQLite's one shared
 // connection and its write-ahead log.
 describe("the SQLite connection shared by concurrent requests", () => {
@@ -140,61 +162,37 @@ describe("the SQLite connection shared by concurrent requests", () => {
   });
 
   it.skipIf(TEST_ON_POSTGRES)("keeps the write-ahead log from growing without end under steady writes with background checkpoints", async () => {
-    // A database of its own: the suite's shared one has other test files' connections on it.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wal-bound-"));
-    const file = path.join(dir, "app.sqlite");
-    const adapter = serializedSqliteAdapter(file);
-    const client = new PrismaClient({ adapter });
-    try {
-      await client.$connect();
-      await adapter.bulk.transaction((tx) => tx.execute(`CREATE TABLE "Delivery" ("id" INTEGER PRIMARY KEY, "body" TEXT)`));
+    await withOwnDatabase(async (adapter, file) => {
       const body = "x".repeat(3_000);
       let largestLog = 0;
-      let commits = 0;
       await adapter.bulk.withBackgroundCheckpoints(async () => {
         // Deliveries one after another, each its own commit (some durable), as webhooks
         // arrive under load: ~3 pages each, 6,000 of them (~75 MB of log if it never started
         // over). Between two, a turn of the event loop, as between two requests.
         for (let i = 0; i < 6_000; i++) {
-          await adapter.bulk.transaction((tx) => tx.execute(`INSERT INTO "Delivery" ("body") VALUES (?)`, body), { durable: i % 4 === 0 });
+          await adapter.bulk.transaction((tx) => tx.execute(`INSERT INTO "Written" ("body") VALUES (?)`, body), { durable: i % 4 === 0 });
           await new Promise((resolve) => setImmediate(resolve));
-          commits++;
           if (i % 50 === 0) largestLog = Math.max(largestLog, fs.statSync(`${file}-wal`).size);
         }
       });
-      expect(commits).toBe(6_000);
-      const rows = await adapter.bulk.transaction((tx) => tx.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "Delivery"`));
-      expect(Number(rows[0].n)).toBe(6_000);
+      expect(await countWritten(adapter)).toBe(6_000);
       // Started over about every 4,000 pages (16 MB; ~20 MB seen at most), where a log
       // that never starts over reached ~75 MB. Room left for a slow machine's checkpoints.
       expect(largestLog).toBeLessThan(40 * 1024 * 1024);
-    } finally {
-      await client.$disconnect();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it.skipIf(TEST_ON_POSTGRES)("gives back the disk a very large transaction's log took, once the log starts over", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wal-limit-"));
-    const file = path.join(dir, "app.sqlite");
-    const adapter = serializedSqliteAdapter(file);
-    const client = new PrismaClient({ adapter });
-    try {
-      await client.$connect();
-      await adapter.bulk.transaction((tx) => tx.execute(`CREATE TABLE "Fact" ("id" INTEGER PRIMARY KEY, "body" TEXT)`));
+    await withOwnDatabase(async (adapter, file) => {
       // One transaction larger than the limit, as a history sync's recompute of every customer.
       const body = "x".repeat(4_000);
-      await adapter.bulk.transaction((tx) => tx.insertMany((values) => `INSERT INTO "Fact" ("body") VALUES ${values}`, Array.from({ length: 20_000 }, () => [body])));
+      await adapter.bulk.transaction((tx) => tx.insertMany((values) => `INSERT INTO "Written" ("body") VALUES ${values}`, Array.from({ length: 20_000 }, () => [body])));
       expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(WAL_SIZE_LIMIT_BYTES);
       // Its commit copied the log back (more than 1,000 pages); the next commit starts it over.
-      await adapter.bulk.transaction((tx) => tx.execute(`INSERT INTO "Fact" ("body") VALUES (?)`, "after"), { durable: true });
+      await adapter.bulk.transaction((tx) => tx.execute(`INSERT INTO "Written" ("body") VALUES (?)`, "after"), { durable: true });
       expect(fs.statSync(`${file}-wal`).size).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
-      const rows = await adapter.bulk.transaction((tx) => tx.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "Fact"`));
-      expect(Number(rows[0].n)).toBe(20_001);
-    } finally {
-      await client.$disconnect();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+      expect(await countWritten(adapter)).toBe(20_001);
+    });
   });
 
   it.skipIf(TEST_ON_POSTGRES)("commits without an fsync only the transactions started inside withoutWaitingForDisk", async () => {
