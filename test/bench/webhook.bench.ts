@@ -2,7 +2,8 @@
  * The orders/create webhook path under loopback load: Shopify-signed deliveries (HMAC over
  * the raw body, distinct webhook and order ids, 15% with an ambassador's code) POSTed to
  * the app's route, beside a bare route that answers 200, both served by one HTTP server in
- * a child process (the load generator runs in this one, so they do not share a core).
+ * a child process (the load generator runs in this one: two processes, so each can have a
+ * core; on a two-core machine they share the cores, with each other and the kernel's work).
  *
  * - throughput: each route driven as fast as it answers (closed loop, 16 in flight, 4 s
  *   each), in alternating 1 s slices (bare, webhook, webhook, bare, …) so that the machine's
