@@ -198,26 +198,17 @@ async function start(): Promise<Queue> {
   const workerIds = new Map<string, string[]>();
   // JOB_QUEUE_WORK=off: this process only sends jobs (e.g. a test that watches two workers).
   const work = process.env.JOB_QUEUE_WORK !== "off";
+  const workerOptions = { batchSize: 1, includeMetadata: true as const, pollingIntervalSeconds: pollSeconds };
   for (const definition of await allDefinitions()) {
     await createQueue(boss, definition);
     if (!work) continue;
     const ids: string[] = [];
     for (let i = 0; i < workersPerKind; i++) {
-      ids.push(
-        await boss.work(
-          definition.name,
-          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: pollSeconds },
-          async ([job]) => runJob(definition, job),
-        ),
-      );
+      ids.push(await boss.work(definition.name, workerOptions, async ([job]) => runJob(definition, job)));
     }
     workerIds.set(definition.name, ids);
     if (definition.onGiveUp) {
-      await boss.work(
-        givenUpQueueOf(definition),
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: pollSeconds },
-        async ([job]) => giveUpLostRun(definition, job),
-      );
+      await boss.work(givenUpQueueOf(definition), workerOptions, async ([job]) => giveUpLostRun(definition, job));
     }
   }
   return { boss, workerIds };

@@ -63,11 +63,11 @@ function startInstance(shopUrls: Record<string, string>): Instance {
 const ran = (instance: Instance, event: "start" | "done", syncId: string) =>
   instance.lines.filter((line) => line === `${event} ${syncId}`).length;
 
-async function until(condition: () => boolean, timeoutMs: number) {
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 5) {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
@@ -205,12 +205,9 @@ describe.skipIf(!TEST_ON_POSTGRES)("job queue (PostgreSQL only): two app instanc
 
     // The job expires (EXPIRE_SECONDS after it started); the survivor's given-up worker
     // then calls onGiveUp, which marks the sync failed with a reason the merchant can read.
-    let failed = await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } });
-    const deadline = Date.now() + (EXPIRE_SECONDS + 30) * 1000;
-    while (!failed.finishedAt && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      failed = await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } });
-    }
+    const finished = async () => (await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } })).finishedAt !== null;
+    await until(finished, (EXPIRE_SECONDS + 30) * 1000, 200);
+    const failed = await prisma.historySync.findUniqueOrThrow({ where: { id: sync.id } });
     expect(failed.status).toBe("failed");
     expect(failed.error).toMatch(/^The sync stopped: the app instance running it stopped before it finished/);
     expect(ran(survivor, "start", sync.id), "no attempt was left: not run again").toBe(0);
