@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
 // Unit and integration tests: app code runs against the local shop over loopback and a
-// real SQLite file (created and migrated once per run by test/setup/global-setup.ts).
+// real PostgreSQL server (test/setup/global-setup.ts); each test file gets a fresh,
+// migrated database of its own (test/setup/env.ts).
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
@@ -14,8 +15,6 @@ export default defineConfig({
     outputFile: { json: "test-results/vitest-unit.json" },
     globalSetup: ["test/setup/global-setup.ts"],
     setupFiles: ["test/setup/env.ts"],
-    // One SQLite file is shared by the run: files run one after another.
-    fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

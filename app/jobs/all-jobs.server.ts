@@ -1,6 +1,6 @@
 /**
- * Every job definition, so that each process works the queue for all of them (on
- * PostgreSQL an instance runs jobs other instances sent), and the periodic ones with
+ * Every job definition, so that each process works the queue for all of them (an instance
+ * runs jobs other instances sent), and the periodic ones with
  * their schedule (cron, UTC). A new job definition belongs here.
  */
 import { provisioningJob } from "./ambassador-provisioning.server";

@@ -1,8 +1,7 @@
 /**
- * Background jobs on PostgreSQL: a real job queue (pg-boss 10), worked by every app
- * process, so that with several instances each job runs once and a crashed instance's job
- * is retried by another. On SQLite the in-process runner (runner.server.ts) runs the same
- * job definitions.
+ * Background jobs: a real job queue (pg-boss 10) in the app's database, worked by every
+ * app process, so that with several instances each job runs once and a crashed instance's
+ * job is retried by another.
  *
  * Why pg-boss 10: it takes a job whose worker died back after the job's `expireInSeconds`
  * (checked by its maintenance, every JOB_QUEUE_MAINTENANCE_SECONDS) and retries it, both

@@ -1,9 +1,9 @@
 /**
  * Reconciliation runs in the background: on demand (admin "Check recent orders now") and
  * daily. Every hour the schedule asks which installed shops have not had a run for 24
- * hours (`dueReconciliations`) and starts one for each: on PostgreSQL a job on the queue's
- * schedule (once across instances), on SQLite an in-process timer. A run's state is its ReconciliationRun row, so after a restart the runs
- * still "running" start again (`recoverReconciliations`).
+ * hours (`dueReconciliations`) and starts one for each, as a job on the queue's schedule
+ * (once across instances). A run's state is its ReconciliationRun row, so after a restart
+ * the runs still "running" start again (`recoverReconciliations`).
  */
 import prisma from "../db.server";
 import { unauthenticated } from "../shopify.server";
@@ -16,12 +16,10 @@ import {
   type ReconciliationTrigger,
 } from "../models/Attribution/Reconciliation.server";
 import { pauseLeakedCodes } from "../models/Fraud/auto-pause.server";
-import { enqueueJob, periodicJob, usesJobQueue, type JobDefinition } from "./runner.server";
+import { enqueueJob, periodicJob, type JobDefinition } from "./runner.server";
 import { enqueueRewardFollowUps } from "./reward-maturation.server";
 
 const DAY = 86_400_000;
-/** How often the schedule looks for shops that are due. */
-export const SCHEDULE_CHECK_MS = 60 * 60_000;
 
 let options: Partial<ReconcileOptions> = { ...DEFAULT_RECONCILE_OPTIONS };
 
@@ -86,27 +84,9 @@ export async function runDueReconciliations(now = new Date()): Promise<string[]>
   return due;
 }
 
-/** The hourly look at the schedule, as a job (PostgreSQL: the queue's schedule runs it). */
+/** The hourly look at the schedule, as a job (the queue's schedule runs it). */
 export const reconciliationScheduleJob = periodicJob("reconciliation-schedule", "hourly", runDueReconciliations);
 export const RECONCILIATION_SCHEDULE_CRON = "0 * * * *";
-
-let timer: ReturnType<typeof setInterval> | null = null;
-
-/** Once per process (boot): checks every hour; the first check a minute after start. */
-export function startReconciliationSchedule(intervalMs = SCHEDULE_CHECK_MS) {
-  if (timer || usesJobQueue()) return;
-  const check = () => {
-    runDueReconciliations().catch((error) => console.error("Could not start the daily reconciliations", error));
-  };
-  timer = setInterval(check, intervalMs);
-  timer.unref?.();
-  setTimeout(check, Math.min(intervalMs, 60_000)).unref?.();
-}
-
-export function stopReconciliationSchedule() {
-  if (timer) clearInterval(timer);
-  timer = null;
-}
 
 /** After a restart: runs that were still going start over. */
 export async function recoverReconciliations() {

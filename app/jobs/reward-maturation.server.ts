@@ -8,7 +8,7 @@ import { unauthenticated } from "../shopify.server";
 import type { RewardChange } from "../models/Rewards/Rewards.server";
 import { matureRewards, shopsWithDueMaturations } from "../models/Rewards/Maturation.server";
 import { syncTierTags, tierTagsOutOfDate } from "../models/Rewards/TierTags.server";
-import { enqueueJob, periodicJob, usesJobQueue, type JobDefinition } from "./runner.server";
+import { enqueueJob, periodicJob, type JobDefinition } from "./runner.server";
 
 export const tierTagJob: JobDefinition<{ shop: string }> = {
   name: "reward-tier-tags",
@@ -45,8 +45,6 @@ export function enqueueRewardFollowUps(shop: string, change: Pick<RewardChange, 
   if (change.tierTagChanges.length > 0) enqueueTierTags(shop);
 }
 
-const DAY_MS = 86_400_000;
-let dailyTimer: ReturnType<typeof setInterval> | null = null;
 
 /** Every shop with pending rewards past their hold: mature them. */
 export async function runDueMaturations(now = new Date()) {
@@ -55,25 +53,18 @@ export async function runDueMaturations(now = new Date()) {
   return shops;
 }
 
-/** The daily maturation of every shop, as a job (PostgreSQL: the queue's schedule runs it). */
+/** The daily maturation of every shop, as a job (the queue's schedule runs it). */
 export const dailyMaturationJob = periodicJob("reward-maturation-daily", "daily", runDueMaturations);
 export const DAILY_MATURATION_CRON = "15 3 * * *";
 
 /**
- * After a restart: mature what came due while the app was down, re-sync tier tags that
- * are out of date, and run maturation daily from now on (SQLite: in-process timer;
- * PostgreSQL: the queue's schedule, `dailyMaturationJob`).
+ * After a restart: mature what came due while the app was down and re-sync tier tags that
+ * are out of date (from then on the queue's schedule runs `dailyMaturationJob`).
  */
 export async function recoverRewards() {
   void runDueMaturations().catch((error) => console.error("Reward maturation failed", error));
   const shops = await prisma.ambassadorTier.findMany({ distinct: ["shop"], select: { shop: true } });
   for (const { shop } of shops) {
     if ((await tierTagsOutOfDate(shop)).length > 0) enqueueTierTags(shop);
-  }
-  if (!dailyTimer && !usesJobQueue()) {
-    dailyTimer = setInterval(() => {
-      void runDueMaturations().catch((error) => console.error("Reward maturation failed", error));
-    }, DAY_MS);
-    dailyTimer.unref?.();
   }
 }

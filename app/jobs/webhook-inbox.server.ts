@@ -5,7 +5,7 @@
  */
 import { processWebhookInbox } from "../models/Attribution/inbox-processing.server";
 import { pruneProcessedDeliveries, shopsWithPendingDeliveries } from "../models/WebhookInbox/WebhookInbox.server";
-import { enqueueJob, periodicJob, usesJobQueue, type JobDefinition } from "./runner.server";
+import { enqueueJob, periodicJob, type JobDefinition } from "./runner.server";
 
 export const webhookInboxJob: JobDefinition<{ shop: string }> = {
   name: "webhook-inbox",
@@ -35,26 +35,14 @@ export function drainWebhookInbox(shop: string): Promise<void> {
   return enqueueJob(webhookInboxJob, { shop });
 }
 
-/** The daily prune of old delivery ids, as a job (PostgreSQL: the queue's schedule runs it). */
+/** The daily prune of old delivery ids, as a job (the queue's schedule runs it). */
 export const webhookInboxPruneJob = periodicJob("webhook-inbox-prune", "daily", () => pruneProcessedDeliveries());
 export const WEBHOOK_INBOX_PRUNE_CRON = "30 3 * * *";
 
-const DAY_MS = 86_400_000;
-let pruneTimer: ReturnType<typeof setInterval> | null = null;
-
-/**
- * After a restart: apply what was acknowledged but not applied; prune old ids now and
- * daily (SQLite: in-process timer; PostgreSQL: the queue's schedule).
- */
+/** After a restart: apply what was acknowledged but not applied, and prune old ids now. */
 export async function recoverWebhookInbox() {
   const shops = await shopsWithPendingDeliveries();
   for (const shop of shops) void enqueueJob(webhookInboxJob, { shop });
-  const prune = () =>
-    pruneProcessedDeliveries().catch((error) => console.error("Could not prune the webhook inbox", error));
-  void prune();
-  if (!pruneTimer && !usesJobQueue()) {
-    pruneTimer = setInterval(() => void prune(), DAY_MS);
-    pruneTimer.unref?.();
-  }
+  void pruneProcessedDeliveries().catch((error) => console.error("Could not prune the webhook inbox", error));
   return shops;
 }

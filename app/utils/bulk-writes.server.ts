@@ -1,13 +1,12 @@
 /**
- * The ways past Prisma, for hot paths where Prisma's per-statement cost is larger than
- * the database's: bulk writes of many rows through one prepared statement (the history
- * ingest, the webhook inbox), and a Prisma transaction's raw statements run straight on
- * its connection (the inbox processor, `directRawStatements`). Dialect-neutral: the SQL is
- * ordinary parameterised SQL with `?` placeholders. SQLite: serialized-sqlite.server.ts,
- * on Prisma's one connection. PostgreSQL: postgres-bulk.server.ts, multi-row INSERTs in a
- * transaction on a pooled connection. Everything else keeps using Prisma.
+ * The way past Prisma for many-row writes (the history ingest, the webhook inbox), where
+ * Prisma's per-statement cost is larger than the database's: parameterised SQL with `?`
+ * placeholders, run as multi-row INSERTs in a transaction on a connection of the app's
+ * pool. Everything else uses Prisma.
  */
-import type { Prisma } from "@prisma/client";
+import type pg from "pg";
+import { pool } from "../db.server";
+import { numberedPlaceholders } from "./sql-placeholders";
 
 export type BulkValue = string | number | bigint | null;
 
@@ -32,9 +31,9 @@ export interface BulkTransaction {
 
 export interface BulkTransactionOptions {
   /**
-   * The commit must survive a power cut before this resolves (synchronous = FULL on SQLite):
-   * for writes acknowledged to someone else, e.g. the webhook inbox. Default false: bulk
-   * writes whose loss the writer recovers from itself (the history ingest) skip the fsync.
+   * The commit must survive a power cut before this resolves: for writes acknowledged to
+   * someone else, e.g. the webhook inbox. Default false: bulk writes whose loss the writer
+   * recovers from itself (the history ingest) commit without waiting for the disk.
    */
   durable?: boolean;
 }
@@ -46,36 +45,95 @@ export interface BulkWriter {
    * rolls back when it throws.
    */
   transaction<T>(work: (tx: BulkTransaction) => Promise<T>, options?: BulkTransactionOptions): Promise<T>;
-  /**
-   * Runs `work` (a long run of bulk transactions) with the database's own upkeep of what
-   * they write moved off this thread where the database allows it. SQLite: the write-ahead
-   * log is copied back into the database file by a second connection on a worker thread
-   * rather than by the commits themselves (see serialized-sqlite.server.ts). PostgreSQL:
-   * just runs `work`.
-   *
-   * `lingerMs`: after the last run ends, the background connection stays this long before
-   * the commits take checkpoints back, so that runs following each other closely (the
-   * webhook inbox processor's, many a second under load) neither start a worker each nor
-   * checkpoint on their commits in between.
-   */
-  withBackgroundCheckpoints<T>(work: () => Promise<T>, options?: { lingerMs?: number }): Promise<T>;
-  /**
-   * The (first) Prisma transaction started inside `work` commits without waiting for the disk: still
-   * atomic and safe from a process crash, but a power cut may lose the last of them. Only
-   * for work that is redone when lost (the webhook inbox processor: its rows stay pending
-   * until the commit that applied them). A later durable commit makes them durable too.
-   * SQLite: synchronous = NORMAL for those transactions. PostgreSQL: SET LOCAL
-   * synchronous_commit = off.
-   */
-  withoutWaitingForDisk<T>(work: () => Promise<T>): Promise<T>;
-  /**
-   * `tx`, a Prisma interactive transaction's client, with its raw statements
-   * (`$queryRawUnsafe`, `$executeRawUnsafe`) run straight on the transaction's connection:
-   * same SQL, parameters and results (rows typed as Prisma types them), same transaction,
-   * without Prisma's query pipeline, which costs several times what most of these
-   * statements cost to run (the webhook inbox processor's hot path runs ~50 a batch).
-   * Everything else on `tx` is Prisma's. SQLite only (its connection is in this process);
-   * PostgreSQL returns `tx` itself.
-   */
-  directRawStatements(tx: Prisma.TransactionClient): Prisma.TransactionClient;
 }
+
+
+/**
+ * Rows per multi-row INSERT on PostgreSQL: one round trip carries this many rows, far
+ * below the protocol's 65,535 parameters for the app's widest rows (11 values).
+ */
+const ROWS_PER_INSERT = 500;
+
+/**
+ * The BulkWriter: each transaction takes a connection of the app's pool (the one Prisma's
+ * adapter uses) and runs BEGIN … COMMIT on it, so it is a real transaction beside Prisma's
+ * own. `?` placeholders become `$1, $2, …`.
+ */
+function bulkWriter(pool: pg.Pool): BulkWriter {
+  return {
+    async transaction(work, options) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        if (!options?.durable) await client.query("SET LOCAL synchronous_commit = off");
+        const result = await work(bulkTransaction(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+function bulkTransaction(client: pg.PoolClient): BulkTransaction {
+  const run = async (sql: string, parameters: readonly BulkValue[]) =>
+    (await client.query(sql, parameters as BulkValue[])).rowCount ?? 0;
+  return {
+    async executeMany(sql, rows) {
+      const text = numberedPlaceholders(sql);
+      let changes = 0;
+      for (const row of rows) changes += await run(text, row);
+      return changes;
+    },
+    async insertMany(insert, rows) {
+      let changes = 0;
+      for (const chunk of chunksWithoutRepeatedKeys(rows)) {
+        const width = chunk[0].length;
+        const parameters: BulkValue[] = [];
+        for (const row of chunk) {
+          if (row.length !== width) throw new Error(`insertMany: rows of ${width} and ${row.length} values`);
+          parameters.push(...row);
+        }
+        const values = new Array(chunk.length).fill(`(${new Array(width).fill("?").join(", ")})`).join(", ");
+        changes += await run(numberedPlaceholders(insert(values)), parameters);
+      }
+      return changes;
+    },
+    async execute(sql, ...parameters) {
+      return run(numberedPlaceholders(sql), parameters);
+    },
+    async query<Row>(sql: string, ...parameters: BulkValue[]) {
+      return (await client.query(numberedPlaceholders(sql), parameters)).rows as Row[];
+    },
+  };
+}
+
+/**
+ * Rows in order, cut into statements of at most ROWS_PER_INSERT rows, and cut before a row
+ * whose first value (part of the conflict key in every caller: an order, customer or shop
+ * id) is already in the statement: PostgreSQL refuses to update a row twice in one
+ * INSERT … ON CONFLICT, and in separate statements the later row meets the earlier one's
+ * conflict clause.
+ */
+function* chunksWithoutRepeatedKeys(rows: readonly (readonly BulkValue[])[]) {
+  let chunk: (readonly BulkValue[])[] = [];
+  let keys = new Set<string>();
+  for (const row of rows) {
+    const key = String(row[0]);
+    if (chunk.length >= ROWS_PER_INSERT || keys.has(key)) {
+      yield chunk;
+      chunk = [];
+      keys = new Set();
+    }
+    chunk.push(row);
+    keys.add(key);
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** Many-row writes on the app's database, in transactions of their own. */
+export const bulkWrites = bulkWriter(pool);

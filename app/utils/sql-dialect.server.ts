@@ -1,16 +1,9 @@
 /**
- * The SQL that differs between SQLite and PostgreSQL in the models' raw statements (order
- * facts, attribution, the inbox, rewards, analytics). Everything else they send runs
- * unchanged on both (quoted identifiers, `INSERT … ON CONFLICT … DO
- * UPDATE`, row values, CASE, `||`, LIKE … ESCAPE), with `?` placeholders that `positional`
- * numbers for PostgreSQL.
+ * SQL fragments shared by the models' raw statements (order facts, attribution, the inbox,
+ * rewards, analytics), written with `?` placeholders that `positional` numbers.
  */
 
-import { provider } from "./sql-placeholders";
-
 export { positional } from "./sql-placeholders";
-
-const postgres = provider === "postgresql";
 
 /**
  * A table source of the elements of a JSON array bound as one parameter, exposing each
@@ -19,12 +12,12 @@ const postgres = provider === "postgresql";
  * for an array of strings use jsonTextElements.
  */
 export function jsonArrayElements(alias: string): string {
-  return postgres ? `json_array_elements(CAST(? AS json)) AS ${alias}(value)` : `json_each(?) AS ${alias}`;
+  return `json_array_elements(CAST(? AS json)) AS ${alias}(value)`;
 }
 
 /** Like jsonArrayElements for an array of strings: `<alias>.value` is each string as text. */
 export function jsonTextElements(alias: string): string {
-  return postgres ? `json_array_elements_text(CAST(? AS json)) AS ${alias}(value)` : `json_each(?) AS ${alias}`;
+  return `json_array_elements_text(CAST(? AS json)) AS ${alias}(value)`;
 }
 
 /** Column types jsonField can produce. */
@@ -34,33 +27,26 @@ const POSTGRES_TYPES: Record<JsonFieldType, string> = {
   text: "text",
   bigint: "bigint",
   integer: "integer",
-  // JSON true/false or 0/1 (the rows carry 0/1, SQLite's booleans).
+  // The rows carry booleans as 0/1.
   boolean: "integer",
   timestamp: "timestamp(3)",
 };
 
-/**
- * Element `index` of the JSON array `expression` as a value of `type` (`->>` exists in both
- * SQLite ≥ 3.38 and PostgreSQL; PostgreSQL gives text, so it is cast to the column type).
- */
+/** Element `index` of the JSON array `expression` (`->>` gives text) as a value of `type`. */
 export function jsonField(expression: string, index: number, type: JsonFieldType = "text"): string {
-  if (!postgres || type === "text") return `${expression} ->> ${index}`;
+  if (type === "text") return `${expression} ->> ${index}`;
   const value = `CAST(${expression} ->> ${index} AS ${POSTGRES_TYPES[type]})`;
   return type === "boolean" ? `(${value} <> 0)` : value;
 }
 
 /** Whole days (fractional) from `column` to the timestamp bound at the placeholder. */
 export function daysSince(column: string): string {
-  return postgres
-    ? `(EXTRACT(EPOCH FROM (CAST(? AS timestamp(3)) - ${column})) / 86400.0)`
-    : `(julianday(?) - julianday(${column}))`;
+  return `(EXTRACT(EPOCH FROM (CAST(? AS timestamp(3)) - ${column})) / 86400.0)`;
 }
 
 /**
- * A timestamp in the form Prisma's SQLite driver adapter writes DateTime columns
- * (ISO 8601, milliseconds, "+00:00"), so raw writes compare and sort correctly against
- * Prisma's own, and Prisma reads them back. PostgreSQL reads the same text into its
- * `timestamp(3)` columns (UTC, as Prisma stores them; the offset is +00:00 anyway).
+ * A timestamp bound as a raw parameter: ISO 8601 text in UTC, which PostgreSQL reads into
+ * the `timestamp(3)` columns Prisma keeps in UTC.
  */
 export function storedTimestamp(value: Date): string {
   return value.toISOString().replace("Z", "+00:00");
@@ -109,12 +95,9 @@ export function storedTimestampFromIso(value: string): string {
 }
 
 /**
- * Refreshes the planner's statistics after a bulk load. Without them SQLite may read a
- * candidate page by filtering the whole shop and sorting, instead of walking the sort
- * column's index. Only CustomerStats: it is the table whose plans depend on them
- * (OrderFact is read by key or by plans its queries pin down), and `PRAGMA optimize`
- * also read both OrderFact indexes in full, 0.2 s more per million orders. About 0.1 s
- * per 400,000 customers. The same statement in PostgreSQL.
+ * Refreshes the planner's statistics after a bulk load, so a candidate page walks the sort
+ * column's index rather than filtering the whole shop and sorting. Only CustomerStats: it
+ * is the table whose plans depend on them.
  */
 export function refreshPlannerStatistics(): string {
   return 'ANALYZE "CustomerStats"';

@@ -8,17 +8,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BROWSER_USER_AGENT, startDemo, type Demo } from "#/demo/demo";
 import { repoRoot } from "#/demo/app-config";
 import type { CustomerRecord } from "#/local-shop";
 import { expectNoSeriousViolations as expectNoSeriousViolationsOn, type AxeViolation } from "./axe";
 import { launchChromium, newPage } from "./chromium";
+import { freshTestDatabase } from "../setup/worker-database";
+import { prismaClientOn } from "../utils/database";
 
 const artifacts = path.join(repoRoot, "test-results");
-const databaseFile = path.join(artifacts, "accessibility.sqlite");
 
 let demo: Demo;
 let browser: Browser;
@@ -28,15 +28,14 @@ let buyer: CustomerRecord;
 
 beforeAll(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) fs.rmSync(databaseFile + suffix, { force: true });
   demo = await startDemo({
     appPort: 0,
     storefrontPort: 0,
     customers: 200,
     orders: 700,
-    databaseUrl: `file:${databaseFile}`,
+    databaseUrl: await freshTestDatabase("accessibility"),
   });
-  db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseFile }) });
+  db = prismaClientOn(demo.databaseUrl);
   for (const deadline = Date.now() + 60_000; ; ) {
     const sync = await db.historySync.findFirst({ where: { shop: demo.shopDomain }, orderBy: { startedAt: "desc" } });
     if (sync?.status === "completed") break;

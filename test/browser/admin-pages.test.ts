@@ -1,16 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemo, type Demo } from "#/demo/demo";
 import { repoRoot } from "#/demo/app-config";
 import type { CustomerRecord } from "#/local-shop";
 import { launchChromium, newPage } from "./chromium";
+import { freshTestDatabase } from "../setup/worker-database";
+import { prismaClientOn } from "../utils/database";
 
 const artifacts = path.join(repoRoot, "test-results");
-const databaseFile = path.join(artifacts, "admin-pages.sqlite");
 
 let demo: Demo;
 let browser: Browser;
@@ -35,17 +35,15 @@ async function applicationStatus(email: string) {
 
 beforeAll(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
-  for (const suffix of ["", "-journal", "-wal", "-shm"])
-    fs.rmSync(databaseFile + suffix, { force: true });
   demo = await startDemo({
     appPort: 0,
     storefrontPort: 0,
     customers: 200,
     orders: 700,
-    databaseUrl: `file:${databaseFile}`,
+    databaseUrl: await freshTestDatabase("admin_pages"),
   });
   // The test's own look at the demo's database (the app has its own client).
-  db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseFile }) });
+  db = prismaClientOn(demo.databaseUrl);
   browser = await launchChromium();
   page = await newPage(browser);
 

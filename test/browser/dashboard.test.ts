@@ -6,15 +6,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemo, type Demo } from "#/demo/demo";
 import { repoRoot } from "#/demo/app-config";
 import { launchChromium, newPage } from "./chromium";
+import { freshTestDatabase } from "../setup/worker-database";
+import { prismaClientOn } from "../utils/database";
 
 const artifacts = path.join(repoRoot, "test-results");
-const databaseFile = path.join(artifacts, "dashboard.sqlite");
 
 let demo: Demo;
 let browser: Browser;
@@ -23,16 +23,15 @@ let db: PrismaClient;
 
 beforeAll(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) fs.rmSync(databaseFile + suffix, { force: true });
   // No orders in the local shop: the dashboard's customers are the scenario's alone.
   demo = await startDemo({
     appPort: 0,
     storefrontPort: 0,
     customers: 5,
     orders: 0,
-    databaseUrl: `file:${databaseFile}`,
+    databaseUrl: await freshTestDatabase("dashboard"),
   });
-  db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseFile }) });
+  db = prismaClientOn(demo.databaseUrl);
   // The install's history sync (of no orders) first: its end recomputes every customer.
   for (const deadline = Date.now() + 30_000; ; ) {
     const sync = await db.historySync.findFirst({ where: { shop: demo.shopDomain } });

@@ -6,9 +6,9 @@ import { BROWSER_USER_AGENT, startDemo, type Demo } from "#/demo/demo";
 import { repoRoot } from "#/demo/app-config";
 import { startAppServer, type AppServer } from "#/demo/app-server";
 import { launchChromium, newPage } from "./chromium";
+import { freshTestDatabase } from "../setup/worker-database";
 
 const artifacts = path.join(repoRoot, "test-results");
-const databaseFile = path.join(artifacts, "browser.sqlite");
 
 let demo: Demo;
 let browser: Browser;
@@ -16,13 +16,12 @@ let page: Page;
 
 beforeAll(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
-  fs.rmSync(databaseFile, { force: true });
   demo = await startDemo({
     appPort: 0,
     storefrontPort: 0,
     customers: 300,
     orders: 900,
-    databaseUrl: `file:${databaseFile}`,
+    databaseUrl: await freshTestDatabase("demo"),
   });
   browser = await launchChromium();
   page = await newPage(browser);

@@ -1,19 +1,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BROWSER_USER_AGENT, startDemo, type Demo } from "#/demo/demo";
 import { repoRoot } from "#/demo/app-config";
-import { sqliteFilePath } from "../../prisma/database-url";
 import { launchChromium } from "./chromium";
+import { freshTestDatabase } from "../setup/worker-database";
+import { prismaClientOn } from "../utils/database";
 
 // A shopper signs up through the storefront preview's signup block (signed app-proxy
 // calls to the built app), the merchant's approval creates their code in the local shop,
 // and the portal block then shows the code to that customer only.
 const artifacts = path.join(repoRoot, "test-results");
-const databaseFile = path.join(artifacts, "storefront.sqlite");
 
 let demo: Demo;
 let browser: Browser;
@@ -30,17 +29,14 @@ let otherCustomer: Shopper;
 
 beforeAll(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) fs.rmSync(databaseFile + suffix, { force: true });
   demo = await startDemo({
     appPort: 0,
     storefrontPort: 0,
     customers: 200,
     orders: 500,
-    databaseUrl: `file:${databaseFile}`,
+    databaseUrl: await freshTestDatabase("storefront"),
   });
-  db = new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: sqliteFilePath({ DATABASE_URL: demo.databaseUrl }) }),
-  });
+  db = prismaClientOn(demo.databaseUrl);
   const withEmail = demo.localShop.store.customers.filter((c) => c.email && c.firstName);
   const pick = (c: (typeof withEmail)[number]): Shopper => ({ id: c.legacyResourceId, firstName: c.firstName ?? "", email: c.email ?? "" });
   applicant = pick(withEmail[0]);

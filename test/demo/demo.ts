@@ -1,7 +1,4 @@
-import path from "node:path";
-import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { sqliteFilePath } from "../../prisma/database-url";
+import pg from "pg";
 import {
   installShopifyFetchRedirect,
   startLocalShop,
@@ -29,7 +26,7 @@ export interface DemoOptions {
   customers: number;
   orders: number;
   seed?: number;
-  /** Defaults to DATABASE_URL, else the embedded SQLite file. */
+  /** The PostgreSQL database (migrated here); defaults to DATABASE_URL. */
   databaseUrl?: string;
   /** Play Shopify admin's part (session tokens) around /app. Off = production behaviour. */
   demoAdmin?: boolean;
@@ -51,8 +48,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const appAddress = appListener.address();
   const appPort = typeof appAddress === "object" && appAddress ? appAddress.port : options.appPort;
   const appUrl = `http://localhost:${appPort}`;
-  const databaseUrl =
-    options.databaseUrl ?? process.env.DATABASE_URL ?? `file:${path.join(repoRoot, "prisma/dev.sqlite")}`;
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error("startDemo needs a database: pass databaseUrl or set DATABASE_URL.");
   migrateDatabase(databaseUrl);
   // The shop remembers the access tokens it issued in earlier demo runs, as Shopify does.
   const accessTokens = await storedAccessTokens(databaseUrl, DEMO_SHOP_DOMAIN);
@@ -135,13 +132,15 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 }
 
 async function storedAccessTokens(databaseUrl: string, shop: string): Promise<string[]> {
-  const prisma = new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: sqliteFilePath({ DATABASE_URL: databaseUrl }) }),
-  });
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
   try {
-    const sessions = await prisma.session.findMany({ where: { shop }, select: { accessToken: true } });
-    return sessions.map((s) => s.accessToken);
+    const { rows } = await client.query<{ accessToken: string }>(
+      `SELECT "accessToken" FROM "Session" WHERE "shop" = $1`,
+      [shop],
+    );
+    return rows.map((row) => row.accessToken);
   } finally {
-    await prisma.$disconnect();
+    await client.end();
   }
 }

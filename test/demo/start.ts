@@ -4,9 +4,12 @@
  * seeded), points the app's Admin API calls at it, serves the built app with the demo
  * admin's session tokens, and a storefront preview that renders the theme extension.
  */
+import { localDatabase } from "../../scripts/local-database";
 import { startDemo } from "./demo";
 
+const database = await localDatabase();
 const demo = await startDemo({
+  databaseUrl: database.url,
   appPort: Number(process.env.PORT || 3000),
   storefrontPort: Number(process.env.STOREFRONT_PORT || 3001),
   customers: Number(process.env.DEMO_CUSTOMERS || 3000),
@@ -14,7 +17,7 @@ const demo = await startDemo({
 });
 
 console.log(`
-Ambassadors demo is running (local demo shop "${demo.shopName}", SQLite at ${demo.databaseUrl}).
+Ambassadors demo is running (local demo shop "${demo.shopName}", PostgreSQL at ${new URL(demo.databaseUrl).host}).
 
   Admin (embedded app):   ${demo.appUrl}/app
       candidates:         ${demo.appUrl}/app/candidates
@@ -32,6 +35,9 @@ Press Ctrl+C to stop.
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    void demo.close().finally(() => process.exit(0));
+    void demo
+      .close()
+      .then(() => database.stop())
+      .finally(() => process.exit(0));
   });
 }

@@ -20,7 +20,7 @@ import { startLocalShop, type LocalShop } from "#/local-shop";
 import { adminClientFor } from "#/utils/test-shop";
 import { readAppToml } from "#/demo/app-config";
 import { deleteShopData } from "#/factories/orders";
-import { TEST_ON_POSTGRES, testEnv } from "#/setup/test-env";
+import { testEnv } from "#/setup/test-env";
 import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 
 const CHILD = path.join(import.meta.dirname, "queue-child.ts");
@@ -74,8 +74,7 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 const SHOPS = Array.from({ length: 6 }, (_, i) => `queue-${i}.myshopify.com`);
 const SLOW_SHOP = "queue-slow.myshopify.com";
 
-// Skipped on SQLite: there jobs run in process (one instance), there is no queue to share.
-describe.skipIf(!TEST_ON_POSTGRES)("job queue (PostgreSQL only): two app instances on one database", () => {
+describe("job queue: two app instances on one database", () => {
   const shops = new Map<string, LocalShop>();
   let instances: Instance[] = [];
   let shopUrls: Record<string, string> = {};

@@ -4,7 +4,8 @@
  * counted. Approval itself belongs to the Ambassador model (`approveApplications`).
  */
 import { z } from "zod";
-import prisma, { prismaRuntime } from "../../db.server";
+import { Prisma } from "@prisma/client";
+import prisma from "../../db.server";
 import {
   emailAddress,
   optionalText,
@@ -135,7 +136,7 @@ async function storeApplication(
     });
   } catch (error) {
     // Two first submissions of one email at the same moment: the second merges.
-    if (attempt === 0 && error instanceof prismaRuntime.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (attempt === 0 && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       return storeApplication(shop, customerId, input, now, 1);
     }
     throw error;

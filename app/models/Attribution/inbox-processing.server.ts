@@ -12,7 +12,7 @@
  * follow-ups that are themselves idempotent.
  */
 import type { Prisma } from "@prisma/client";
-import prisma, { bulkWrites } from "../../db.server";
+import prisma from "../../db.server";
 import { enqueueRewardFollowUps } from "../../jobs/reward-maturation.server";
 import { pauseLeakedCodes } from "../Fraud/auto-pause.server";
 import { markMetricsStale } from "../Analytics/MetricsCache.server";
@@ -91,21 +91,10 @@ export interface InboxRun {
 }
 
 /**
- * While deliveries keep coming, the processor's runs follow each other closely; a second
- * connection keeps the write-ahead log short meanwhile (see withBackgroundCheckpoints), so
- * that neither a batch's commit nor an acknowledgement's copies the log back (10-15 ms).
- */
-const CHECKPOINTS_LINGER_MS = 2_000;
-
-/**
  * Applies what waits for the shop, batch after batch, until a batch finds fewer than it
  * could take (what is stored after that read enqueues another run).
  */
-export function processWebhookInbox(shop: string): Promise<InboxRun> {
-  return bulkWrites.withBackgroundCheckpoints(() => applyWaiting(shop), { lingerMs: CHECKPOINTS_LINGER_MS });
-}
-
-async function applyWaiting(shop: string): Promise<InboxRun> {
+export async function processWebhookInbox(shop: string): Promise<InboxRun> {
   const run: InboxRun = { applied: 0, batches: 0, failed: 0 };
   let mode: "batched" | "row by row" = "batched";
   await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
@@ -143,13 +132,10 @@ async function applyWaiting(shop: string): Promise<InboxRun> {
 }
 
 async function applyBatch(shop: string, mode: "batched" | "row by row") {
-  // No fsync: a batch lost to a power cut leaves its rows pending (marked in the same
-  // transaction), so it is applied again; the fsync would block the one thread for
-  // acknowledgements too.
-  return bulkWrites.withoutWaitingForDisk(() => prisma.$transaction(async (prismaTx) => {
-    // The batch's statements are raw; on SQLite they skip Prisma's pipeline, which would
-    // cost more than running them (see BulkWriter.directRawStatements).
-    const tx = bulkWrites.directRawStatements(prismaTx);
+  return prisma.$transaction(async (tx) => {
+    // No wait for the disk: a batch lost to a power cut leaves its rows pending (marked in
+    // the same transaction), so it is applied again.
+    await tx.$executeRaw`SET LOCAL synchronous_commit = off`;
     // Read inside the transaction: a shop/redact or customers/redact that ran since the
     // job was enqueued has already removed what it erased.
     const limit = batchRows();
@@ -199,7 +185,7 @@ async function applyBatch(shop: string, mode: "batched" | "row by row") {
     msPerRow = 0.7 * msPerRow + 0.3 * Math.max(0.05, (performance.now() - started) / applied.length);
     // More may wait: the batch was full, or it left deliveries for the next one.
     return { rows: applied.length, results, rest: rows.length === limit || deferred.size > 0 };
-  }));
+  });
 }
 
 /** Runs `work` for `row`; what it throws names the row. */

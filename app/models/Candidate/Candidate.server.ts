@@ -2,9 +2,9 @@
  * Candidates: the shop's customers who meet its definition of a repeat buyer (ProgramSettings),
  * ranked by the RFM score (see score.server.ts), and the merchant's decision on each.
  */
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import { z } from "zod";
-import prisma, { prismaRuntime } from "../../db.server";
+import prisma from "../../db.server";
 import { numericId } from "../OrderHistory/snapshots";
 import { parseStoredDiscountCodes } from "../OrderHistory/OrderHistory.server";
 import { getProgramSettings, type ProgramSettings } from "../ProgramSettings/ProgramSettings.server";
@@ -148,30 +148,30 @@ function filterConditions(shop: string, settings: ProgramSettings, filters: Cand
   const withinDays = Math.min(settings.recencyDays, filters.lastOrderWithinDays ?? Infinity);
   const since = new Date(now.getTime() - withinDays * 86_400_000);
   const conditions = [
-    prismaRuntime.sql`"shop" = ${shop}`,
+    Prisma.sql`"shop" = ${shop}`,
     // Implied by the rest (non-candidates score 0, a candidate at least 20 points), and
     // it hands the planner the candidates as one range of the score index.
-    prismaRuntime.sql`"scoreMilli" > 0`,
-    prismaRuntime.sql`"orderCount" >= ${minOrders}`,
-    prismaRuntime.sql`"lastOrderAt" >= ${since}`,
+    Prisma.sql`"scoreMilli" > 0`,
+    Prisma.sql`"orderCount" >= ${minOrders}`,
+    Prisma.sql`"lastOrderAt" >= ${since}`,
   ];
-  if (minSpentCents > 0) conditions.push(prismaRuntime.sql`"netSpentCents" >= ${minSpentCents}`);
-  if (filters.isAmbassador === true) conditions.push(prismaRuntime.sql`"ambassadorStatus" = 'approved'`);
-  if (filters.isAmbassador === false) conditions.push(prismaRuntime.sql`"ambassadorStatus" <> 'approved'`);
-  if (filters.status) conditions.push(prismaRuntime.sql`"ambassadorStatus" = ${filters.status}`);
+  if (minSpentCents > 0) conditions.push(Prisma.sql`"netSpentCents" >= ${minSpentCents}`);
+  if (filters.isAmbassador === true) conditions.push(Prisma.sql`"ambassadorStatus" = 'approved'`);
+  if (filters.isAmbassador === false) conditions.push(Prisma.sql`"ambassadorStatus" <> 'approved'`);
+  if (filters.status) conditions.push(Prisma.sql`"ambassadorStatus" = ${filters.status}`);
   const tag = filters.tag?.trim();
   if (tag) {
     // Tags are stored "a, b": match one whole tag, case-insensitively.
     const pattern = `%,${tag.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)},%`;
     conditions.push(
-      prismaRuntime.sql`(',' || lower(replace("tags", ', ', ',')) || ',') LIKE ${pattern} ESCAPE '\\'`,
+      Prisma.sql`(',' || lower(replace("tags", ', ', ',')) || ',') LIKE ${pattern} ESCAPE '\\'`,
     );
   }
   const query = filters.query?.trim();
   if (query) {
     const pattern = likePattern(query);
     conditions.push(
-      prismaRuntime.sql`(lower(COALESCE("displayName", '')) LIKE ${pattern} ESCAPE '\\' OR lower(COALESCE("email", '')) LIKE ${pattern} ESCAPE '\\')`,
+      Prisma.sql`(lower(COALESCE("displayName", '')) LIKE ${pattern} ESCAPE '\\' OR lower(COALESCE("email", '')) LIKE ${pattern} ESCAPE '\\')`,
     );
   }
   return conditions;
@@ -200,19 +200,19 @@ export async function listCandidates(
   await ensureScoresFresh(shop, settings, now);
 
   const cursor = decodeCursor(options.cursor, sort, direction);
-  const column = prismaRuntime.raw(`"${SORT_COLUMNS[sort]}"`);
+  const column = Prisma.raw(`"${SORT_COLUMNS[sort]}"`);
   const conditions = filterConditions(shop, settings, options.filters ?? {}, now);
-  const where = prismaRuntime.join(conditions, " AND ");
+  const where = Prisma.join(conditions, " AND ");
 
   // Reading backwards (a "before" cursor) walks the index the other way, then flips.
   const backwards = cursor?.at === "before";
   const scanDescending = (direction === "desc") !== backwards;
-  const order = prismaRuntime.raw(scanDescending ? "DESC" : "ASC");
+  const order = Prisma.raw(scanDescending ? "DESC" : "ASC");
   const keyset = cursor
     ? scanDescending
-      ? prismaRuntime.sql`AND (${column}, "customerId") < (${cursorValue(cursor)}, ${cursor.customerId})`
-      : prismaRuntime.sql`AND (${column}, "customerId") > (${cursorValue(cursor)}, ${cursor.customerId})`
-    : prismaRuntime.empty;
+      ? Prisma.sql`AND (${column}, "customerId") < (${cursorValue(cursor)}, ${cursor.customerId})`
+      : Prisma.sql`AND (${column}, "customerId") > (${cursorValue(cursor)}, ${cursor.customerId})`
+    : Prisma.empty;
 
   const fetched = await prisma.$queryRaw<CandidateRow[]>`
     SELECT "customerId", "displayName", "email", "tags", "orderCount", "netSpentCents",

@@ -7,8 +7,8 @@
 import { rowsOfShop, rowsWhereIn } from "../../utils/raw-rows.server";
 import type { Readable } from "node:stream";
 import type { Prisma, ProgramSettings } from "@prisma/client";
-import prisma, { bulkWrites } from "../../db.server";
-import { provider } from "../../utils/sql-placeholders";
+import prisma from "../../db.server";
+import { bulkWrites } from "../../utils/bulk-writes.server";
 import type { BulkValue } from "../../utils/bulk-writes.server";
 import { parseBulkJsonlInWorker, type OrderFactRow, type ProfileRow } from "./bulk-jsonl-parser.server";
 import { recomputeAllCustomers, recomputeCustomers } from "./customer-stats.server";
@@ -335,9 +335,6 @@ const MERGE_STAGED_ORDER_FACTS = `
 
 const CLEAR_STAGED_ORDER_FACTS = `DELETE FROM "OrderFactStaging" WHERE "shop" = ?`;
 /** Usually only one shop syncs at a time: then the whole table goes, which is cheaper. */
-const OTHER_SHOP_STAGED = `
-  SELECT 1 AS "found" FROM "OrderFactStaging" WHERE "shop" < ? OR "shop" > ? LIMIT 1`;
-const CLEAR_ALL_STAGED_ORDER_FACTS = `DELETE FROM "OrderFactStaging"`;
 
 /**
  * Batches the parser may run ahead of the writer: enough to keep it parsing through most
@@ -355,12 +352,8 @@ const ADVANCE_SYNC = `
 async function mergeStagedOrderFacts(shop: string): Promise<void> {
   await bulkWrites.transaction(async (tx) => {
     await tx.execute(MERGE_STAGED_ORDER_FACTS, shop);
-    // PostgreSQL: another instance may commit a shop's staged rows between the check and
-    // a whole-table delete (read committed), which would lose them: only this shop's go.
-    // SQLite has one writer, so nothing is staged in between.
-    if (provider === "postgresql" || (await tx.query(OTHER_SHOP_STAGED, shop, shop)).length > 0) {
-      await tx.execute(CLEAR_STAGED_ORDER_FACTS, shop);
-    } else await tx.execute(CLEAR_ALL_STAGED_ORDER_FACTS);
+    // Only this shop's rows: another instance may be staging another shop's meanwhile.
+    await tx.execute(CLEAR_STAGED_ORDER_FACTS, shop);
   });
 }
 
@@ -391,11 +384,6 @@ export async function ingestBulkOrdersJsonl(
   input: Readable | string,
   options: IngestOptions = {},
 ): Promise<IngestResult> {
-  // Hundreds of MB go through the write-ahead log: copying it back is not this thread's job.
-  return bulkWrites.withBackgroundCheckpoints(() => ingest(shop, input, options));
-}
-
-async function ingest(shop: string, input: Readable | string, options: IngestOptions): Promise<IngestResult> {
   const { startAtLine = 0, historySyncId, onProgress, batchSize = 5_000, mergeEvery = 250_000 } = options;
   let linesDone = 0;
   let ordersDone = 0;

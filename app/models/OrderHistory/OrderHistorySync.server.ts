@@ -8,7 +8,8 @@
  */
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import prisma, { prismaRuntime } from "../../db.server";
+import { Prisma } from "@prisma/client";
+import prisma from "../../db.server";
 import type { AdminGraphqlClient } from "../../shopify.server";
 import { BulkOperationStatusQuery } from "../../graphql/BulkOperationStatusQuery";
 import { OrderHistoryBulkQuery } from "../../graphql/OrderHistoryBulkQuery";
@@ -75,7 +76,7 @@ export async function requestHistorySync(
       return { sync: await startHistorySync(shop, { method: "bulk", ordersReadableSince }, tx), claimed: true };
     });
   const { sync, claimed } = await claim().catch(async (error: unknown) => {
-    if (error instanceof prismaRuntime.PrismaClientKnownRequestError && error.code === "P2002") return claim();
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return claim();
     throw error;
   });
   if (!claimed) return sync;

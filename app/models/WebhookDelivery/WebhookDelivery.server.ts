@@ -1,5 +1,5 @@
-import type { Prisma } from "@prisma/client";
-import prisma, { prismaRuntime } from "../../db.server";
+import { Prisma } from "@prisma/client";
+import prisma from "../../db.server";
 
 export interface Delivery {
   webhookId: string;
@@ -25,7 +25,7 @@ export async function handleOnce(
     return true;
   } catch (error) {
     if (
-      error instanceof prismaRuntime.PrismaClientKnownRequestError &&
+      error instanceof Prisma.PrismaClientKnownRequestError &&
       error.code === "P2002"
     ) {
       return false;

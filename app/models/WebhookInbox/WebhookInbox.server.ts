@@ -11,7 +11,8 @@
  * a row a crash or power cut could still lose.
  */
 import type { Prisma } from "@prisma/client";
-import prisma, { bulkWrites } from "../../db.server";
+import prisma from "../../db.server";
+import { bulkWrites } from "../../utils/bulk-writes.server";
 import { positional, storedTimestamp } from "../../utils/sql-dialect.server";
 
 export interface InboxDelivery {

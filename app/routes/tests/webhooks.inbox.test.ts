@@ -14,7 +14,6 @@ import { action as ordersUpdated } from "../webhooks.orders.updated";
 import { action as refundsCreate } from "../webhooks.refunds.create";
 import { action as customersRedact } from "../webhooks.customers.redact";
 import { action as shopRedact } from "../webhooks.shop.redact";
-import { TEST_ON_POSTGRES } from "#/setup/test-env";
 
 const SHOP_NAME = uniqueShop("inbox").replace(".myshopify.com", "");
 const SHOP = `${SHOP_NAME}.myshopify.com`;
@@ -66,26 +65,6 @@ describe("webhook inbox", () => {
     await drainJobs();
     await deleteShopData(SHOP);
     await prisma.webhookInbox.deleteMany({ where: { shop: SHOP } });
-  });
-
-  // SQLite only: it blocks the one connection. PostgreSQL's pool lets the insert pass the
-  // open transaction (there the commit itself is what the 200 waits for).
-  it.skipIf(TEST_ON_POSTGRES)("acknowledges a delivery only once its inbox row is committed", async () => {
-    holdWebhookInboxForTests(true);
-    // Something else holds the database's one connection: the inbox commit must wait.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const blocker = prisma.$transaction(async () => gate, { timeout: 10_000 });
-    let answered = false;
-    const response = post(orderPayload()).then((status) => ((answered = true), status));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(answered).toBe(false);
-    release();
-    await blocker;
-    expect(await response).toBe(200);
-    // Stored, not applied yet (the processor is held).
-    expect(await inbox({ processedAt: null })).toBe(1);
-    expect(await facts()).toBe(0);
   });
 
   it("stores 50 concurrent deliveries in a few commits, then applies them all", async () => {

@@ -1,3 +1,6 @@
+-- The whole schema, squashed from the migrations written before PostgreSQL became the only database.
+
+-- From 20261125172600_webhook_inbox
 -- PostgreSQL baseline: the schema as of the SQLite migrations up to and including this one
 -- (PostgreSQL support starts here: every later SQLite migration has a twin of the same name
 -- in this folder, written by `npm run migration:new` or `npm run migration:postgres`).
@@ -640,3 +643,51 @@ CREATE INDEX "CustomerStats_shop_netSpentCents_customerId_idx" ON "CustomerStats
 
 DROP INDEX "CustomerStats_shop_lastOrderAt_customerId_idx";
 CREATE INDEX "CustomerStats_shop_lastOrderAt_customerId_idx" ON "CustomerStats"("shop", "lastOrderAt", "customerId") WHERE "scoreMilli" > 0;
+
+-- From 20261204002227_compliance
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN     "codesAtUninstall" TEXT,
+ADD COLUMN     "scopesUpdatedAt" TIMESTAMP(3);
+
+-- AlterTable
+ALTER TABLE "AmbassadorProgram" ADD COLUMN     "codesPausedAt" TIMESTAMP(3),
+ADD COLUMN     "pauseReason" TEXT,
+ADD COLUMN     "pausedAt" TIMESTAMP(3);
+
+-- CreateTable
+CREATE TABLE "CustomerDataRequest" (
+    "id" TEXT NOT NULL,
+    "shop" TEXT NOT NULL,
+    "requestId" TEXT,
+    "customerId" TEXT,
+    "email" TEXT,
+    "ordersRequested" TEXT NOT NULL DEFAULT '',
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "downloadedAt" TIMESTAMP(3),
+
+    CONSTRAINT "CustomerDataRequest_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "CustomerDataRequest_shop_receivedAt_idx" ON "CustomerDataRequest"("shop", "receivedAt");
+
+
+-- From 20261204010000_one_running_history_sync
+-- At most one unfinished history sync per shop, enforced by the database: two requests
+-- claiming a sync at the same moment (two app instances, or PostgreSQL's concurrent
+-- transactions) cannot both insert one. Hand-written: Prisma cannot declare a partial index.
+-- Unfinished duplicates from before are closed first, the newest of each shop kept.
+UPDATE "HistorySync"
+SET "finishedAt" = (now() AT TIME ZONE 'UTC'), "status" = 'failed', "error" = 'Superseded by a newer sync.'
+WHERE "finishedAt" IS NULL AND EXISTS (
+  SELECT 1 FROM "HistorySync" AS "newer"
+  WHERE "newer"."shop" = "HistorySync"."shop" AND "newer"."finishedAt" IS NULL
+    AND ("newer"."startedAt", "newer"."id") > ("HistorySync"."startedAt", "HistorySync"."id")
+);
+
+CREATE UNIQUE INDEX "HistorySync_shop_unfinished_key" ON "HistorySync"("shop") WHERE "finishedAt" IS NULL;
+
+-- From 20261204080003_attributed_order_buyer_index
+-- CreateIndex
+CREATE INDEX "AttributedOrder_shop_buyerCustomerId_idx" ON "AttributedOrder"("shop", "buyerCustomerId");
+

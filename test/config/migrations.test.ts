@@ -3,49 +3,37 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import {
-  derivePostgresSchema,
-  migrationNames,
-  missingPostgresTwins,
-  POSTGRES_MIGRATIONS,
-  POSTGRES_SCHEMA,
-  SQLITE_MIGRATIONS,
-  SQLITE_SCHEMA,
-} from "../../prisma/postgres-schema.mjs";
-import { repoRoot, TEST_DATABASE_URL, TEST_ON_POSTGRES } from "#/setup/test-env";
+import { repoRoot } from "#/setup/test-env";
 
 const read = (file: string) => fs.readFileSync(file, "utf8");
+const SCHEMA = path.join(repoRoot, "prisma", "schema.prisma");
+const MIGRATIONS = path.join(repoRoot, "prisma", "migrations");
+const migrationNames = () =>
+  fs.readdirSync(MIGRATIONS, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
 
-describe("PostgreSQL schema and migrations", () => {
-  it("derive from prisma/schema.prisma (write them with `npm run migration:new` or `npm run migration:postgres`)", () => {
-    expect(read(POSTGRES_SCHEMA)).toBe(derivePostgresSchema(read(SQLITE_SCHEMA)));
-    expect(read(path.join(POSTGRES_MIGRATIONS, "schema.snapshot.prisma"))).toBe(read(POSTGRES_SCHEMA));
-  });
-
-  it("give every SQLite migration from the PostgreSQL baseline on a twin of the same name, and nothing else", () => {
-    expect(missingPostgresTwins()).toEqual([]);
-    const sqlite = migrationNames(SQLITE_MIGRATIONS);
-    expect(migrationNames(POSTGRES_MIGRATIONS).filter((name) => !sqlite.includes(name))).toEqual([]);
+describe("schema and migrations", () => {
+  it("keep the snapshot the next migration is diffed from in step with the schema (write them with `npm run migration:new`)", () => {
+    expect(read(path.join(MIGRATIONS, "schema.snapshot.prisma"))).toBe(read(SCHEMA));
   });
 
   it("keep ';' out of comments (the driver adapter splits migrations at every ';')", () => {
-    for (const name of migrationNames(POSTGRES_MIGRATIONS)) {
-      const comments = read(path.join(POSTGRES_MIGRATIONS, name, "migration.sql"))
+    for (const name of migrationNames()) {
+      const comments = read(path.join(MIGRATIONS, name, "migration.sql"))
         .split("\n")
         .filter((line) => line.trim().startsWith("--"));
       expect(comments.filter((line) => line.includes(";")), name).toEqual([]);
     }
   });
 
-  // The database the suite runs on was built by the committed migrations (global-setup):
-  // its catalog must be what the schema describes, built afresh in a scratch schema.
-  it.runIf(TEST_ON_POSTGRES)("build the database the schema describes, the partial indexes included", async () => {
+  // The test database was built by the committed migrations (global-setup): its catalog
+  // must be what the schema describes, built afresh in a scratch schema.
+  it("build the database the schema describes, the partial indexes included", async () => {
     const expectedSql = execFileSync(
       path.join(repoRoot, "node_modules/.bin/prisma"),
-      ["migrate", "diff", "--from-empty", "--to-schema-datamodel", POSTGRES_SCHEMA, "--script"],
-      { cwd: repoRoot, encoding: "utf8", env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL } },
+      ["migrate", "diff", "--from-empty", "--to-schema-datamodel", SCHEMA, "--script"],
+      { cwd: repoRoot, encoding: "utf8" },
     );
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await client.connect();
     try {
       await client.query("DROP SCHEMA IF EXISTS drift_expected CASCADE; CREATE SCHEMA drift_expected");

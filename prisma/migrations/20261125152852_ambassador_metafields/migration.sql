@@ -1,3 +1,0 @@
--- AlterTable
-ALTER TABLE "Ambassador" ADD COLUMN "metafieldsCode" TEXT;
-

@@ -1,3 +1,0 @@
--- CreateIndex
-CREATE INDEX "AttributedOrder_shop_buyerCustomerId_idx" ON "AttributedOrder"("shop", "buyerCustomerId");
-
