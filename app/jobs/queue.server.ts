@@ -192,7 +192,11 @@ async function start(): Promise<Queue> {
     archiveCompletedAfterSeconds: 60 * 60,
     deleteAfterDays: 7,
   });
-  boss.on("error", (error) => console.error("Job queue error", error));
+  boss.on("error", (error) => {
+    // 57P01: the server is shutting down (a deploy, or the demo's embedded server on Ctrl+C).
+    if ((error as { code?: string }).code === "57P01") console.warn("Job queue: the database server is shutting down");
+    else console.error("Job queue error", error);
+  });
   await boss.start();
   const workerIds = new Map<string, string[]>();
   // JOB_QUEUE_WORK=off: this process only sends jobs (e.g. a test that watches two workers).
