@@ -1,6 +1,5 @@
 # Production image, as Shopify's Remix app template builds it: install, build, then at
-# start `npm run setup` (Prisma clients + migrations on DATABASE_URL) and serve.
-# Debian rather than Alpine: better-sqlite3 ships prebuilt binaries for glibc.
+# start `npm run setup` (Prisma client + migrations on DATABASE_URL) and serve.
 FROM node:20-bookworm-slim
 
 EXPOSE 3000
@@ -14,5 +13,5 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY . .
 RUN npm run build
 
-# DATABASE_URL: a postgresql:// URL for several instances, or a SQLite file on a volume.
+# DATABASE_URL: the postgresql:// URL of a PostgreSQL 15+ database (required).
 CMD ["npm", "run", "docker-start"]
