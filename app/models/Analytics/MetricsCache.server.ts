@@ -7,7 +7,6 @@
  */
 import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
-import { positional, storedTimestamp } from "../../utils/sql-dialect.server";
 import type { Retention, RetentionProgress } from "./definitions";
 
 type Db = Prisma.TransactionClient;
@@ -31,13 +30,10 @@ export const METRICS_MAX_AGE_MS = Number(process.env.METRICS_MAX_AGE_MS) || 6 * 
  * One UPDATE on the primary key's shop prefix; rows already stale are left alone.
  */
 export async function markMetricsStale(tx: Db, shop: string, at = new Date()): Promise<void> {
-  // Raw (see utils/raw-rows.server.ts): every webhook inbox batch calls this.
-  await tx.$executeRawUnsafe(
-    positional(`UPDATE "MetricsCache" SET "staleSince" = ? WHERE "shop" = ? AND "staleSince" IS NULL AND "key" <> ?`),
-    storedTimestamp(at),
-    shop,
-    RETENTION_PROGRESS_KEY,
-  );
+  await tx.metricsCache.updateMany({
+    where: { shop, staleSince: null, key: { not: RETENTION_PROGRESS_KEY } },
+    data: { staleSince: at },
+  });
 }
 
 export interface CachedRetention {

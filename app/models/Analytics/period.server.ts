@@ -17,7 +17,15 @@ import {
   type PeriodPreset,
   type SeriesPoint,
 } from "./definitions";
-import { positional, timestampParam, utcDay, utcMonth } from "./sql-dialect.server";
+import {
+  ambassadorOrderSums,
+  revenueByBucket,
+  rewardCosts,
+  shopOrderSums,
+  topAmbassadorOrderSums,
+  type OrderSums,
+  type TimeRange,
+} from "./queries.server";
 
 const DAY_MS = 86_400_000;
 /** The longest custom range (about three years). */
@@ -64,77 +72,9 @@ export function parsePeriod(params: URLSearchParams, now = new Date()): PeriodPa
   return { period: { key: "custom", from, to, days }, error: null };
 }
 
-/** [start of `from`, start of the day after `to`) as bound parameters. */
-function bounds(period: Period): [string, string] {
-  return [
-    timestampParam(dayStart(period.from)),
-    timestampParam(new Date(dayStart(period.to).getTime() + DAY_MS)),
-  ];
-}
-
-const num = (value: unknown) => Number(value ?? 0);
-
-interface OrderTotals {
-  orders: number;
-  revenueCents: number;
-  newCustomers: number;
-  discountCents: number;
-}
-
-const ORDER_SUMS = `
-  COUNT(*) AS "orders",
-  SUM("netCents") AS "revenue",
-  SUM(CASE WHEN "newCustomer" = true THEN 1 ELSE 0 END) AS "newCustomers",
-  SUM("discountCents") AS "discount"`;
-
-/** Counting attributed orders (net > 0: not cancelled, test or fully refunded) in the period. */
-const ORDERS_IN_PERIOD = `
-  FROM "AttributedOrder"
-  WHERE "shop" = ? AND "processedAt" >= ? AND "processedAt" < ? AND "netCents" > 0`;
-
-type OrderRow = { orders: unknown; revenue: unknown; newCustomers: unknown; discount: unknown };
-
-const orderTotals = (row: OrderRow | undefined): OrderTotals => ({
-  orders: num(row?.orders),
-  revenueCents: num(row?.revenue),
-  newCustomers: num(row?.newCustomers),
-  discountCents: num(row?.discount),
-});
-
-function idList(ids: string[]): { sql: string; values: string[] } {
-  return { sql: ids.map(() => "?").join(", "), values: ids };
-}
-
-/**
- * Reward cost of the period: ledger entries (commission, adjustment; not void) of the
- * period's attributed orders, plus milestone bonuses created in the period. Per
- * ambassador when `ambassadorIds` is given.
- */
-async function rewardCosts(
-  shop: string,
-  period: Period,
-  ambassadorIds?: string[],
-): Promise<Map<string | null, number>> {
-  const [from, to] = bounds(period);
-  const ids = ambassadorIds ? idList(ambassadorIds) : null;
-  const byAmbassador = ids ? `AND r."ambassadorId" IN (${ids.sql})` : "";
-  const group = ids ? `r."ambassadorId"` : "NULL";
-  const rows = await prisma.$queryRawUnsafe<{ ambassadorId: string | null; cost: unknown }[]>(
-    positional(`SELECT "ambassadorId", SUM("cost") AS "cost" FROM (
-       SELECT ${group} AS "ambassadorId", r."amountCents" AS "cost"
-       FROM "AttributedOrder" a
-       JOIN "RewardEntry" r ON r."shop" = a."shop" AND r."orderId" = a."orderId"
-       WHERE a."shop" = ? AND a."processedAt" >= ? AND a."processedAt" < ?
-         AND r."kind" IN ('commission', 'adjustment') AND r."status" <> 'void' ${byAmbassador}
-       UNION ALL
-       SELECT ${group} AS "ambassadorId", r."amountCents" AS "cost"
-       FROM "RewardEntry" r
-       WHERE r."shop" = ? AND r."kind" = 'milestone' AND r."status" <> 'void'
-         AND r."createdAt" >= ? AND r."createdAt" < ? ${byAmbassador}
-     ) AS "costs" GROUP BY "ambassadorId"`),
-    shop, from, to, ...(ids?.values ?? []), shop, from, to, ...(ids?.values ?? []),
-  );
-  return new Map(rows.map((row) => [row.ambassadorId, num(row.cost)]));
+/** [start of `from`, start of the day after `to`). */
+function rangeOf(period: Period): TimeRange {
+  return { from: dayStart(period.from), to: new Date(dayStart(period.to).getTime() + DAY_MS) };
 }
 
 async function clickCounts(
@@ -156,7 +96,7 @@ async function clickCounts(
   return new Map(rows.map((row) => [row.ambassadorId, row._count._all]));
 }
 
-function figures(totals: OrderTotals, clicks: number, rewardCents: number): Figures {
+function figures(totals: OrderSums, clicks: number, rewardCents: number): Figures {
   return {
     clicks,
     ...totals,
@@ -168,13 +108,13 @@ function figures(totals: OrderTotals, clicks: number, rewardCents: number): Figu
 
 /** The shop's figures for the period. */
 export async function shopFigures(shop: string, period: Period): Promise<Figures> {
-  const [from, to] = bounds(period);
-  const [[row], clicks, rewards] = await Promise.all([
-    prisma.$queryRawUnsafe<OrderRow[]>(positional(`SELECT ${ORDER_SUMS} ${ORDERS_IN_PERIOD}`), shop, from, to),
+  const range = rangeOf(period);
+  const [totals, clicks, rewards] = await Promise.all([
+    shopOrderSums(shop, range),
     clickCounts(shop, period),
-    rewardCosts(shop, period),
+    rewardCosts(shop, range),
   ]);
-  return figures(orderTotals(row), clicks.get(null) ?? 0, rewards.get(null) ?? 0);
+  return figures(totals, clicks.get(null) ?? 0, rewards.get(null) ?? 0);
 }
 
 async function withNames(shop: string, ids: string[]) {
@@ -197,15 +137,15 @@ async function figuresOf(
   shop: string,
   period: Period,
   ids: string[],
-  totals: Map<string, OrderTotals>,
+  totals: Map<string, OrderSums>,
 ): Promise<AmbassadorFigures[]> {
   if (ids.length === 0) return [];
   const [clicks, rewards, names] = await Promise.all([
     clickCounts(shop, period, ids),
-    rewardCosts(shop, period, ids),
+    rewardCosts(shop, rangeOf(period), ids),
     withNames(shop, ids),
   ]);
-  const none: OrderTotals = { orders: 0, revenueCents: 0, newCustomers: 0, discountCents: 0 };
+  const none: OrderSums = { orders: 0, revenueCents: 0, newCustomers: 0, discountCents: 0 };
   return ids.map((id) => ({
     ambassadorId: id,
     name: names.get(id)?.name ?? "Removed ambassador",
@@ -216,14 +156,9 @@ async function figuresOf(
 
 /** The ambassadors with the most attributed revenue in the period, best first. */
 export async function topAmbassadors(shop: string, period: Period, limit = 10): Promise<AmbassadorFigures[]> {
-  const [from, to] = bounds(period);
-  const rows = await prisma.$queryRawUnsafe<(OrderRow & { ambassadorId: string })[]>(
-    positional(`SELECT "ambassadorId", ${ORDER_SUMS} ${ORDERS_IN_PERIOD}
-     GROUP BY "ambassadorId" ORDER BY "revenue" DESC, "ambassadorId" LIMIT ?`),
-    shop, from, to, limit,
-  );
-  const totals = new Map(rows.map((row) => [row.ambassadorId, orderTotals(row)]));
-  return figuresOf(shop, period, rows.map((row) => row.ambassadorId), totals);
+  const top = await topAmbassadorOrderSums(shop, rangeOf(period), limit);
+  const totals = new Map(top.map((row) => [row.ambassadorId, row.sums]));
+  return figuresOf(shop, period, top.map((row) => row.ambassadorId), totals);
 }
 
 /** Figures of the given ambassadors for the period (e.g. an ambassador's own page). */
@@ -233,14 +168,7 @@ export async function ambassadorFigures(
   ambassadorIds: string[],
 ): Promise<AmbassadorFigures[]> {
   if (ambassadorIds.length === 0) return [];
-  const [from, to] = bounds(period);
-  const ids = idList(ambassadorIds);
-  const rows = await prisma.$queryRawUnsafe<(OrderRow & { ambassadorId: string })[]>(
-    positional(`SELECT "ambassadorId", ${ORDER_SUMS} ${ORDERS_IN_PERIOD} AND "ambassadorId" IN (${ids.sql})
-     GROUP BY "ambassadorId"`),
-    shop, from, to, ...ids.values,
-  );
-  const totals = new Map(rows.map((row) => [row.ambassadorId, orderTotals(row)]));
+  const totals = await ambassadorOrderSums(shop, rangeOf(period), ambassadorIds);
   return figuresOf(shop, period, ambassadorIds, totals);
 }
 
@@ -249,15 +177,8 @@ export async function ambassadorFigures(
  * day or month present (zero when nothing sold).
  */
 export async function revenueSeries(shop: string, period: Period): Promise<SeriesPoint[]> {
-  const [from, to] = bounds(period);
   const monthly = period.days > DAILY_SERIES_MAX_DAYS;
-  const bucket = monthly ? utcMonth(`"processedAt"`) : utcDay(`"processedAt"`);
-  const rows = await prisma.$queryRawUnsafe<{ key: string; orders: unknown; revenue: unknown }[]>(
-    positional(`SELECT ${bucket} AS "key", COUNT(*) AS "orders", SUM("netCents") AS "revenue"
-     ${ORDERS_IN_PERIOD} GROUP BY ${bucket} ORDER BY ${bucket}`),
-    shop, from, to,
-  );
-  const found = new Map(rows.map((row) => [row.key, row]));
+  const found = await revenueByBucket(shop, rangeOf(period), monthly ? "month" : "day");
   const keys: string[] = [];
   for (let t = dayStart(period.from).getTime(); t <= dayStart(period.to).getTime(); t += DAY_MS) {
     const key = isoDay(new Date(t)).slice(0, monthly ? 7 : 10);
@@ -265,7 +186,7 @@ export async function revenueSeries(shop: string, period: Period): Promise<Serie
   }
   return keys.map((key) => ({
     key,
-    orders: num(found.get(key)?.orders),
-    revenueCents: num(found.get(key)?.revenue),
+    orders: found.get(key)?.orders ?? 0,
+    revenueCents: found.get(key)?.revenueCents ?? 0,
   }));
 }

@@ -19,28 +19,10 @@ import {
   type Retention,
   type WindowRates,
 } from "./definitions";
-import {
-  daysBetween,
-  jsonArrayElements,
-  jsonField,
-  jsonTextElements,
-  positional,
-  timestampParam,
-  utcMonth,
-} from "./sql-dialect.server";
-
-/** A DateTime read by raw SQL (a Date, or the stored text) as the stored text. */
-const storedText = (value: string | Date) => (value instanceof Date ? timestampParam(value) : value);
+import { countingOrdersOf, countingOrdersWithinWindows } from "./queries.server";
 
 const DAY_MS = 86_400_000;
 export const RETENTION_CHUNK = 2_000;
-
-/** An order counts: not cancelled, not test, refunds (the larger of both sources) < total. */
-const COUNTING_ORDER = `
-  o."cancelledAt" IS NULL AND o."test" = false
-  AND o."totalCents" > o."refundedCents"
-  AND o."totalCents" > COALESCE((SELECT SUM(r."amountCents") FROM "RefundFact" r
-                                 WHERE r."shop" = o."shop" AND r."orderId" = o."orderId"), 0)`;
 
 interface Tally {
   /** Customers of the group, whether their windows are over or not. */
@@ -80,28 +62,6 @@ async function acquiredCustomers(shop: string): Promise<Set<string>> {
   return new Set(rows.map((row) => row.buyerCustomerId as string));
 }
 
-/** Per customer, counting orders within 90 and 180 days of the first (the first included). */
-async function ordersWithinWindows(
-  shop: string,
-  customers: { customerId: string; firstOrderAt: string }[],
-): Promise<Map<string, { d90: number; d180: number }>> {
-  if (customers.length === 0) return new Map();
-  const first = jsonField(`c.value`, 1, "timestamp");
-  const days = daysBetween(`o."processedAt"`, first);
-  const rows = await prisma.$queryRawUnsafe<{ customerId: string; d90: unknown; d180: unknown }[]>(
-    positional(`SELECT o."customerId" AS "customerId",
-            SUM(CASE WHEN ${days} <= 90 THEN 1 ELSE 0 END) AS "d90",
-            SUM(CASE WHEN ${days} <= 180 THEN 1 ELSE 0 END) AS "d180"
-     FROM ${jsonArrayElements("c")}
-     JOIN "OrderFact" o ON o."shop" = ? AND o."customerId" = ${jsonField(`c.value`, 0)}
-     WHERE o."processedAt" >= ${first} AND ${COUNTING_ORDER}
-     GROUP BY o."customerId"`),
-    JSON.stringify(customers.map((c) => [c.customerId, c.firstOrderAt])),
-    shop,
-  );
-  return new Map(rows.map((row) => [row.customerId, { d90: Number(row.d90), d180: Number(row.d180) }]));
-}
-
 /** (b): ambassadors who bought in the N days before joining, and in the N days after. */
 async function ambassadorWindows(shop: string, now: Date) {
   const before = newTally();
@@ -111,18 +71,14 @@ async function ambassadorWindows(shop: string, now: Date) {
     select: { customerId: true, activatedAt: true },
   });
   if (ambassadors.length === 0) return { before, after };
-  const rows = await prisma.$queryRawUnsafe<{ customerId: string; processedAt: string | Date }[]>(
-    positional(`SELECT o."customerId" AS "customerId", o."processedAt" AS "processedAt"
-     FROM ${jsonTextElements("c")}
-     JOIN "OrderFact" o ON o."shop" = ? AND o."customerId" = c.value
-     WHERE ${COUNTING_ORDER}`),
-    JSON.stringify(ambassadors.map((a) => a.customerId)),
+  const rows = await countingOrdersOf(
     shop,
+    ambassadors.map((a) => a.customerId as string),
   );
   const orders = new Map<string, number[]>();
   for (const row of rows) {
     const list = orders.get(row.customerId) ?? [];
-    list.push(new Date(row.processedAt).getTime());
+    list.push(row.processedAt.getTime());
     orders.set(row.customerId, list);
   }
   for (const ambassador of ambassadors) {
@@ -160,28 +116,26 @@ export async function computeRetention(shop: string, options: RetentionRunOption
   let after = "";
   let done = 0;
   for (;;) {
-    const chunk = await prisma.$queryRawUnsafe<
-      { customerId: string; firstOrderAt: string | Date; month: string; orderCount: unknown }[]
-    >(
-      positional(`SELECT "customerId", "firstOrderAt", ${utcMonth(`"firstOrderAt"`)} AS "month", "orderCount"
-       FROM "CustomerStats"
-       WHERE "shop" = ? AND "customerId" > ? AND "orderCount" > 0 AND "firstOrderAt" IS NOT NULL
-       ORDER BY "customerId" LIMIT ?`),
-      shop, after, chunkSize,
-    );
+    const chunk = await prisma.customerStats.findMany({
+      where: { shop, customerId: { gt: after }, orderCount: { gt: 0 }, firstOrderAt: { not: null } },
+      orderBy: { customerId: "asc" },
+      take: chunkSize,
+      select: { customerId: true, firstOrderAt: true, orderCount: true },
+    });
     if (chunk.length === 0) break;
     after = chunk[chunk.length - 1].customerId;
+    const firstOrderAt = (row: (typeof chunk)[number]) => row.firstOrderAt as Date;
     const eligible = (row: (typeof chunk)[number], window: number) =>
-      new Date(row.firstOrderAt).getTime() + window * DAY_MS <= now.getTime();
+      firstOrderAt(row).getTime() + window * DAY_MS <= now.getTime();
     const counted = chunk.filter((row) => !ambassadors.has(row.customerId) || acquired.has(row.customerId));
-    const windows = await ordersWithinWindows(
+    const windows = await countingOrdersWithinWindows(
       shop,
       counted
-        .filter((row) => Number(row.orderCount) >= 2 && eligible(row, RETENTION_WINDOWS[0]))
-        .map((row) => ({ customerId: row.customerId, firstOrderAt: storedText(row.firstOrderAt) })),
+        .filter((row) => row.orderCount >= 2 && eligible(row, RETENTION_WINDOWS[0]))
+        .map((row) => ({ customerId: row.customerId, firstOrderAt: firstOrderAt(row) })),
     );
     for (const row of counted) {
-      const cohort = monthOf(row.month);
+      const cohort = monthOf(firstOrderAt(row).toISOString().slice(0, 7)); // its UTC month
       const tally = acquired.has(row.customerId) ? cohort.acquired : cohort.others;
       tally.members += 1;
       for (const window of RETENTION_WINDOWS) {

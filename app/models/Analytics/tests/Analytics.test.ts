@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { getDashboard, parsePeriod, presetPeriod } from "~/models/Analytics/Analytics.server";
+import { ambassadorFigures, getDashboard, parsePeriod, presetPeriod } from "~/models/Analytics/Analytics.server";
 import { computeRetention } from "~/models/Analytics/retention.server";
 import {
   markMetricsStale,
@@ -18,10 +18,12 @@ import {
   NOW,
   scenarioDates,
   seedAnalyticsScenario,
+  seedAmbassador,
   seedAttributedOrders,
   seedClicks,
   seedCurrency,
   seedFraudFlag,
+  seedRewards,
 } from "#/factories/analytics";
 
 const shopNamed = shopsErasedAfterFile();
@@ -94,6 +96,46 @@ describe("period figures", () => {
     // An ambassador id of another shop is no ambassador of this one.
     expect(theirs.top[0].name).toBe("Removed ambassador");
     expect((await computeRetention(other, { now: NOW })).cohorts).toEqual([]);
+  });
+
+  it("charts a long period by month, and gives the figures of the ambassadors asked for", async () => {
+    const shop = shopNamed("ana-months");
+    await seedAmbassador(shop, { id: `${shop}:jane`, customerId: "9001", firstName: "Jane", lastName: "Doe", code: "JANE100", activatedAt: null });
+    await seedAmbassador(shop, { id: `${shop}:max`, customerId: "9002", firstName: "Max", code: "MAX200", activatedAt: null });
+    const jane = `${shop}:jane`;
+    const max = `${shop}:max`;
+    await seedAttributedOrders(shop, [
+      { orderId: "m0", ambassadorId: jane, code: "JANE100", buyerCustomerId: "c0", processedAt: "2025-12-31T23:59:59Z", netCents: 9_000, discountCents: 900 },
+      { orderId: "m1", ambassadorId: jane, code: "JANE100", buyerCustomerId: "c1", processedAt: "2026-01-01T00:00:00Z", netCents: 1_000, discountCents: 100, newCustomer: true },
+      { orderId: "m2", ambassadorId: max, code: "MAX200", buyerCustomerId: "c2", processedAt: "2026-03-31T23:59:59Z", netCents: 3_000, discountCents: 300 },
+      { orderId: "m3", ambassadorId: jane, code: "JANE100", buyerCustomerId: "c3", processedAt: "2026-03-01T08:00:00Z", netCents: 2_000, discountCents: 200, newCustomer: true },
+      { orderId: "m4", ambassadorId: jane, code: "JANE100", buyerCustomerId: "c4", processedAt: "2026-03-02T08:00:00Z", netCents: 0, discountCents: 400, cancelled: true },
+      { orderId: "m5", ambassadorId: max, code: "MAX200", buyerCustomerId: "c5", processedAt: "2026-07-01T00:00:00Z", netCents: 5_000, discountCents: 500 },
+    ]);
+    await seedRewards(shop, [
+      { ambassadorId: jane, orderId: "m1", kind: "commission", amountCents: 100 },
+      { ambassadorId: jane, orderId: "m0", kind: "commission", amountCents: 900 },
+      { ambassadorId: max, kind: "milestone", amountCents: 700, createdAt: "2026-02-10T10:00:00Z" },
+    ]);
+    await seedClicks(shop, jane, "2026-02-01", 4, "JANE100");
+    const { period } = parsePeriod(new URLSearchParams("period=custom&from=2026-01-01&to=2026-06-30"), NOW);
+
+    const { series } = await getDashboard(shop, period);
+    expect(series).toEqual([
+      { key: "2026-01", orders: 1, revenueCents: 1_000 },
+      { key: "2026-02", orders: 0, revenueCents: 0 },
+      { key: "2026-03", orders: 2, revenueCents: 5_000 },
+      { key: "2026-04", orders: 0, revenueCents: 0 },
+      { key: "2026-05", orders: 0, revenueCents: 0 },
+      { key: "2026-06", orders: 0, revenueCents: 0 },
+    ]);
+
+    const figures = await ambassadorFigures(shop, period, [max, jane, "nobody"]);
+    expect(figures.map((f) => [f.ambassadorId, f.name, f.orders, f.revenueCents, f.newCustomers, f.discountCents, f.rewardCents, f.clicks])).toEqual([
+      [max, "Max", 1, 3_000, 0, 300, 700, 0],
+      [jane, "Jane Doe", 2, 3_000, 2, 300, 100, 4],
+      ["nobody", "Removed ambassador", 0, 0, 0, 0, 0, 0],
+    ]);
   });
 
   it("reads presets and custom ranges from the URL, and falls back to 30 days with a reason", () => {
