@@ -1,6 +1,5 @@
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
-import { daysSince, positional, storedTimestamp } from "../../utils/sql-dialect.server";
 
 /**
  * The candidate score: an RFM score from 0 to 100 over a customer's counting orders
@@ -75,44 +74,64 @@ export function rfmScore(customer: ScoreInputs, parameters: ScoreParameters, now
 /** Points ↔ the stored integer (thousandths of a point). */
 export const SCORE_SCALE = 1000;
 
+export interface ScoreColumns {
+  orderCount: Prisma.Sql;
+  netSpentCents: Prisma.Sql;
+  lastOrderAt: Prisma.Sql;
+}
+
 /**
  * The formula as a SQL expression giving the stored integer (score × SCORE_SCALE,
- * rounded), over the given column expressions, with its `?` parameters in order.
- * `spendReference` is either a number (bound) or a SQL expression.
+ * rounded), over the given column expressions. `spendReferenceCents` is either a number
+ * (bound) or a SQL expression.
+ */
+export function scoreExpression(
+  columns: ScoreColumns,
+  parameters: Omit<ScoreParameters, "spendReferenceCents"> & { spendReferenceCents: number | Prisma.Sql },
+  now: Date,
+): Prisma.Sql {
+  const { orderCount, netSpentCents, lastOrderAt } = columns;
+  const n = Prisma.sql`(${orderCount} * 1.0)`;
+  const s = Prisma.sql`(CASE WHEN ${netSpentCents} > 0 THEN ${netSpentCents} * 1.0 ELSE 0.0 END)`;
+  const days = Prisma.sql`(EXTRACT(EPOCH FROM (CAST(${now} AS timestamp(3)) - ${lastOrderAt})) / 86400.0)`;
+  const reference =
+    typeof parameters.spendReferenceCents === "number"
+      ? Prisma.sql`${Math.max(1, Math.round(parameters.spendReferenceCents))}`
+      : parameters.spendReferenceCents;
+  const windowStart = new Date(now.getTime() - parameters.recencyDays * MS_PER_DAY);
+  const weight = (value: number) => Prisma.sql`CAST(${value} AS numeric)`;
+  return Prisma.sql`CAST(ROUND(CASE
+    WHEN ${orderCount} > 0 AND ${orderCount} >= ${parameters.minOrders}
+      AND ${netSpentCents} >= ${parameters.minSpentCents} AND ${lastOrderAt} >= ${windowStart}
+    THEN ${weight(100 * SCORE_SCALE)} * (
+        ${weight(SCORE_WEIGHTS.frequency)} * ${n} / (${n} + ${parameters.minOrders})
+      + ${weight(SCORE_WEIGHTS.recency)} * (CASE WHEN ${days} <= 0 THEN 1.0
+          WHEN ${days} >= ${parameters.recencyDays} THEN 0.0 ELSE 1.0 - ${days} / ${parameters.recencyDays} END)
+      + ${weight(SCORE_WEIGHTS.monetary)} * ${s} / (${s} + ${reference})
+    ) ELSE 0.0 END) AS INTEGER)`;
+}
+
+/**
+ * scoreExpression as `?`-placeholder text and its values, over column expressions given
+ * as text: for OrderHistory/customer-stats.server.ts's statements, until they are tagged
+ * templates that take scoreExpression itself.
  */
 export function scoreSql(
   columns: { orderCount: string; netSpentCents: string; lastOrderAt: string },
   parameters: Omit<ScoreParameters, "spendReferenceCents"> & { spendReferenceCents: number | { sql: string } },
   now: Date,
 ): { sql: string; values: unknown[] } {
-  const n = `(${columns.orderCount} * 1.0)`;
-  const s = `(CASE WHEN ${columns.netSpentCents} > 0 THEN ${columns.netSpentCents} * 1.0 ELSE 0.0 END)`;
-  const days = daysSince(columns.lastOrderAt);
-  const reference =
-    typeof parameters.spendReferenceCents === "number" ? "?" : parameters.spendReferenceCents.sql;
-  const isCandidate = `${columns.orderCount} > 0 AND ${columns.orderCount} >= ? AND ${columns.netSpentCents} >= ? AND ${columns.lastOrderAt} >= ?`;
-  const sql = `CAST(ROUND(CASE WHEN ${isCandidate} THEN ${100 * SCORE_SCALE}.0 * (
-      ${SCORE_WEIGHTS.frequency} * ${n} / (${n} + ?)
-    + ${SCORE_WEIGHTS.recency} * (CASE WHEN ${days} <= 0 THEN 1.0 WHEN ${days} >= ? THEN 0.0 ELSE 1.0 - ${days} / ? END)
-    + ${SCORE_WEIGHTS.monetary} * ${s} / (${s} + ${reference})
-  ) ELSE 0.0 END) AS INTEGER)`;
-  const nowStored = storedTimestamp(now);
-  const windowStart = storedTimestamp(new Date(now.getTime() - parameters.recencyDays * MS_PER_DAY));
-  const values: unknown[] = [
-    parameters.minOrders,
-    parameters.minSpentCents,
-    windowStart,
-    parameters.minOrders,
-    nowStored,
-    nowStored,
-    parameters.recencyDays,
-    nowStored,
-    parameters.recencyDays,
-  ];
-  if (typeof parameters.spendReferenceCents === "number") {
-    values.push(Math.max(1, Math.round(parameters.spendReferenceCents)));
-  }
-  return { sql, values };
+  const reference = parameters.spendReferenceCents;
+  const expression = scoreExpression(
+    {
+      orderCount: Prisma.raw(columns.orderCount),
+      netSpentCents: Prisma.raw(columns.netSpentCents),
+      lastOrderAt: Prisma.raw(columns.lastOrderAt),
+    },
+    { ...parameters, spendReferenceCents: typeof reference === "number" ? reference : Prisma.raw(reference.sql) },
+    now,
+  );
+  return { sql: expression.sql, values: expression.values };
 }
 
 type Db = Prisma.TransactionClient;
@@ -131,18 +150,14 @@ export async function rescoreShop(
     SELECT AVG("netSpentCents" * 1.0) AS mean FROM "CustomerStats"
     WHERE "shop" = ${shop} AND "orderCount" > 0`;
   const spendReferenceCents = Math.max(1, Math.round(Number(mean ?? 0)));
-  const score = scoreSql(
-    { orderCount: `"orderCount"`, netSpentCents: `"netSpentCents"`, lastOrderAt: `"lastOrderAt"` },
+  const score = scoreExpression(
+    { orderCount: Prisma.sql`"orderCount"`, netSpentCents: Prisma.sql`"netSpentCents"`, lastOrderAt: Prisma.sql`"lastOrderAt"` },
     { ...settings, spendReferenceCents },
     now,
   );
-  await db.$executeRawUnsafe(
-    positional(`UPDATE "CustomerStats" SET "scoreMilli" = ${score.sql}
-     WHERE "shop" = ? AND "scoreMilli" <> ${score.sql}`),
-    ...score.values,
-    shop,
-    ...score.values,
-  );
+  await db.$executeRaw`
+    UPDATE "CustomerStats" SET "scoreMilli" = ${score}
+    WHERE "shop" = ${shop} AND "scoreMilli" <> ${score}`;
   await db.programSettings.upsert({
     where: { shop },
     create: { shop, spendReferenceCents, scoresComputedAt: now },
