@@ -24,14 +24,12 @@ export default function App() {
         </Link>
         <Link to="/app/dashboard">Dashboard</Link>
         <Link to="/app/candidates">Candidates</Link>
-        <Link to="/app/ambassadors">Ambassadors</Link>
         <Link to="/app/applications">Applications</Link>
+        <Link to="/app/ambassadors">Ambassadors</Link>
         <Link to="/app/rewards">Rewards</Link>
         <Link to="/app/community">Community</Link>
-        <Link to="/app/reconciliation">Order check</Link>
-        <Link to="/app/program">Offer and codes</Link>
+        {/* Offer and codes, Order check and Data requests are linked from Settings. */}
         <Link to="/app/settings">Settings</Link>
-        <Link to="/app/data-requests">Data requests</Link>
       </NavMenu>
       {/* The page's one main landmark (Polaris' Page renders none outside a Frame). */}
       <main>

@@ -27,7 +27,7 @@ const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "sh
 export default function DataRequests() {
   const { requests } = useLoaderData<typeof loader>();
   return (
-    <Page title="Data requests" backAction={{ content: "Home", url: "/app" }}>
+    <Page title="Data requests" backAction={{ content: "Settings", url: "/app/settings" }}>
       <Layout>
         <Layout.Section>
           <Card>

@@ -94,7 +94,7 @@ export default function ProgramOffer() {
   const initial = result && !result.ok ? result.values : loaded.values;
   const errors = result && !result.ok ? result.errors : {};
   return (
-    <Page title="Offer and codes" subtitle="What your ambassadors' friends get, and how codes look">
+    <Page title="Offer and codes" backAction={{ content: "Settings", url: "/app/settings" }} subtitle="What your ambassadors' friends get, and how codes look">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

@@ -98,7 +98,7 @@ export default function Reconciliation() {
   const navigation = useNavigation();
   const running = runs.some((run) => run.status === "running");
   return (
-    <Page title="Order check" backAction={{ content: "Home", url: "/app" }}>
+    <Page title="Order check" backAction={{ content: "Settings", url: "/app/settings" }}>
       <Layout>
         <Layout.Section>
           <Card>

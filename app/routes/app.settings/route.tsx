@@ -18,6 +18,7 @@ import {
   type SettingsFieldErrors,
   type SettingsFormValues,
 } from "./components/SettingsForm";
+import { SettingsPages } from "./components/SettingsPages";
 import { SaveResultBanner, type SaveResult } from "./components/SaveResultBanner";
 import { pageTitle } from "../../utils/page-title";
 
@@ -138,6 +139,9 @@ export default function Settings() {
               limits={limits}
             />
           </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <SettingsPages />
         </Layout.Section>
       </Layout>
     </Page>
