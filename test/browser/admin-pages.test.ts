@@ -205,3 +205,57 @@ describe("Applications and Community in a browser", () => {
     expect(stored.readAt).not.toBeNull();
   });
 });
+
+describe("Navigation and exports in a browser", () => {
+  it("keeps the app navigation to 7 entries and reaches the other pages from Settings", async () => {
+    await page.goto(`${demo.appUrl}/app`);
+    await page.waitForLoadState("networkidle");
+    const entries = await page.locator("ui-nav-menu a:not([rel=home])").allInnerTexts();
+    expect(entries).toEqual(["Dashboard", "Candidates", "Applications", "Ambassadors", "Rewards", "Community", "Settings"]);
+
+    await page.goto(`${demo.appUrl}/app/settings`);
+    await page.getByRole("heading", { name: "More settings" }).waitFor();
+    await page.screenshot({ path: path.join(artifacts, "admin-settings-more.png"), fullPage: true });
+    for (const [link, heading] of [
+      ["Order check", "Order check"],
+      ["Data requests", "Data requests"],
+      ["Offer and codes", "Offer and codes"],
+    ]) {
+      await page.getByRole("link", { name: link, exact: true }).click();
+      await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+      await page.getByRole("link", { name: "Settings" }).first().click();
+      await page.getByRole("heading", { name: "More settings" }).waitFor();
+    }
+  });
+
+  it("downloads the ambassadors and payouts CSV files with their rows", async () => {
+    await page.goto(`${demo.appUrl}/app/rewards`);
+    await page.getByRole("heading", { name: "Rewards", level: 1 }).waitFor();
+    await page.waitForLoadState("networkidle");
+
+    const downloaded = async (button: string) => {
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: button }).click(),
+      ]);
+      const file = path.join(artifacts, download.suggestedFilename());
+      await download.saveAs(file);
+      return { name: download.suggestedFilename(), lines: fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "").trim().split("\r\n") };
+    };
+
+    const ambassadors = await downloaded("Export ambassadors (CSV)");
+    expect(ambassadors.name).toBe("ambassadors.csv");
+    expect(ambassadors.lines[0]).toMatch(/^Ambassador id,First name,Last name,Email,Code,Status/);
+    const email = (buyer.email ?? "").toLowerCase();
+    const rows = ambassadors.lines.slice(1);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].toLowerCase()).toContain(email);
+    expect(rows[0]).toContain("active");
+
+    const payouts = await downloaded("Export payouts (CSV)");
+    expect(payouts.name).toBe("payouts.csv");
+    expect(payouts.lines).toEqual([expect.stringMatching(/^Payout id,Created at,Ambassador id,Ambassador,Email,Amount/)]);
+    expect(page.url()).toContain("/app/rewards");
+    await page.screenshot({ path: path.join(artifacts, "admin-rewards-exports.png"), fullPage: true });
+  });
+});

@@ -34,6 +34,7 @@ import { enqueuePayouts } from "../../jobs/reward-payouts.server";
 import { isProgramPaused } from "../../models/AmbassadorProgram/ProgramPause.server";
 import { formatMoney } from "../../utils/shop-money";
 import { pageTitle } from "../../utils/page-title";
+import { useFileDownload } from "./hooks/useFileDownload";
 
 export const meta = () => pageTitle("Rewards");
 
@@ -177,11 +178,15 @@ function statusBadge(status: string) {
   return <Badge tone={tone}>{status.charAt(0).toUpperCase() + status.slice(1)}</Badge>;
 }
 
+const AMBASSADORS_CSV = "/app/exports/ambassadors.csv";
+const PAYOUTS_CSV = "/app/exports/payouts.csv";
+
 export default function Rewards() {
   const { balances, balancesPaging, payouts, nextCursor, defaultMethod } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
+  const exports = useFileDownload();
   const [params, setParams] = useSearchParams();
   const [method, setMethod] = useState<string>(defaultMethod);
   const [reference, setReference] = useState("");
@@ -220,13 +225,22 @@ export default function Rewards() {
       subtitle="Balances and payouts"
       primaryAction={{ content: "Reward settings", url: "/app/rewards/settings" }}
       secondaryActions={[
-        { content: "Export ambassadors (CSV)", url: "/app/exports/ambassadors.csv", external: true },
-        { content: "Export payouts (CSV)", url: "/app/exports/payouts.csv", external: true },
+        {
+          content: "Export ambassadors (CSV)",
+          loading: exports.downloading === AMBASSADORS_CSV,
+          onAction: () => void exports.download(AMBASSADORS_CSV, "ambassadors.csv"),
+        },
+        {
+          content: "Export payouts (CSV)",
+          loading: exports.downloading === PAYOUTS_CSV,
+          onAction: () => void exports.download(PAYOUTS_CSV, "payouts.csv"),
+        },
       ]}
     >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            {exports.error ? <Banner tone="critical">{exports.error}</Banner> : null}
             {result?.ok ? <Banner tone="success">{result.message}</Banner> : null}
             {result && !result.ok ? <Banner tone="critical">{Object.values(result.errors).join(" ")}</Banner> : null}
             <Card>
