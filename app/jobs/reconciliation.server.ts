@@ -23,7 +23,7 @@ const DAY = 86_400_000;
 
 let options: Partial<ReconcileOptions> = { ...DEFAULT_RECONCILE_OPTIONS };
 
-/** Tests: a fast backoff, a fixed clock, a reward hook. */
+/** Tests: a fast backoff, a fixed clock. */
 export function setReconciliationOptions(overrides: Partial<ReconcileOptions>) {
   options = { ...DEFAULT_RECONCILE_OPTIONS, ...overrides };
 }

@@ -8,39 +8,16 @@
  * duplicate and reordered deliveries leave the same row. What the order earns is the
  * reward ledger's business (app/models/Rewards): it is told after each change.
  *
- * Runs inside the caller's transaction (a webhook's `handleOnce`, a reconciliation step):
- * every read and write goes through `tx`, nothing here calls Shopify.
+ * Runs inside the caller's transaction (a webhook delivery's batch, a reconciliation
+ * step): every read and write goes through `tx`, nothing here calls Shopify.
  */
-import type { AttributedOrder, OrderFact, Prisma } from "@prisma/client";
-import { anyRowWhereIn, insertRows, rowsWhereIn } from "../../utils/raw-rows.server";
-import { jsonTextElements, positional } from "../../utils/sql-dialect.server";
+import type { Prisma } from "@prisma/client";
 import { parseStoredDiscountCodes } from "../OrderHistory/OrderHistory.server";
 import type { OrderAttributionHints } from "../OrderHistory/snapshots";
 import { detectLeaks, flagSelfReferral, type LeakCheck } from "../Fraud/Fraud.server";
-import { applyAttributionChange, type RewardChange } from "../Rewards/Rewards.server";
+import { applyAttributionChange } from "../Rewards/Rewards.server";
 
 type Db = Prisma.TransactionClient;
-
-/**
- * What the reward ledger does after attribution changed: `applyAttributionChange` of
- * app/models/Rewards/Rewards.server.ts. It returns what must happen in Shopify afterwards
- * (tier tags), which the caller enqueues once its transaction committed.
- */
-export type RewardsHook = (
-  tx: Db,
-  shop: string,
-  orderIds: string[],
-  cause: string,
-) => Promise<Pick<RewardChange, "tierTagChanges"> | void>;
-
-let defaultRewardsHook: RewardsHook = applyAttributionChange;
-
-/** Replaces the reward ledger's hook (tests watch the calls with it). Returns the previous one. */
-export function setRewardsHook(hook: RewardsHook): RewardsHook {
-  const previous = defaultRewardsHook;
-  defaultRewardsHook = hook;
-  return previous;
-}
 
 export interface AttributeOptions {
   /** What the orders' webhook payloads said (per order id): discount per code, buyer email. */
@@ -50,8 +27,6 @@ export interface AttributeOptions {
    * totalDiscountsSet, used by reconciliation): only used when nothing better is stored.
    */
   estimatedDiscountCents?: ReadonlyMap<string, number>;
-  /** Replaces the reward ledger's hook for this call. */
-  applyRewards?: RewardsHook;
 }
 
 /** An attributed order as it was before and is after a call, in plain numbers. */
@@ -92,17 +67,12 @@ interface Fact {
 /** Sum of refunds/create amounts per order. */
 async function refundSums(tx: Db, shop: string, orderIds: string[]): Promise<Map<string, number>> {
   if (orderIds.length === 0) return new Map();
-  // Raw, as rowsWhereIn (why there): the sums of a batch's orders in one statement.
-  const rows = await tx.$queryRawUnsafe<{ orderId: string; amount: bigint | number | null }[]>(
-    positional(
-      `SELECT r."orderId" AS "orderId", SUM(r."amountCents") AS amount FROM "RefundFact" r
-       WHERE r."shop" = ? AND r."orderId" IN (SELECT l.value FROM ${jsonTextElements("l")}) GROUP BY r."orderId"`,
-    ),
-    shop,
-    JSON.stringify(orderIds),
-  );
-  // SUM is an integer on SQLite and a numeric on PostgreSQL (Prisma: a Decimal).
-  return new Map(rows.map((r) => [r.orderId, Number(r.amount ?? 0)]));
+  const rows = await tx.refundFact.groupBy({
+    by: ["orderId"],
+    where: { shop, orderId: { in: orderIds } },
+    _sum: { amountCents: true },
+  });
+  return new Map(rows.map((r) => [r.orderId, Number(r._sum.amountCents ?? 0)]));
 }
 
 /** The refunded amount: the larger of the snapshot's and the refunds seen (see customer-stats). */
@@ -128,12 +98,9 @@ function counts(fact: Fact, refunds: Map<string, number>): boolean {
 async function firstCountingOrders(tx: Db, shop: string, customerIds: string[]) {
   const firsts = new Map<string, Date | null>();
   if (customerIds.length === 0) return firsts;
-  const facts = await rowsWhereIn<Fact>(tx, {
-    table: "OrderFact",
-    columns: ["orderId", "customerId", "processedAt", "totalCents", "refundedCents", "cancelledAt", "test"],
-    shop,
-    column: "customerId",
-    values: customerIds,
+  const facts: Fact[] = await tx.orderFact.findMany({
+    where: { shop, customerId: { in: customerIds } },
+    select: { orderId: true, customerId: true, processedAt: true, totalCents: true, refundedCents: true, cancelledAt: true, test: true },
   });
   const refunds = await refundSums(tx, shop, facts.map((f) => f.orderId));
   for (const customerId of customerIds) firsts.set(customerId, null);
@@ -206,31 +173,27 @@ export async function attributeOrders(
   const ids = [...new Set(orderIds)];
   if (ids.length === 0) return { changes: [], ambassadorsToPause: [], tierTagChanges: [] };
 
-  const facts = await rowsWhereIn<OrderFact>(tx, { table: "OrderFact", shop, column: "orderId", values: ids });
+  const facts = await tx.orderFact.findMany({ where: { shop, orderId: { in: ids } } });
   const existing = new Map(
-    (
-      await rowsWhereIn<AttributedOrder>(tx, { table: "AttributedOrder", shop, column: "orderId", values: ids })
-    ).map((row) => [row.orderId, row]),
+    (await tx.attributedOrder.findMany({ where: { shop, orderId: { in: ids } } })).map((row) => [row.orderId, row]),
   );
   const refunds = await refundSums(tx, shop, ids);
 
   const usedCodes = [...new Set(facts.flatMap((f) => parseStoredDiscountCodes(f.discountCodes)))];
-  const codeRows = (
-    await rowsWhereIn<{ code: string; ambassadorId: string; shopifyState: string }>(tx, {
-      table: "AmbassadorCode",
-      columns: ["code", "ambassadorId", "shopifyState"],
-      shop,
-      column: "code",
-      values: usedCodes,
-    })
-  ).filter((row) => row.shopifyState !== "failed");
+  const codeRows = await tx.ambassadorCode.findMany({
+    where: { shop, code: { in: usedCodes }, shopifyState: { not: "failed" } },
+    select: { code: true, ambassadorId: true },
+  });
   const ambassadorByCode = new Map(codeRows.map((c) => [c.code, c.ambassadorId]));
   const buyers = [...new Set(facts.map((f) => f.customerId).filter((id): id is string => id !== null))];
 
   // Most orders used no program code: then only the buyers' attributed orders (if any)
   // may need their "new customer" flag looked at again.
   if (codeRows.length === 0 && existing.size === 0) {
-    const buyerHasAttributed = await anyRowWhereIn(tx, { table: "AttributedOrder", shop, column: "buyerCustomerId", values: buyers });
+    const buyerHasAttributed = await tx.attributedOrder.findFirst({
+      where: { shop, buyerCustomerId: { in: buyers } },
+      select: { orderId: true },
+    });
     if (buyerHasAttributed) {
       await refreshNewCustomerFlags(tx, shop, buyers, new Set(ids), await firstCountingOrders(tx, shop, buyers));
     }
@@ -238,12 +201,9 @@ export async function attributeOrders(
   }
   const ambassadors = new Map(
     (
-      await rowsWhereIn<{ id: string; customerId: string | null; email: string | null }>(tx, {
-        table: "Ambassador",
-        columns: ["id", "customerId", "email"],
-        shop,
-        column: "id",
-        values: [...new Set(codeRows.map((c) => c.ambassadorId))],
+      await tx.ambassador.findMany({
+        where: { shop, id: { in: [...new Set(codeRows.map((c) => c.ambassadorId))] } },
+        select: { id: true, customerId: true, email: true },
       })
     ).map((a) => [a.id, a]),
   );
@@ -253,12 +213,9 @@ export async function attributeOrders(
   // payload says (reconciliation, a refund).
   const storedEmails = new Map(
     (
-      await rowsWhereIn<{ customerId: string; email: string | null }>(tx, {
-        table: "CustomerStats",
-        columns: ["customerId", "email"],
-        shop,
-        column: "customerId",
-        values: buyers,
+      await tx.customerStats.findMany({
+        where: { shop, customerId: { in: buyers } },
+        select: { customerId: true, email: true },
       })
     ).map((c) => [c.customerId, c.email]),
   );
@@ -321,14 +278,14 @@ export async function attributeOrders(
     }
   }
 
-  await insertRows(tx, "AttributedOrder", created);
+  if (created.length > 0) await tx.attributedOrder.createMany({ data: created });
   await refreshNewCustomerFlags(tx, shop, buyers, new Set(ids), firsts);
   const ambassadorsToPause = await detectLeaks(tx, shop, [...leakChecks.values()]);
 
   // The ledger hears about every order that is or was attributed (a removed attribution
   // means its target earning is 0).
   const touched = ids.filter((id) => existing.has(id) || facts.some((f) => f.orderId === id && hasProgramCode(f)));
-  const rewards = touched.length > 0 ? await tellLedger(tx, shop, touched, cause, options.applyRewards ?? defaultRewardsHook) : null;
+  const rewards = touched.length > 0 ? await applyAttributionChange(tx, shop, touched, causeFunction(cause)) : null;
 
   function hasProgramCode(fact: { discountCodes: string }) {
     return parseStoredDiscountCodes(fact.discountCodes).some((c) => ambassadorByCode.has(c));
@@ -336,35 +293,14 @@ export async function attributeOrders(
   return { changes, ambassadorsToPause, tierTagChanges: rewards?.tierTagChanges ?? [] };
 }
 
-/**
- * The ledger itself takes each order's cause in one call; another hook (tests) is called
- * once per cause, as if the orders had come one delivery at a time.
- */
-async function tellLedger(
-  tx: Db,
-  shop: string,
-  orderIds: string[],
-  cause: string | ReadonlyMap<string, string>,
-  hook: RewardsHook,
-): Promise<Pick<RewardChange, "tierTagChanges">> {
-  if (typeof cause === "string") return (await hook(tx, shop, orderIds, cause)) ?? { tierTagChanges: [] };
-  const causeOf = (orderId: string) => {
+/** Each order's cause, for the ledger (which takes one per order). */
+function causeFunction(cause: string | ReadonlyMap<string, string>): string | ((orderId: string) => string) {
+  if (typeof cause === "string") return cause;
+  return (orderId) => {
     const known = cause.get(orderId);
     if (known === undefined) throw new Error(`No cause given for order ${orderId}`);
     return known;
   };
-  if (hook === applyAttributionChange) return applyAttributionChange(tx, shop, orderIds, causeOf);
-  const byCause = new Map<string, string[]>();
-  for (const orderId of orderIds) {
-    const ids = byCause.get(causeOf(orderId));
-    if (ids) ids.push(orderId);
-    else byCause.set(causeOf(orderId), [orderId]);
-  }
-  const tierTagChanges = new Set<string>();
-  for (const [orderCause, ids] of byCause) {
-    for (const id of (await hook(tx, shop, ids, orderCause))?.tierTagChanges ?? []) tierTagChanges.add(id);
-  }
-  return { tierTagChanges: [...tierTagChanges] };
 }
 
 /**
@@ -379,13 +315,9 @@ async function refreshNewCustomerFlags(
   firsts: Map<string, Date | null>,
 ) {
   if (buyers.length === 0) return;
-  const others = await rowsWhereIn<Pick<AttributedOrder, "orderId" | "buyerCustomerId" | "processedAt" | "newCustomer">>(tx, {
-    table: "AttributedOrder",
-    columns: ["orderId", "buyerCustomerId", "processedAt", "newCustomer"],
-    shop,
-    column: "buyerCustomerId",
-    values: buyers,
-    notIn: { column: "orderId", values: [...skip] },
+  const others = await tx.attributedOrder.findMany({
+    where: { shop, buyerCustomerId: { in: buyers }, orderId: { notIn: [...skip] } },
+    select: { orderId: true, buyerCustomerId: true, processedAt: true, newCustomer: true },
   });
   for (const row of others) {
     const newCustomer = isNewCustomer(row.buyerCustomerId, row.processedAt, firsts);

@@ -20,7 +20,7 @@ import {
   type RefundSnapshot,
 } from "../OrderHistory/OrderHistory.server";
 import { currencyExponent, toMinorUnits } from "../OrderHistory/money";
-import { attributeOrders, type AttributionChange, type RewardsHook } from "./Attribution.server";
+import { attributeOrders, type AttributionChange, type AttributionResult } from "./Attribution.server";
 
 const DAY = 86_400_000;
 
@@ -30,8 +30,6 @@ export interface ReconcileOptions extends PacingOptions {
   /** Orders per page (the query costs about 14 points an order). */
   pageSize: number;
   now?: () => Date;
-  /** Replaces the reward ledger's hook (tests). */
-  applyRewards?: RewardsHook;
 }
 
 export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { days: 30, pageSize: 50, throttleBackoffMs: 1000 };
@@ -142,47 +140,17 @@ export async function reconcileRecentOrders(
 
   let ordersRead = 0;
   const fixes: { change: AttributionChange; orderName: string }[] = [];
-  let after: string | null = null;
   let currencyCode: string | null = null;
   const toPause = new Set<string>();
   const tierTagChanges = new Set<string>();
-  for (;;) {
-    const data: ReconcileOrdersResult = await admin.request(
-      ReconcileOrdersQuery,
-      { first: settings.pageSize, after, query },
-      2 + settings.pageSize * 14,
-    );
-    const page = data.orders;
-    for (const node of page.nodes) {
-      const codes = normalizeDiscountCodes(node.discountCodes);
-      if (!codes.some((code) => programCodes.has(code))) continue;
-      ordersRead++;
-      const snapshot = orderSnapshotFromAdminApi(node);
-      currencyCode = snapshot.currencyCode ?? currencyCode;
-      const exponent = currencyExponent(snapshot.currencyCode);
-      const refunds: RefundSnapshot[] = node.refunds.map((refund) => ({
-        refundId: numericId(refund.id, "Refund"),
-        orderId: snapshot.orderId,
-        amountCents: toMinorUnits(refund.totalRefundedSet.shopMoney.amount, exponent),
-        createdAt: new Date(refund.createdAt),
-      }));
-      const estimate = node.totalDiscountsSet ? toMinorUnits(node.totalDiscountsSet.shopMoney.amount, exponent) : 0;
-      const result = await prisma.$transaction(async (tx) => {
-        await upsertOrderSnapshots(shop, [snapshot], tx);
-        await recordRefunds(shop, refunds, tx);
-        return attributeOrders(tx, shop, [snapshot.orderId], `reconcile:${runId}:${snapshot.orderId}`, {
-          // Shopify's discount total covers every discount on the order: the code's share
-          // only when it is the order's one code (a webhook's per-code amount wins anyway).
-          estimatedDiscountCents: new Map(codes.length === 1 ? [[snapshot.orderId, estimate]] : []),
-          applyRewards: settings.applyRewards,
-        });
-      });
-      for (const change of result.changes) fixes.push({ change, orderName: node.name });
-      for (const id of result.ambassadorsToPause) toPause.add(id);
-      for (const id of result.tierTagChanges) tierTagChanges.add(id);
-    }
-    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
-    after = page.pageInfo.endCursor;
+  for await (const node of ordersMatching(admin, query, settings.pageSize)) {
+    if (!normalizeDiscountCodes(node.discountCodes).some((code) => programCodes.has(code))) continue;
+    ordersRead++;
+    const { snapshot, result } = await applyAdminApiOrder(shop, node, ({ orderId }) => `reconcile:${runId}:${orderId}`);
+    currencyCode = snapshot.currencyCode ?? currencyCode;
+    for (const change of result.changes) fixes.push({ change, orderName: node.name });
+    for (const id of result.ambassadorsToPause) toPause.add(id);
+    for (const id of result.tierTagChanges) tierTagChanges.add(id);
   }
 
   const ambassadorIds = [
@@ -216,4 +184,73 @@ export async function reconcileRecentOrders(
     ambassadorsToPause: [...toPause],
     tierTagChanges: [...tierTagChanges],
   };
+}
+
+type AdminApiOrder = ReconcileOrdersResult["orders"]["nodes"][number];
+
+/** The orders matching Shopify's search `query`, page after page. */
+async function* ordersMatching(admin: ReturnType<typeof pacedAdmin>, query: string, pageSize: number): AsyncGenerator<AdminApiOrder> {
+  let after: string | null = null;
+  for (;;) {
+    const data: ReconcileOrdersResult = await admin.request(ReconcileOrdersQuery, { first: pageSize, after, query }, 2 + pageSize * 14);
+    yield* data.orders.nodes;
+    const { hasNextPage, endCursor } = data.orders.pageInfo;
+    if (!hasNextPage || !endCursor) return;
+    after = endCursor;
+  }
+}
+
+/**
+ * Stores the order as the Admin API has it (its facts and refunds, with the functions the
+ * webhooks use) and re-derives its attribution, in one transaction.
+ */
+async function applyAdminApiOrder(
+  shop: string,
+  node: AdminApiOrder,
+  causeOf: (snapshot: ReturnType<typeof orderSnapshotFromAdminApi>) => string,
+) {
+  const snapshot = orderSnapshotFromAdminApi(node);
+  const exponent = currencyExponent(snapshot.currencyCode);
+  const refunds: RefundSnapshot[] = node.refunds.map((refund) => ({
+    refundId: numericId(refund.id, "Refund"),
+    orderId: snapshot.orderId,
+    amountCents: toMinorUnits(refund.totalRefundedSet.shopMoney.amount, exponent),
+    createdAt: new Date(refund.createdAt),
+  }));
+  const codes = normalizeDiscountCodes(node.discountCodes);
+  const estimate = node.totalDiscountsSet ? toMinorUnits(node.totalDiscountsSet.shopMoney.amount, exponent) : 0;
+  const result = await prisma.$transaction(async (tx) => {
+    await upsertOrderSnapshots(shop, [snapshot], tx);
+    await recordRefunds(shop, refunds, tx);
+    return attributeOrders(tx, shop, [snapshot.orderId], causeOf(snapshot), {
+      // Shopify's discount total covers every discount on the order: the code's share
+      // only when it is the order's one code (a webhook's per-code amount wins anyway).
+      estimatedDiscountCents: new Map(codes.length === 1 ? [[snapshot.orderId, estimate]] : []),
+    });
+  });
+  return { snapshot, result };
+}
+
+/**
+ * Orders whose webhook delivery could not be read, re-read through the Admin API and
+ * applied as the reconciliation applies them, whether or not they used a program code
+ * (the webhook would have stored them all). The ledger's cause is the order's version, as
+ * a webhook's. Returns the orders Shopify has and what their attribution asks for next.
+ */
+export async function rereadOrders(
+  graphql: AdminGraphqlClient,
+  shop: string,
+  orderIds: string[],
+  options: Partial<ReconcileOptions> = {},
+): Promise<{ found: string[]; results: AttributionResult[] }> {
+  const settings = { ...DEFAULT_RECONCILE_OPTIONS, ...options };
+  const query = [...new Set(orderIds)].map((id) => `id:${id}`).join(" OR ");
+  const found: string[] = [];
+  const results: AttributionResult[] = [];
+  for await (const node of ordersMatching(pacedAdmin(graphql, settings), query, settings.pageSize)) {
+    const { snapshot, result } = await applyAdminApiOrder(shop, node, ({ orderId, sourceUpdatedAt }) => `order:${orderId}:${sourceUpdatedAt.getTime()}`);
+    found.push(snapshot.orderId);
+    results.push(result);
+  }
+  return { found, results };
 }

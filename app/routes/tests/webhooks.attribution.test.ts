@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import type { AdminGraphqlClient } from "~/shopify.server";
 import { drainJobs } from "~/jobs/runner.server";
 import { changeCode } from "~/models/Ambassador/Ambassador.server";
-import { setRewardsHook, type RewardsHook } from "~/models/Attribution/Attribution.server";
 import { listFraudFlags, resolveFraudFlag } from "~/models/Fraud/Fraud.server";
 import { orderReward } from "~/models/Rewards/Rewards.server";
 import { orderAmounts, type LocalShop } from "#/local-shop";
@@ -17,6 +16,7 @@ import {
   placeOrder,
   programCodes,
   refundDelivery,
+  watchLedger,
   type Delivery,
 } from "~/models/Attribution/tests/fixtures";
 
@@ -24,18 +24,15 @@ const OTHER_SHOP = "attribution-other.myshopify.com";
 
 let shop: LocalShop;
 let graphql: AdminGraphqlClient;
-const ledgerCalls: { shop: string; orderIds: string[]; cause: string }[] = [];
-let previousHook: RewardsHook;
+let ledger: ReturnType<typeof watchLedger>;
 
 beforeAll(async () => {
   shop = await startTestShop({ seed: { customers: 60, orders: 0, seed: 5 }, throttle: { restoreRate: 1_000 } });
   graphql = await adminClientFor(shop);
-  previousHook = setRewardsHook(async (_tx, shopName, orderIds, cause) => {
-    ledgerCalls.push({ shop: shopName, orderIds, cause });
-  });
+  ledger = watchLedger();
 });
 afterAll(async () => {
-  setRewardsHook(previousHook);
+  vi.restoreAllMocks();
   await drainJobs();
   await freshShops(shop, OTHER_SHOP);
   await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
@@ -43,7 +40,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await freshShops(shop, OTHER_SHOP);
-  ledgerCalls.splice(0);
+  ledger.clear();
 });
 
 const customers = () => shop.store.customers;
@@ -65,7 +62,7 @@ describe("attribution from order webhooks", () => {
       netCents: orderAmounts(order).totalCents,
       cancelledAt: null,
     });
-    expect(ledgerCalls).toEqual([
+    expect(ledger.calls()).toEqual([
       { shop: TEST_SHOP, orderIds: [String(order.id)], cause: `order:${order.id}:${order.updatedAt}` },
     ]);
 
@@ -73,31 +70,24 @@ describe("attribution from order webhooks", () => {
     const plain = placeOrder(shop, customers()[11], "SUMMER10");
     await deliver(orderDelivery(shop, "orders/create", plain));
     expect(await attributed(TEST_SHOP, plain.id)).toBeNull();
-    expect(ledgerCalls).toHaveLength(1);
+    expect(ledger.calls()).toHaveLength(1);
   });
 
   it("with the reward ledger: the order earns its commission, a refund adjusts it, a replay adds nothing", async () => {
-    setRewardsHook(previousHook);
-    try {
-      const [jane] = await makeAmbassadors(shop, graphql, [customers()[0]]);
-      const order = placeOrder(shop, customers()[18], jane.code);
-      const create = orderDelivery(shop, "orders/create", order);
-      await deliver(create);
-      const earned = async () =>
-        (await prisma.rewardEntry.findMany({ where: { shop: TEST_SHOP, orderId: String(order.id) } }))
-          .filter((e) => e.status !== "void")
-          .reduce((sum, e) => sum + Number(e.amountCents), 0);
-      const total = orderAmounts(order).totalCents;
-      expect(await earned()).toBe(orderReward(total, 1000, 0));
-      const refund = shop.store.addRefund(order.id, { amountCents: 2_000 });
-      await deliver(refundDelivery(shop, order, refund));
-      await deliver({ ...create, webhookId: crypto.randomUUID() });
-      expect(await earned()).toBe(orderReward(total - 2_000, 1000, 0));
-    } finally {
-      setRewardsHook(async (_tx, shopName, orderIds, cause) => {
-        ledgerCalls.push({ shop: shopName, orderIds, cause });
-      });
-    }
+    const [jane] = await makeAmbassadors(shop, graphql, [customers()[0]]);
+    const order = placeOrder(shop, customers()[18], jane.code);
+    const create = orderDelivery(shop, "orders/create", order);
+    await deliver(create);
+    const earned = async () =>
+      (await prisma.rewardEntry.findMany({ where: { shop: TEST_SHOP, orderId: String(order.id) } }))
+        .filter((e) => e.status !== "void")
+        .reduce((sum, e) => sum + Number(e.amountCents), 0);
+    const total = orderAmounts(order).totalCents;
+    expect(await earned()).toBe(orderReward(total, 1000, 0));
+    const refund = shop.store.addRefund(order.id, { amountCents: 2_000 });
+    await deliver(refundDelivery(shop, order, refund));
+    await deliver({ ...create, webhookId: crypto.randomUUID() });
+    expect(await earned()).toBe(orderReward(total - 2_000, 1000, 0));
   });
 
   it("refunds and cancellation lower the attributed net; the order stays attributed", async () => {
@@ -109,7 +99,7 @@ describe("attribution from order webhooks", () => {
     const refund = shop.store.addRefund(order.id, { amountCents: 1_000 });
     await deliver(refundDelivery(shop, order, refund));
     expect(await attributed(TEST_SHOP, order.id)).toMatchObject({ netCents: total - 1_000 });
-    expect(ledgerCalls.at(-1)?.cause).toBe(`refund:${refund.id}`);
+    expect(ledger.calls().at(-1)?.cause).toBe(`refund:${refund.id}`);
 
     await deliver(orderDelivery(shop, "orders/updated", order));
     expect(await attributed(TEST_SHOP, order.id)).toMatchObject({ netCents: total - 1_000 });
@@ -276,6 +266,6 @@ describe("attribution from order webhooks", () => {
     await deliver(refundDelivery(shop, order, refund), "attribution-other");
     expect((await attributed(TEST_SHOP, order.id))?.netCents).toBe(orderAmounts(order).totalCents);
     expect((await attributed(OTHER_SHOP, order.id))?.netCents).toBe(orderAmounts(order).totalCents - 500);
-    expect(ledgerCalls.map((c) => c.shop)).toEqual([TEST_SHOP, OTHER_SHOP, OTHER_SHOP]);
+    expect(ledger.calls().map((c) => c.shop)).toEqual([TEST_SHOP, OTHER_SHOP, OTHER_SHOP]);
   });
 });

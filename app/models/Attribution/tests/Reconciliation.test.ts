@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import type { AdminGraphqlClient } from "~/shopify.server";
 import { drainJobs } from "~/jobs/runner.server";
@@ -12,7 +12,6 @@ import { orderAmounts, type LocalShop } from "#/local-shop";
 import { adminClientFor, adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
 import { action, loader } from "~/routes/app.reconciliation/route";
 import { action as resolveFlag } from "~/routes/app.fraud-flags.$id.resolve/route";
-import { setRewardsHook, type RewardsHook } from "../Attribution.server";
 import {
   recentOrdersQuery,
   reconcileRecentOrders,
@@ -25,6 +24,7 @@ import {
   makeAmbassadors,
   orderDelivery,
   placeOrder,
+  watchLedger,
 } from "./fixtures";
 
 const OTHER_SHOP = "reconcile-other.myshopify.com";
@@ -32,19 +32,16 @@ const FAST = { throttleBackoffMs: 5, pageSize: 7 };
 
 let shop: LocalShop;
 let graphql: AdminGraphqlClient;
-const ledgerCalls: { shop: string; orderIds: string[]; cause: string }[] = [];
-let previousHook: RewardsHook;
+let ledger: ReturnType<typeof watchLedger>;
 
 beforeAll(async () => {
   shop = await startTestShop({ seed: { customers: 40, orders: 30, seed: 9 } });
   graphql = await adminClientFor(shop);
-  previousHook = setRewardsHook(async (_tx, shopName, orderIds, cause) => {
-    ledgerCalls.push({ shop: shopName, orderIds, cause });
-  });
+  ledger = watchLedger();
   setReconciliationOptions(FAST);
 });
 afterAll(async () => {
-  setRewardsHook(previousHook);
+  vi.restoreAllMocks();
   setReconciliationOptions({});
   await drainJobs();
   await freshShops(shop, OTHER_SHOP);
@@ -53,7 +50,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await freshShops(shop, OTHER_SHOP);
-  ledgerCalls.splice(0);
+  ledger.clear();
 });
 
 const customers = () => shop.store.customers;
@@ -100,7 +97,7 @@ describe("reconciliation", () => {
     // Only orders with program codes were stored; the refund fact too.
     expect(await prisma.orderFact.count({ where: { shop: TEST_SHOP } })).toBe(seedOrders + 1);
     expect(await prisma.refundFact.count({ where: { shop: TEST_SHOP, orderId: String(delivered.id) } })).toBe(1);
-    expect(ledgerCalls.map((c) => c.cause).filter((c) => c.startsWith("reconcile:")).sort()).toEqual(
+    expect(ledger.calls().map((c) => c.cause).filter((c) => c.startsWith("reconcile:")).sort()).toEqual(
       [`reconcile:${run.id}:${delivered.id}`, `reconcile:${run.id}:${missed.id}`].sort(),
     );
 

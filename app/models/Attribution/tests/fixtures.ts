@@ -3,8 +3,9 @@
  * live in its program discount), orders placed there, and their webhooks delivered to
  * the app's routes, signed as Shopify signs them.
  */
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import prisma from "~/db.server";
+import * as Rewards from "~/models/Rewards/Rewards.server";
 import type { AdminGraphqlClient } from "~/shopify.server";
 import { approveCandidates } from "~/models/Ambassador/Ambassador.server";
 import { provisionAmbassadors } from "~/models/Ambassador/CodeProvisioning.server";
@@ -93,7 +94,6 @@ export function placeOrder(
 export async function freshShops(shop: LocalShop, ...others: string[]) {
   const shops = [TEST_SHOP, ...others];
   await deleteShopData(...shops);
-  await prisma.webhookDelivery.deleteMany({ where: { shop: { in: shops } } });
   await prisma.webhookInbox.deleteMany({ where: { shop: { in: shops } } });
   await prisma.rewardSettings.deleteMany({ where: { shop: { in: shops } } });
   await prisma.shop.deleteMany({ where: { shop: { in: shops } } });
@@ -129,4 +129,31 @@ export async function attributed(shop: string, orderId: number | string) {
   if (!row) return null;
   const { createdAt: _c, updatedAt: _u, ...rest } = row;
   return { ...rest, discountCents: Number(rest.discountCents), netCents: Number(rest.netCents) };
+}
+
+export interface LedgerCall {
+  shop: string;
+  orderIds: string[];
+  cause: string;
+}
+
+/**
+ * Watches the reward ledger (it still runs): each call as one entry per cause, in the
+ * order the orders reached it. Restore with `vi.restoreAllMocks()`.
+ */
+export function watchLedger() {
+  const ledger = vi.spyOn(Rewards, "applyAttributionChange");
+  return {
+    calls(): LedgerCall[] {
+      return ledger.mock.calls.flatMap(([, shop, orderIds, cause]) => {
+        const byCause = new Map<string, string[]>();
+        for (const orderId of orderIds) {
+          const key = typeof cause === "string" ? cause : cause(orderId);
+          byCause.set(key, [...(byCause.get(key) ?? []), orderId]);
+        }
+        return [...byCause].map(([key, ids]) => ({ shop, orderIds: ids, cause: key }));
+      });
+    },
+    clear: () => ledger.mockClear(),
+  };
 }
