@@ -10,8 +10,6 @@
  * ambassadors to pause and does it after its transaction (see auto-pause.server.ts).
  */
 import type { Prisma } from "@prisma/client";
-import { rowsOfShop } from "../../utils/raw-rows.server";
-import { jsonTextElements, positional, storedTimestamp } from "../../utils/sql-dialect.server";
 import prisma from "../../db.server";
 import type { FraudFlagKind, FraudFlagView } from "./flag-view";
 
@@ -38,8 +36,10 @@ export interface LeakSettings {
 }
 
 export async function leakSettings(db: Db, shop: string): Promise<LeakSettings> {
-  // Raw (see raw-rows.server.ts): read by every inbox batch with a new customer's code.
-  const [row] = await rowsOfShop<LeakSettings>(db, shop, "RewardSettings", ["leakOrdersPerDay", "leakAutoPause"]);
+  const row = await db.rewardSettings.findUnique({
+    where: { shop },
+    select: { leakOrdersPerDay: true, leakAutoPause: true },
+  });
   return { leakOrdersPerDay: row?.leakOrdersPerDay ?? 20, leakAutoPause: row?.leakAutoPause ?? false };
 }
 
@@ -74,30 +74,23 @@ export async function flagSelfReferral(
 const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 
 /**
- * The busiest 24-hour window of `code` that ends in [at, at + 24 h]: the windows an order
- * processed at `at` belongs to. Counts distinct buyers of orders with newCustomer (self-
- * referrals and guests left out). Looking at every window containing the order (not only
- * the one ending at it) finds the leak whatever order the deliveries came in.
- */
-/**
  * The new-customer orders of the checks' codes that any of their windows can hold (one
  * query for all the checks), per code, in processedAt order.
  */
 async function windowOrders(db: Db, shop: string, checks: LeakCheck[]) {
   const times = checks.map((check) => check.at.getTime());
-  // Raw (see utils/raw-rows.server.ts): every inbox batch with a new customer's code reads it.
-  const rows = await db.$queryRawUnsafe<{ code: string; buyerCustomerId: string | null; processedAt: Date }[]>(
-    positional(`
-      SELECT a."code", a."buyerCustomerId", a."processedAt" FROM "AttributedOrder" a
-      WHERE a."shop" = ? AND a."code" IN (SELECT l.value FROM ${jsonTextElements("l")})
-        AND a."newCustomer" = true AND a."selfReferral" = false AND a."buyerCustomerId" IS NOT NULL
-        AND a."processedAt" > ? AND a."processedAt" <= ?
-      ORDER BY a."processedAt", a."orderId"`),
-    shop,
-    JSON.stringify([...new Set(checks.map((check) => check.code))]),
-    storedTimestamp(new Date(Math.min(...times) - DAY)),
-    storedTimestamp(new Date(Math.max(...times) + DAY)),
-  );
+  const rows = await db.attributedOrder.findMany({
+    where: {
+      shop,
+      code: { in: [...new Set(checks.map((check) => check.code))] },
+      newCustomer: true,
+      selfReferral: false,
+      buyerCustomerId: { not: null },
+      processedAt: { gt: new Date(Math.min(...times) - DAY), lte: new Date(Math.max(...times) + DAY) },
+    },
+    orderBy: [{ processedAt: "asc" }, { orderId: "asc" }],
+    select: { code: true, buyerCustomerId: true, processedAt: true },
+  });
   const byCode = new Map<string, typeof rows>();
   for (const row of rows) {
     const list = byCode.get(row.code);
@@ -107,6 +100,12 @@ async function windowOrders(db: Db, shop: string, checks: LeakCheck[]) {
   return byCode;
 }
 
+/**
+ * The busiest 24-hour window of `code` that ends in [at, at + 24 h]: the windows an order
+ * processed at `at` belongs to. Counts distinct buyers of orders with newCustomer (self-
+ * referrals and guests left out). Looking at every window containing the order (not only
+ * the one ending at it) finds the leak whatever order the deliveries came in.
+ */
 function busiestWindow(codeOrders: { buyerCustomerId: string | null; processedAt: Date }[], at: Date) {
   const rows = codeOrders.filter(
     (row) => row.processedAt.getTime() > at.getTime() - DAY && row.processedAt.getTime() <= at.getTime() + DAY,
@@ -134,33 +133,24 @@ function busiestWindow(codeOrders: { buyerCustomerId: string | null; processedAt
 
 /** The code's new-customer orders per day over the history before `windowStart`, or null. */
 async function dailyAverageBefore(db: Db, shop: string, code: string, windowStart: Date) {
-  // Raw (see utils/raw-rows.server.ts): runs for each code a new customer used in an inbox
-  // batch. Aggregates come back untyped on SQLite (stored text, integers): read as such.
-  const [known] = await db.$queryRawUnsafe<{ codeCreatedAt: Date | string | null; oldestOrderAt: Date | string | null }[]>(
-    positional(`SELECT
-      (SELECT c."createdAt" FROM "AmbassadorCode" c WHERE c."shop" = ? AND c."code" = ?) AS "codeCreatedAt",
-      (SELECT MIN(a."processedAt") FROM "AttributedOrder" a WHERE a."shop" = ? AND a."code" = ?) AS "oldestOrderAt"`),
-    shop,
-    code,
-    shop,
-    code,
-  );
-  const time = (value: Date | string | null | undefined) => (value == null ? Infinity : new Date(value).getTime());
+  const created = await db.ambassadorCode.findUnique({ where: { shop_code: { shop, code } }, select: { createdAt: true } });
+  const oldest = await db.attributedOrder.aggregate({ where: { shop, code }, _min: { processedAt: true } });
+  const time = (value: Date | null | undefined) => value?.getTime() ?? Infinity;
   // The code existed since it was created in the app, or since its first order (an older
   // code from before the app's records, e.g. after a reinstall), whichever is earlier.
-  const since = Math.min(time(known?.codeCreatedAt), time(known?.oldestOrderAt));
+  const since = Math.min(time(created?.createdAt), time(oldest._min.processedAt));
   const days = Math.min(SPIKE_HISTORY_DAYS, (windowStart.getTime() - since) / DAY);
   if (!Number.isFinite(days) || days < SPIKE_MIN_HISTORY_DAYS) return null;
-  const [{ count }] = await db.$queryRawUnsafe<{ count: unknown }[]>(
-    positional(`SELECT COUNT(*) AS "count" FROM "AttributedOrder" a
-      WHERE a."shop" = ? AND a."code" = ? AND a."newCustomer" = true AND a."selfReferral" = false
-        AND a."processedAt" > ? AND a."processedAt" <= ?`),
-    shop,
-    code,
-    storedTimestamp(new Date(windowStart.getTime() - days * DAY)),
-    storedTimestamp(windowStart),
-  );
-  return { perDay: Number(count) / days, days: Math.round(days) };
+  const count = await db.attributedOrder.count({
+    where: {
+      shop,
+      code,
+      newCustomer: true,
+      selfReferral: false,
+      processedAt: { gt: new Date(windowStart.getTime() - days * DAY), lte: windowStart },
+    },
+  });
+  return { perDay: count / days, days: Math.round(days) };
 }
 
 export interface LeakCheck {
