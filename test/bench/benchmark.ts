@@ -1,9 +1,17 @@
 export type Figures = Record<string, number | string | boolean>;
 
+/** What the runner gives each benchmark: the run's one PostgreSQL server. */
+export interface BenchContext {
+  /** A new, empty, migrated database on the run's server, named after `label`: its URL. */
+  freshDatabase(label: string): Promise<string>;
+  /** The server's postmaster process id (its backends are its children). */
+  postgresPid(): number;
+}
+
 export interface Benchmark {
   description: string;
   /** Does the work, reports readable lines through `log`, returns the figures. */
-  run(log: (line: string) => void): Promise<Figures>;
+  run(log: (line: string) => void, context: BenchContext): Promise<Figures>;
 }
 
 export function percentile(sortedValues: number[], p: number): number {

@@ -14,15 +14,11 @@
  *   measures it all (~21 min).
  *
  * Points and THROTTLED come from the local shop's own counters (`store.stats`), not from
- * the client. The database is a fresh migrated SQLite file, bound before the app is imported
- * (app/db.server.ts reads DATABASE_URL at import).
+ * the client. The database is a fresh migrated one on the run's server, bound before the app
+ * is imported (app/db.server.ts reads DATABASE_URL at import).
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { LocalShop } from "#/local-shop";
 import { testEnv } from "../setup/test-env";
-import { migrateDatabase } from "../utils/database";
 import { adminClientFor, startTestShop, TEST_SHOP } from "../utils/test-shop";
 import { round, type Benchmark } from "./benchmark";
 
@@ -42,13 +38,11 @@ function seconds(ms: number) {
   return `${round(ms / 1000, 1)} s`;
 }
 
-/** Opens the app on a fresh migrated SQLite file; refuses if another bench already bound one. */
-async function openDatabase(file: string) {
-  if (globalThis.appDatabaseGlobal) throw new Error("codes bench: the app's database is already bound in this process");
-  Object.assign(process.env, testEnv, { DATABASE_URL: `file:${file}` });
-  migrateDatabase(process.env.DATABASE_URL as string);
+/** Opens the app on a fresh migrated database; refuses if this process already bound one. */
+async function openDatabase(databaseUrl: string) {
+  if (process.env.DATABASE_URL) throw new Error("codes bench: the app's database is already bound in this process");
+  Object.assign(process.env, testEnv, { DATABASE_URL: databaseUrl });
   const { default: prisma } = await import("~/db.server");
-  await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   return prisma;
 }
 
@@ -61,11 +55,10 @@ const benchmark: Benchmark = {
   description:
     `issue ${AMBASSADORS.toLocaleString("en")} ambassador codes on a Standard-plan throttle: one program discount ` +
     `(bulk add, 250 a call) vs one discountCodeBasicCreate per code`,
-  async run(log) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codes-bench-"));
+  async run(log, context) {
     let prisma: Awaited<ReturnType<typeof openDatabase>> | null = null;
     try {
-      prisma = await openDatabase(path.join(dir, "bench.sqlite"));
+      prisma = await openDatabase(await context.freshDatabase("codes"));
       const { storeCandidates } = await import("#/factories/ambassadors");
       const { approveCandidates } = await import("~/models/Ambassador/Ambassador.server");
       const { DEFAULT_PROVISIONING_OPTIONS, provisionAmbassadors } = await import(
@@ -244,8 +237,14 @@ const benchmark: Benchmark = {
         peak_rss_mb: mb(peakRss),
       };
     } finally {
-      await prisma?.$disconnect();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (prisma) {
+        // The app's connections close before the run stops the server.
+        const { stopJobQueue } = await import("~/jobs/queue.server");
+        await stopJobQueue();
+        await prisma.$disconnect();
+        const { pool } = await import("~/db.server");
+        await pool.end();
+      }
     }
   },
 };

@@ -7,15 +7,12 @@
  * worse of those two (the target). Also the Rewards page's reads (`rewards_p95_ms`): its
  * balances are summed from the reward ledger at each view, so they grow with it.
  * Also times one full retention computation (the metrics job's work, off the request path).
- * Runs in a child process on a fresh SQLite file (app/db.server.ts binds DATABASE_URL at
- * import); the rows are generated with set-based SQLite SQL (bench-only).
+ * Runs in a child process on a fresh migrated database (app/db.server.ts binds DATABASE_URL
+ * at import); the rows are generated with set-based SQL (bench-only).
  */
 import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { migrateDatabase } from "../utils/database";
+import { Prisma } from "@prisma/client";
 import { percentile, round, type Benchmark, type Figures } from "./benchmark";
 
 const CUSTOMERS = Number(process.env.LOADERS_BENCH_CUSTOMERS ?? 100_000);
@@ -31,58 +28,54 @@ async function seed(now: number) {
   const { default: prisma } = await import("../../app/db.server");
   const start = Math.floor((now - 5 * 365 * DAY_MS) / 1000);
   const step = (5 * 365 * 86_400) / ORDERS;
-  const ts = (epoch: string) => `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', ${epoch}, 'unixepoch')`;
-  await prisma.$executeRawUnsafe(
-    `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${ORDERS - 1})
+  const clickStep = (5 * 365 * 86_400) / CLICKS;
+  // Seconds since the epoch as the UTC `timestamp(3)` Prisma stores.
+  const at = (seconds: Prisma.Sql) => Prisma.sql`(TIMESTAMP '1970-01-01' + (${seconds}) * INTERVAL '1 second')`;
+  const orderAt = at(Prisma.sql`CAST(${start} AS bigint) + floor(i * CAST(${step} AS double precision))`);
+  await prisma.$executeRaw`
      INSERT INTO "OrderFact" ("shop", "orderId", "customerId", "processedAt", "totalCents", "refundedCents",
                               "cancelledAt", "test", "discountCodes", "sourceUpdatedAt")
-     SELECT '${SHOP}', printf('%07d', i),
-            CASE WHEN i % 13 = 5 THEN NULL ELSE printf('%06d', (i * 7919) % ${CUSTOMERS}) END,
-            ${ts(`${start} + CAST(i * ${step} AS INTEGER)`)},
+     SELECT ${SHOP}, lpad(i::text, 7, '0'),
+            CASE WHEN i % 13 = 5 THEN NULL ELSE lpad(((i * 7919) % CAST(${CUSTOMERS} AS bigint))::text, 6, '0') END,
+            ${orderAt},
             500 + (i * 37) % 25000,
             CASE WHEN i % 25 = 1 THEN 500 + (i * 37) % 25000 WHEN i % 20 = 2 THEN 100 ELSE 0 END,
-            CASE WHEN i % 50 = 0 THEN ${ts(`${start} + CAST(i * ${step} AS INTEGER)`)} END,
+            CASE WHEN i % 50 = 0 THEN ${orderAt} END,
             i % 333 = 7,
-            CASE WHEN i % 10 = 3 THEN 'AMB' || ((i / 10) % ${AMBASSADORS}) ELSE '' END,
-            ${ts(`${start} + CAST(i * ${step} AS INTEGER)`)}
-     FROM seq`,
-  );
-  await prisma.$executeRawUnsafe(
-    `WITH RECURSIVE seq(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM seq WHERE k < ${AMBASSADORS - 1})
+            CASE WHEN i % 10 = 3 THEN 'AMB' || ((i / 10) % CAST(${AMBASSADORS} AS bigint)) ELSE '' END,
+            ${orderAt}
+     FROM generate_series(0, CAST(${ORDERS - 1} AS bigint)) AS i`;
+  await prisma.$executeRaw`
      INSERT INTO "Ambassador" ("id", "shop", "customerId", "status", "source", "firstName", "code", "activatedAt", "createdAt", "updatedAt")
-     SELECT 'amb' || k, '${SHOP}', printf('%06d', (k * 97) % ${CUSTOMERS}), 'active', 'candidate', 'Ambassador ' || k,
-            'AMB' || k, ${ts(`${start} + k * 86400`)}, ${ts(`${start}`)}, ${ts(`${start}`)}
-     FROM seq`,
-  );
-  await prisma.$executeRawUnsafe(
-    `INSERT INTO "AttributedOrder" ("shop", "orderId", "ambassadorId", "code", "buyerCustomerId", "processedAt",
+     SELECT 'amb' || k, ${SHOP}, lpad(((k * 97) % CAST(${CUSTOMERS} AS bigint))::text, 6, '0'), 'active', 'candidate', 'Ambassador ' || k,
+            'AMB' || k, ${at(Prisma.sql`CAST(${start} AS bigint) + k * 86400`)}, ${at(Prisma.sql`CAST(${start} AS bigint)`)}, ${at(Prisma.sql`CAST(${start} AS bigint)`)}
+     FROM generate_series(0, CAST(${AMBASSADORS - 1} AS bigint)) AS k`;
+  await prisma.$executeRaw`
+     INSERT INTO "AttributedOrder" ("shop", "orderId", "ambassadorId", "code", "buyerCustomerId", "processedAt",
                                     "newCustomer", "selfReferral", "discountCents", "netCents", "cancelledAt", "createdAt", "updatedAt")
      SELECT "shop", "orderId", 'amb' || substr("discountCodes", 4), "discountCodes", "customerId", "processedAt",
-            CAST("orderId" AS INTEGER) % 30 = 3, false, "totalCents" / 10,
+            CAST("orderId" AS integer) % 30 = 3, false, "totalCents" / 10,
             CASE WHEN "cancelledAt" IS NOT NULL OR "test" THEN 0 ELSE "totalCents" - "refundedCents" END,
             "cancelledAt", "processedAt", "processedAt"
-     FROM "OrderFact" WHERE "shop" = '${SHOP}' AND "discountCodes" <> ''`,
-  );
-  await prisma.$executeRawUnsafe(
-    `INSERT INTO "RewardEntry" ("id", "shop", "ambassadorId", "orderId", "sourceKey", "kind", "amountCents", "status", "note", "createdAt")
+     FROM "OrderFact" WHERE "shop" = ${SHOP} AND "discountCodes" <> ''`;
+  await prisma.$executeRaw`
+     INSERT INTO "RewardEntry" ("id", "shop", "ambassadorId", "orderId", "sourceKey", "kind", "amountCents", "status", "note", "createdAt")
      SELECT 'r' || "orderId", "shop", "ambassadorId", "orderId", 'order:' || "orderId", 'commission', "netCents" / 10, 'approved', '', "processedAt"
-     FROM "AttributedOrder" WHERE "shop" = '${SHOP}'`,
-  );
-  await prisma.$executeRawUnsafe(
-    `WITH RECURSIVE seq(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM seq WHERE j < ${CLICKS - 1})
+     FROM "AttributedOrder" WHERE "shop" = ${SHOP}`;
+  await prisma.$executeRaw`
      INSERT INTO "ShareClick" ("shop", "ambassadorId", "day", "visitorHash", "code", "createdAt")
-     SELECT '${SHOP}', 'amb' || (j % ${AMBASSADORS}),
-            strftime('%Y-%m-%d', ${start} + CAST(j * ${(5 * 365 * 86_400) / CLICKS} AS INTEGER), 'unixepoch'),
-            'v' || j, 'AMB' || (j % ${AMBASSADORS}), ${ts(`${start}`)}
-     FROM seq`,
-  );
+     SELECT ${SHOP}, 'amb' || (j % CAST(${AMBASSADORS} AS bigint)),
+            to_char(${at(Prisma.sql`CAST(${start} AS bigint) + floor(j * CAST(${clickStep} AS double precision))`)}, 'YYYY-MM-DD'),
+            'v' || j, 'AMB' || (j % CAST(${AMBASSADORS} AS bigint)), ${at(Prisma.sql`CAST(${start} AS bigint)`)}
+     FROM generate_series(0, CAST(${CLICKS - 1} AS bigint)) AS j`;
   const { recomputeAllCustomers } = await import("../../app/models/OrderHistory/customer-stats.server");
   await prisma.$transaction(
     (tx) => recomputeAllCustomers(tx, SHOP, { minOrders: 2, minSpentCents: 0, recencyDays: 365 }, new Date(now)),
     { timeout: 600_000 },
   );
   await prisma.historySync.create({ data: { shop: SHOP, method: "bulk", status: "completed", finishedAt: new Date(now) } });
-  await prisma.$executeRawUnsafe("PRAGMA optimize = 0x10002");
+  // As after a history sync or autovacuum's analyze: the planner knows the tables' sizes.
+  await prisma.$executeRaw`ANALYZE`;
 }
 
 async function time<T>(runs: number, work: () => Promise<T>): Promise<number[]> {
@@ -96,9 +89,8 @@ async function time<T>(runs: number, work: () => Promise<T>): Promise<number[]> 
   return ms.sort((a, b) => a - b);
 }
 
-async function measure(databaseFile: string): Promise<Figures> {
-  process.env.DATABASE_URL = `file:${databaseFile}`;
-  migrateDatabase(process.env.DATABASE_URL);
+async function measure(databaseUrl: string): Promise<Figures> {
+  process.env.DATABASE_URL = databaseUrl;
   const now = Date.now();
   const t0 = performance.now();
   await seed(now);
@@ -161,29 +153,24 @@ async function measure(databaseFile: string): Promise<Figures> {
 
 const benchmark: Benchmark = {
   description: `dashboard and candidates loaders on ${CUSTOMERS.toLocaleString("en")} customers / ${ORDERS.toLocaleString("en")} orders (target p95 ≤ 150 ms)`,
-  async run(log) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loaders-bench-"));
-    try {
-      const output = execFileSync(process.execPath, ["--import", "tsx", thisFile, "--child", path.join(dir, "bench.sqlite")], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-        maxBuffer: 1 << 20,
-      });
-      const figures = JSON.parse(output.trim().split("\n").at(-1) as string) as Figures;
-      log(
-        `${figures.customers} customers, ${figures.orders} orders, ${figures.attributed} attributed (seeded in ${figures.seed_ms} ms); ` +
-          `retention computed in ${figures.retention_ms} ms (metrics job, off the request path)`,
-      );
-      log(
-        `dashboard 30 days p50 ${figures.dashboard_30d_p50_ms} ms p95 ${figures.dashboard_30d_p95_ms} ms | ` +
-          `90 days p50 ${figures.dashboard_90d_p50_ms} ms p95 ${figures.dashboard_90d_p95_ms} ms`,
-      );
-      log(`candidates p50 ${figures.candidates_p50_ms} ms p95 ${figures.candidates_p95_ms} ms | worst p95 ${figures.p95_ms} ms (target ≤ 150)`);
-      log(`rewards page (balances summed from ${figures.attributed} reward entries, payouts) p50 ${figures.rewards_p50_ms} ms p95 ${figures.rewards_p95_ms} ms`);
-      return figures;
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+  async run(log, context) {
+    const output = execFileSync(process.execPath, ["--import", "tsx", thisFile, "--child", await context.freshDatabase("loaders")], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 1 << 20,
+    });
+    const figures = JSON.parse(output.trim().split("\n").at(-1) as string) as Figures;
+    log(
+      `${figures.customers} customers, ${figures.orders} orders, ${figures.attributed} attributed (seeded in ${figures.seed_ms} ms); ` +
+        `retention computed in ${figures.retention_ms} ms (metrics job, off the request path)`,
+    );
+    log(
+      `dashboard 30 days p50 ${figures.dashboard_30d_p50_ms} ms p95 ${figures.dashboard_30d_p95_ms} ms | ` +
+        `90 days p50 ${figures.dashboard_90d_p50_ms} ms p95 ${figures.dashboard_90d_p95_ms} ms`,
+    );
+    log(`candidates p50 ${figures.candidates_p50_ms} ms p95 ${figures.candidates_p95_ms} ms | worst p95 ${figures.p95_ms} ms (target ≤ 150)`);
+    log(`rewards page (balances summed from ${figures.attributed} reward entries, payouts) p50 ${figures.rewards_p50_ms} ms p95 ${figures.rewards_p95_ms} ms`);
+    return figures;
   },
 };
 

@@ -24,12 +24,11 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import lighthouse from "lighthouse";
-import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { BROWSER_USER_AGENT, startDemo, type Demo } from "../demo/demo";
 import { repoRoot } from "../demo/app-config";
 import { readBlockSchema } from "../demo/storefront";
-import { percentile, round, type Benchmark, type Figures } from "./benchmark";
+import { prismaClientOn } from "../utils/database";
+import { percentile, round, type BenchContext, type Benchmark, type Figures } from "./benchmark";
 
 const ROUNDS = Number(process.env.WEB_BENCH_ROUNDS ?? 5);
 const LIGHTHOUSE_RUNS = Number(process.env.WEB_BENCH_LIGHTHOUSE_RUNS ?? 3);
@@ -49,7 +48,6 @@ const CHROMIUM_FLAGS = [
   // App Bridge's CDN script cannot load offline: fail it at once rather than on a DNS timeout.
   "--host-resolver-rules=MAP cdn.shopify.com ~NOTFOUND",
 ];
-const databaseFile = path.join(repoRoot, "test-results", "web-bench.sqlite");
 
 /** What the observers installed before any page script gather. */
 const VITALS_OBSERVERS = `(() => {
@@ -515,11 +513,10 @@ async function measureBlockFillIn(browser: Browser, demo: Demo, log: (line: stri
   return { block_fill_in_cls: round(cls, 3) };
 }
 
-async function prepareDemo(log: (line: string) => void): Promise<Demo> {
-  fs.mkdirSync(path.dirname(databaseFile), { recursive: true });
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) fs.rmSync(databaseFile + suffix, { force: true });
-  const demo = await startDemo({ appPort: 0, storefrontPort: 0, customers: 3000, orders: 9000, databaseUrl: `file:${databaseFile}` });
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseFile }) });
+async function prepareDemo(log: (line: string) => void, context: BenchContext): Promise<Demo> {
+  const databaseUrl = await context.freshDatabase("web");
+  const demo = await startDemo({ appPort: 0, storefrontPort: 0, customers: 3000, orders: 9000, databaseUrl });
+  const db = prismaClientOn(databaseUrl);
   try {
     for (const deadline = Date.now() + 120_000; ; ) {
       const sync = await db.historySync.findFirst({ where: { shop: demo.shopDomain }, orderBy: { startedAt: "desc" } });
@@ -551,8 +548,8 @@ async function prepareDemo(log: (line: string) => void): Promise<Demo> {
 
 const benchmark: Benchmark = {
   description: "admin Web Vitals (LCP, CLS, INP) and storefront Lighthouse with and without the app's blocks, in Debian's Chromium",
-  async run(log) {
-    const demo = await prepareDemo(log);
+  async run(log, context) {
+    const demo = await prepareDemo(log, context);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     try {
       const figures: Figures = {};
