@@ -1,5 +1,4 @@
 import prisma from "../../db.server";
-import { positional } from "../../utils/sql-placeholders";
 import { formatMoney } from "../../utils/shop-money";
 import { shareLinkFor } from "../AmbassadorProgram/share-link";
 import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";
@@ -122,14 +121,14 @@ async function ambassadorNumbers(
   };
 }
 
-/** Codes are A–Z and 0–9; anything else never reaches the SQL below. */
+/** Ambassador codes are A–Z and 0–9: nothing else is looked for. */
 const CODE = /^[A-Z0-9]+$/;
 
 /**
  * Orders that used any of the codes: counting orders of the shop (not cancelled, not
  * test, net of refunds above zero) whose `discountCodes` (upper case, one per line) list
  * one of them. The refunded amount is the larger of the order snapshot's and its refunds'
- * sum, as for customer statistics. Portable SQL (SQLite and PostgreSQL).
+ * sum, as for customer statistics.
  */
 export async function attributedSales(
   shop: string,
@@ -137,29 +136,17 @@ export async function attributedSales(
 ): Promise<{ orders: number; netCents: number }> {
   const wanted = [...new Set(codes.map((c) => c.toUpperCase()))].filter((c) => CODE.test(c));
   if (wanted.length === 0) return { orders: 0, netCents: 0 };
-  const matches = wanted.map(() => `c."lines" LIKE ?`).join(" OR ");
-  const rows = await prisma.$queryRawUnsafe<{ orders: number | bigint; net: number | bigint | null }[]>(
-    positional(`WITH "refunds" AS (
-       SELECT "orderId", SUM("amountCents") AS "amount" FROM "RefundFact" WHERE "shop" = ? GROUP BY "orderId"
-     ),
-     "candidates" AS (
-       SELECT o."orderId", o."totalCents", o."refundedCents", CAST(? AS text) || o."discountCodes" || CAST(? AS text) AS "lines"
-       FROM "OrderFact" o
-       WHERE o."shop" = ? AND o."discountCodes" <> '' AND o."cancelledAt" IS NULL AND o."test" = false
-     ),
-     "sales" AS (
-       SELECT c."totalCents" - (CASE WHEN r."amount" > c."refundedCents" THEN r."amount" ELSE c."refundedCents" END) AS "net"
-       FROM "candidates" c LEFT JOIN "refunds" r ON r."orderId" = c."orderId"
-       WHERE ${matches}
-     )
-     SELECT COUNT(*) AS "orders", SUM("net") AS "net" FROM "sales" WHERE "net" > 0`),
-    shop,
-    "\n",
-    "\n",
-    shop,
-    ...wanted.map((code) => `%\n${code}\n%`),
-  );
-  const row = rows[0];
+  const [row] = await prisma.$queryRaw<{ orders: bigint; net: unknown }[]>`
+    WITH "refunds" AS (
+      SELECT "orderId", SUM("amountCents") AS "amount" FROM "RefundFact" WHERE "shop" = ${shop} GROUP BY "orderId"
+    ),
+    "sales" AS (
+      SELECT o."totalCents" - (CASE WHEN r."amount" > o."refundedCents" THEN r."amount" ELSE o."refundedCents" END) AS "net"
+      FROM "OrderFact" o LEFT JOIN "refunds" r ON r."orderId" = o."orderId"
+      WHERE o."shop" = ${shop} AND o."discountCodes" <> '' AND o."cancelledAt" IS NULL AND o."test" = false
+        AND string_to_array(o."discountCodes", chr(10)) && ${wanted}::text[]
+    )
+    SELECT COUNT(*) AS "orders", SUM("net") AS "net" FROM "sales" WHERE "net" > 0`;
   return { orders: Number(row?.orders ?? 0), netCents: Number(row?.net ?? 0) };
 }
 

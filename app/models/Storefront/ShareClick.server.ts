@@ -1,7 +1,6 @@
 import { isbot } from "isbot";
 import prisma from "../../db.server";
 import { discountRedirectPath } from "../AmbassadorProgram/share-link";
-import { positional, storedTimestamp } from "../../utils/sql-dialect.server";
 import type { StorefrontClient } from "./proxy-context.server";
 import { shareVisitorHash, utcDay } from "./visitor.server";
 
@@ -33,13 +32,6 @@ export async function findLiveShareCode(shop: string, rawCode: string): Promise<
   return ambassador ? { ambassadorId: ambassador.id, code: row.code } : null;
 }
 
-// Portable SQL (SQLite and PostgreSQL): a second click of the same visitor on the same
-// day hits the primary key and is ignored.
-const INSERT_CLICK = positional(`
-  INSERT INTO "ShareClick" ("shop", "ambassadorId", "day", "visitorHash", "code", "createdAt")
-  VALUES (?, ?, ?, ?, ?, ?)
-  ON CONFLICT ("shop", "ambassadorId", "day", "visitorHash") DO NOTHING`);
-
 /**
  * Counts a click: once per visitor, ambassador and UTC day. The visitor is a pseudonym
  * of shop, day, IP and user agent; neither the IP nor the user agent is stored. Returns
@@ -51,16 +43,21 @@ export async function recordShareClick(
   client: StorefrontClient,
   now: Date = new Date(),
 ): Promise<boolean> {
-  const changed = await prisma.$executeRawUnsafe(
-    INSERT_CLICK,
-    shop,
-    link.ambassadorId,
-    utcDay(now),
-    shareVisitorHash(shop, client, now),
-    link.code,
-    storedTimestamp(now),
-  );
-  return changed > 0;
+  // A second click of the same visitor on the same day meets the primary key: skipped.
+  const { count } = await prisma.shareClick.createMany({
+    data: [
+      {
+        shop,
+        ambassadorId: link.ambassadorId,
+        day: utcDay(now),
+        visitorHash: shareVisitorHash(shop, client, now),
+        code: link.code,
+        createdAt: now,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  return count > 0;
 }
 
 export interface ShareLinkVisit {

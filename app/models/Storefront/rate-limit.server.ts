@@ -1,5 +1,5 @@
 import prisma from "../../db.server";
-import { positional, storedTimestamp } from "../../utils/sql-dialect.server";
+import type { Prisma } from "@prisma/client";
 import { visitorPseudonym } from "./visitor.server";
 
 /**
@@ -56,13 +56,18 @@ class Refused extends Error {
   }
 }
 
-// Portable SQL (SQLite ≥ 3.35 and PostgreSQL): the conditional upsert either adds one to
-// a window below its limit or returns no row, atomically for concurrent requests.
-const TAKE_ONE = positional(`
-  INSERT INTO "RateLimitWindow" ("shop", "key", "windowStart", "count") VALUES (?, ?, ?, 1)
-  ON CONFLICT ("shop", "key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
-  WHERE "RateLimitWindow"."count" < ?
-  RETURNING "count"`);
+/**
+ * Adds one to the window's count while it is below `limit`, atomically for concurrent
+ * requests (a conditional upsert, which Prisma's upsert cannot say). False when full.
+ */
+async function takeOne(tx: Prisma.TransactionClient, shop: string, key: string, windowStart: Date, limit: number) {
+  const rows = await tx.$queryRaw<{ count: number }[]>`
+    INSERT INTO "RateLimitWindow" ("shop", "key", "windowStart", "count") VALUES (${shop}, ${key}, ${windowStart}, 1)
+    ON CONFLICT ("shop", "key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
+    WHERE "RateLimitWindow"."count" < ${limit}
+    RETURNING "count"`;
+  return rows.length > 0;
+}
 
 /** Takes one unit from every rule's current window, or refuses without counting. */
 export async function takeRateLimit(
@@ -74,13 +79,11 @@ export async function takeRateLimit(
     await prisma.$transaction(async (tx) => {
       for (const rule of rules) {
         const windowStartMs = Math.floor(now.getTime() / rule.windowMs) * rule.windowMs;
-        const windowStart = storedTimestamp(new Date(windowStartMs));
         const key =
           rule.identity === null
             ? rule.name
             : `${rule.name}:${visitorPseudonym(rule.name, shop, String(windowStartMs), rule.identity)}`;
-        const rows = await tx.$queryRawUnsafe<{ count: number }[]>(TAKE_ONE, shop, key, windowStart, rule.limit);
-        if (rows.length === 0) {
+        if (!(await takeOne(tx, shop, key, new Date(windowStartMs), rule.limit))) {
           throw new Refused(Math.max(1, Math.ceil((windowStartMs + rule.windowMs - now.getTime()) / 1000)));
         }
       }
