@@ -146,10 +146,11 @@ export async function rescoreShop(
   settings: { minOrders: number; minSpentCents: number; recencyDays: number },
   now = new Date(),
 ): Promise<void> {
-  const [{ mean }] = await db.$queryRaw<{ mean: number | null }[]>`
-    SELECT AVG("netSpentCents" * 1.0) AS mean FROM "CustomerStats"
-    WHERE "shop" = ${shop} AND "orderCount" > 0`;
-  const spendReferenceCents = Math.max(1, Math.round(Number(mean ?? 0)));
+  const { _avg } = await db.customerStats.aggregate({
+    where: { shop, orderCount: { gt: 0 } },
+    _avg: { netSpentCents: true },
+  });
+  const spendReferenceCents = Math.max(1, Math.round(Number(_avg.netSpentCents ?? 0)));
   const score = scoreExpression(
     { orderCount: Prisma.sql`"orderCount"`, netSpentCents: Prisma.sql`"netSpentCents"`, lastOrderAt: Prisma.sql`"lastOrderAt"` },
     { ...settings, spendReferenceCents },
