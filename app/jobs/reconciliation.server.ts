@@ -15,7 +15,8 @@ import {
   type ReconcileOptions,
   type ReconciliationTrigger,
 } from "../models/Attribution/Reconciliation.server";
-import { pauseLeakedCodes } from "../models/Fraud/auto-pause.server";
+import { pauseLeakedAmbassadors } from "../models/Fraud/auto-pause.server";
+import { enqueueProvisioning } from "./ambassador-provisioning.server";
 import { enqueueJob, periodicJob, type JobDefinition } from "./runner.server";
 import { enqueueRewardFollowUps } from "./reward-maturation.server";
 
@@ -37,7 +38,10 @@ export const reconciliationJob: JobDefinition<{ shop: string; runId: string }> =
     const { admin } = await unauthenticated.admin(shop);
     const result = await reconcileRecentOrders(admin.graphql, shop, runId, options);
     enqueueRewardFollowUps(shop, result);
-    if (result.ambassadorsToPause.length > 0) await pauseLeakedCodes(shop, result.ambassadorsToPause);
+    if (result.ambassadorsToPause.length > 0) {
+      const paused = await pauseLeakedAmbassadors(shop, result.ambassadorsToPause);
+      if (paused.length > 0) enqueueProvisioning(shop);
+    }
   },
   async onGiveUp({ shop, runId }, error) {
     await failReconciliationRun(

@@ -36,7 +36,13 @@ export const HONEYPOT_FIELD = "website";
 export type ApplicationStatus = "pending" | "approved";
 
 export type ApplyResult =
-  | { kind: "accepted"; status: ApplicationStatus; message: string }
+  | {
+      kind: "accepted";
+      status: ApplicationStatus;
+      message: string;
+      /** Approved by this submission: the caller starts provisioning (the code in Shopify). */
+      approvedNow: boolean;
+    }
   | { kind: "invalid"; message: string; fieldErrors: FieldErrors }
   | { kind: "rate_limited"; message: string; retryAfterSeconds: number };
 
@@ -56,7 +62,8 @@ const MESSAGES = {
 
 /**
  * Validates, rate-limits and stores an application, then approves it at once when the
- * shop's rules say so (see auto-approve.server.ts). A filled honeypot is answered as if
+ * shop's rules say so (see auto-approve.server.ts); `approvedNow` tells the caller to
+ * start provisioning. A filled honeypot is answered as if
  * accepted and stores nothing; a refused request stores nothing either.
  */
 export async function submitApplication(
@@ -66,7 +73,7 @@ export async function submitApplication(
   now: Date = new Date(),
 ): Promise<ApplyResult> {
   if ((fields[HONEYPOT_FIELD] ?? "").trim() !== "") {
-    return { kind: "accepted", status: "pending", message: MESSAGES.pending };
+    return { kind: "accepted", status: "pending", message: MESSAGES.pending, approvedNow: false };
   }
   const parsed = parseForm(applicationInput, fields);
   if (!parsed.ok) return { kind: "invalid", message: MESSAGES.invalid, fieldErrors: parsed.fieldErrors };
@@ -83,9 +90,9 @@ export async function submitApplication(
     reason: parsed.data.reason,
   }, now);
 
-  let status: ApplicationStatus = application.status === "approved" ? "approved" : "pending";
-  if (application.status === "pending" && (await autoApproveIfEligible(shop, application))) status = "approved";
-  return { kind: "accepted", status, message: MESSAGES[status] };
+  const approvedNow = application.status === "pending" && (await autoApproveIfEligible(shop, application));
+  const status: ApplicationStatus = approvedNow || application.status === "approved" ? "approved" : "pending";
+  return { kind: "accepted", status, message: MESSAGES[status], approvedNow };
 }
 
 interface ApplicationFields {

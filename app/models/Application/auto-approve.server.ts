@@ -1,5 +1,4 @@
 import prisma from "../../db.server";
-import { enqueueProvisioning } from "../../jobs/ambassador-provisioning.server";
 import { approveApplications } from "../Ambassador/Ambassador.server";
 import { getProgramSettings, type ProgramSettings } from "../ProgramSettings/ProgramSettings.server";
 
@@ -49,9 +48,9 @@ export function meetsThreshold(
 }
 
 /**
- * Approves a pending application at once when it qualifies, and starts the provisioning
- * job that creates the code in Shopify. Returns whether it was approved; a failure leaves
- * it pending for the merchant (and is logged).
+ * Approves a pending application at once when it qualifies. Returns whether it was
+ * approved: then the caller starts provisioning, which creates the code in Shopify. A
+ * failure leaves it pending for the merchant (and is logged).
  */
 export async function autoApproveIfEligible(
   shop: string,
@@ -66,9 +65,7 @@ export async function autoApproveIfEligible(
       console.warn(`Auto-approval of application ${application.id} (${shop}) failed: ${failed.message}`);
       return false;
     }
-    if (result.approved.length === 0) return false;
-    enqueueProvisioning(shop);
-    return true;
+    return result.approved.length > 0;
   } catch (error) {
     console.error(`Auto-approval of application ${application.id} (${shop}) failed`, error);
     return false;

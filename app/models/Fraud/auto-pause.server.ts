@@ -1,18 +1,19 @@
 /**
  * What attribution asks for after its transaction committed: pausing ambassadors whose
- * code a new leak flag caught (RewardSettings.leakAutoPause). Pausing switches the code
- * off in Shopify, which the provisioning job does in the background.
+ * code a new leak flag caught (RewardSettings.leakAutoPause).
  */
 import { pauseAmbassador } from "../Ambassador/Ambassador.server";
-import { enqueueProvisioning } from "../../jobs/ambassador-provisioning.server";
 
-/** Never call inside a transaction: it writes on its own and starts a Shopify job. */
-export async function pauseLeakedCodes(shop: string, ambassadorIds: string[]): Promise<number> {
-  let paused = 0;
+/**
+ * Pauses the ambassadors and returns those it paused. Their codes are still live in
+ * Shopify: the caller starts provisioning when any was paused, which switches them off.
+ * Never call inside a transaction: each pause writes on its own.
+ */
+export async function pauseLeakedAmbassadors(shop: string, ambassadorIds: string[]): Promise<string[]> {
+  const paused: string[] = [];
   for (const id of new Set(ambassadorIds)) {
     const result = await pauseAmbassador(shop, id);
-    if (result.ok) paused++;
+    if (result.ok) paused.push(id);
   }
-  if (paused > 0) enqueueProvisioning(shop);
   return paused;
 }

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { enqueueProvisioning } from "../../jobs/ambassador-provisioning.server";
 import { submitApplication } from "../../models/Application/Application.server";
 import {
   formOutcomeResponse,
@@ -22,6 +23,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const fields = await readFormFields(request);
   if (fields instanceof Response) return fields;
   const result = await submitApplication(shop, { customerId, clientIdentity: rateLimitIdentity(client) }, fields);
+  if (result.kind === "accepted" && result.approvedNow) enqueueProvisioning(shop);
   return formOutcomeResponse(result);
 };
 

@@ -6,9 +6,11 @@ import { daysAgo, ingestOrders } from "#/factories/orders";
 import { adminClientFor, startTestShop, TEST_SHOP } from "#/utils/test-shop";
 import {
   deleteStorefrontData,
+  proxyRequest,
   seedAmbassador,
   storefrontShops,
 } from "~/models/Storefront/tests/storefront-fixtures";
+import { action as applyAction } from "~/routes/apps.ambassadors.apply/route";
 import { eraseStorefrontPersonalData, submitApplication } from "../Application.server";
 import { meetsThreshold } from "../auto-approve.server";
 
@@ -46,24 +48,28 @@ describe("approving storefront applications at once", () => {
   it("leaves applications pending while the program's auto-approve is off", async () => {
     await prisma.ambassadorProgram.upsert({ where: { shop }, create: { shop, autoApprove: false }, update: { autoApprove: false } });
     const result = await submitApplication(shop, applicant("501"), form("rita@example.com"));
-    expect(result).toMatchObject({ kind: "accepted", status: "pending" });
+    expect(result).toMatchObject({ kind: "accepted", status: "pending", approvedNow: false });
   });
 
-  it("approves a logged-in repeat buyer at once when auto-approve is on", async () => {
+  it("approves a logged-in repeat buyer at once when auto-approve is on, and their code reaches Shopify", async () => {
     await prisma.ambassadorProgram.update({ where: { shop }, data: { autoApprove: true } });
-    const result = await submitApplication(shop, applicant("501"), form("rita@example.com"));
-    expect(result).toMatchObject({ kind: "accepted", status: "approved" });
+    // Through the signup block, as the shopper applies: the route starts provisioning.
+    const request = proxyRequest("/apps/ambassadors/apply", { shop, customerId: "501", form: form("rita@example.com") });
+    const response = await applyAction({ request, params: {}, context: {} });
+    expect(await response.json()).toMatchObject({ ok: true, status: "approved" });
     const application = await prisma.ambassadorApplication.findUniqueOrThrow({ where: { shop_email: { shop, email: "rita@example.com" } } });
     expect(application).toMatchObject({ status: "approved", submissions: 2 });
     const ambassador = await prisma.ambassador.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: "501" } } });
     expect(ambassador.status).toBe("active");
     expect(application.ambassadorId).toBe(ambassador.id);
-    // Provisioning was started: the code reaches Shopify.
     await drainJobs();
     const code = await prisma.ambassadorCode.findFirstOrThrow({ where: { shop, ambassadorId: ambassador.id } });
     expect(code).toMatchObject({ code: ambassador.code, wanted: "active", shopifyState: "present" });
     const codesInShopify = localShop.store.discounts.flatMap((d) => d.codes.map((c) => c.code.toUpperCase()));
     expect(codesInShopify).toContain(ambassador.code);
+
+    // Applying again once approved changes nothing: approved, but not approved now.
+    expect(await submitApplication(shop, applicant("501"), form("rita@example.com"))).toMatchObject({ status: "approved", approvedNow: false });
   });
 
   it("keeps one-time buyers and anonymous applicants pending for the merchant", async () => {
@@ -75,7 +81,7 @@ describe("approving storefront applications at once", () => {
     await prisma.ambassadorProgram.update({ where: { shop }, data: { autoApprove: false } });
     await seedAmbassador(shop, { customerId: "503", status: "invited", firstName: "Ivy" });
     const result = await submitApplication(shop, applicant("503"), form("ivy@example.com"));
-    expect(result).toMatchObject({ kind: "accepted", status: "approved" });
+    expect(result).toMatchObject({ kind: "accepted", status: "approved", approvedNow: true });
     const ambassador = await prisma.ambassador.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: "503" } } });
     expect(ambassador.status).toBe("active");
   });
