@@ -1,15 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
-import { receiveWebhook } from "../utils/webhooks.server";
-import { recordScopes } from "../models/Shop/Shop.server";
+import { authenticate } from "../shopify.server";
+import { checkWebhookRequest } from "../utils/webhook-request.server";
+import { storeDelivery } from "../models/WebhookInbox/WebhookInbox.server";
+import { applyDeliveriesSoon } from "../jobs/webhook-inbox.server";
 
-const ScopesUpdatePayload = z.object({ current: z.array(z.string()), updated_at: z.string().datetime({ offset: true }).nullish() });
-
-export const action = ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(
-    request,
-    (payload) => ScopesUpdatePayload.parse(payload),
-    // When Shopify changed them: the payload's updated_at, else the delivery's trigger time.
-    (tx, { current, updated_at }, { shop, triggeredAt }) =>
-      recordScopes(tx, shop, current, updated_at ? new Date(updated_at) : (triggeredAt ?? new Date())),
-  );
+/**
+ * Stored and answered; the webhook-inbox job applies it (app/models/WebhookInbox/topics.server.ts).
+ * The shop's and its sessions' scopes follow the ones the merchant granted.
+ */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const webhook = await authenticate.webhook(await checkWebhookRequest(request));
+  await storeDelivery("APP_SCOPES_UPDATE", webhook);
+  applyDeliveriesSoon(webhook.shop);
+  return new Response();
+};

@@ -1,6 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../utils/webhooks.server";
-import { markUninstalled } from "../models/Shop/Shop.server";
+import { authenticate } from "../shopify.server";
+import { checkWebhookRequest } from "../utils/webhook-request.server";
+import { storeDelivery } from "../models/WebhookInbox/WebhookInbox.server";
+import { applyDeliveriesSoon } from "../jobs/webhook-inbox.server";
 
-export const action = ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, () => null, (tx, _payload, { shop }) => markUninstalled(tx, shop));
+/**
+ * Stored and answered; the webhook-inbox job applies it (app/models/WebhookInbox/topics.server.ts).
+ * Removes the shop's sessions and pauses the program (Shopify revoked the token).
+ */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const webhook = await authenticate.webhook(await checkWebhookRequest(request));
+  await storeDelivery("APP_UNINSTALLED", webhook);
+  applyDeliveriesSoon(webhook.shop);
+  return new Response();
+};

@@ -1,6 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../utils/webhooks.server";
-import { applyCustomerWebhook, parseCustomerWebhook } from "../models/OrderHistory/order-webhooks.server";
+import { authenticate } from "../shopify.server";
+import { checkWebhookRequest } from "../utils/webhook-request.server";
+import { storeDelivery } from "../models/WebhookInbox/WebhookInbox.server";
+import { applyDeliveriesSoon } from "../jobs/webhook-inbox.server";
 
-export const action = ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, parseCustomerWebhook, (tx, profile, { shop }) => applyCustomerWebhook(tx, shop, profile));
+/**
+ * Stored and answered; the webhook-inbox job applies it (app/models/WebhookInbox/topics.server.ts).
+ * Updates the customer's display data (name, email, tags).
+ */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const webhook = await authenticate.webhook(await checkWebhookRequest(request));
+  await storeDelivery("CUSTOMERS_UPDATE", webhook);
+  applyDeliveriesSoon(webhook.shop);
+  return new Response();
+};

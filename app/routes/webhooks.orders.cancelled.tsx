@@ -1,5 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveOrderWebhook } from "../models/Attribution/webhooks.server";
+import { authenticate } from "../shopify.server";
+import { checkWebhookRequest } from "../utils/webhook-request.server";
+import { storeDelivery } from "../models/WebhookInbox/WebhookInbox.server";
+import { applyDeliveriesSoon } from "../jobs/webhook-inbox.server";
 
-/** A cancelled order keeps its attribution with a net of 0. */
-export const action = ({ request }: ActionFunctionArgs) => receiveOrderWebhook(request);
+/**
+ * Stored and answered; the webhook-inbox job applies it (app/models/WebhookInbox/topics.server.ts).
+ * A cancelled order keeps its attribution with a net of 0.
+ */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const webhook = await authenticate.webhook(await checkWebhookRequest(request));
+  await storeDelivery("ORDERS_CANCELLED", webhook);
+  applyDeliveriesSoon(webhook.shop);
+  return new Response();
+};

@@ -1,5 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveRefundWebhook } from "../models/Attribution/webhooks.server";
+import { authenticate } from "../shopify.server";
+import { checkWebhookRequest } from "../utils/webhook-request.server";
+import { storeDelivery } from "../models/WebhookInbox/WebhookInbox.server";
+import { applyDeliveriesSoon } from "../jobs/webhook-inbox.server";
 
-/** Records the refund and lowers the attributed order's net. */
-export const action = ({ request }: ActionFunctionArgs) => receiveRefundWebhook(request);
+/**
+ * Stored and answered; the webhook-inbox job applies it (app/models/WebhookInbox/topics.server.ts).
+ * Records the refund and lowers the attributed order's net.
+ */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const webhook = await authenticate.webhook(await checkWebhookRequest(request));
+  await storeDelivery("REFUNDS_CREATE", webhook);
+  applyDeliveriesSoon(webhook.shop);
+  return new Response();
+};

@@ -1,6 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../utils/webhooks.server";
-import { eraseShop } from "../models/Shop/Shop.server";
+import { authenticate } from "../shopify.server";
+import { checkWebhookRequest } from "../utils/webhook-request.server";
+import { storeDelivery } from "../models/WebhookInbox/WebhookInbox.server";
+import { applyDeliveriesSoon } from "../jobs/webhook-inbox.server";
 
-export const action = ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, () => null, (tx, _payload, { shop }) => eraseShop(tx, shop));
+/**
+ * Stored and answered; the webhook-inbox job applies it (app/models/WebhookInbox/topics.server.ts).
+ * Compliance: erases everything the app holds on the shop.
+ */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const webhook = await authenticate.webhook(await checkWebhookRequest(request));
+  await storeDelivery("SHOP_REDACT", webhook);
+  applyDeliveriesSoon(webhook.shop);
+  return new Response();
+};

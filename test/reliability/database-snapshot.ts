@@ -22,7 +22,7 @@ export async function rowCounts(): Promise<Record<string, number>> {
   return counts;
 }
 
-/** The tables whose row counts differ, e.g. ["WebhookDelivery +1"]. */
+/** The tables whose row counts differ, e.g. ["WebhookInbox +1"]. */
 export function countChanges(before: Record<string, number>, after: Record<string, number>): string[] {
   return modelNames
     .filter((model) => before[model] !== after[model])

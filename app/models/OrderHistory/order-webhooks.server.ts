@@ -3,7 +3,6 @@
  * the facts. Deliveries can repeat and arrive out of order; the facts are keyed by
  * Shopify ids and only a newer snapshot replaces an older one, so neither matters.
  */
-import { rowsWhereIn } from "../../utils/raw-rows.server";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";
@@ -25,46 +24,35 @@ import {
 type Db = Prisma.TransactionClient;
 
 // The ids every payload must carry; the converters check the rest (dates, amounts). A
-// payload without them is refused (422) rather than stored under a bogus id.
+// payload without them cannot be applied (the inbox re-reads the order from Shopify, or
+// keeps the delivery with its error) rather than stored under a bogus id.
 const shopifyId = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]);
 const withId = z.object({ id: shopifyId }).passthrough();
 const refundIds = z.object({ id: shopifyId, order_id: shopifyId }).passthrough();
 
-/** orders/create, orders/updated, orders/cancelled: the snapshot and what attribution needs. */
-export const parseOrderWebhook = (payload: unknown) => {
-  const order = withId.parse(payload) as unknown as OrderWebhookPayload;
-  return { snapshot: orderSnapshotFromWebhook(order), hints: orderAttributionHintsFromWebhook(order) };
-};
-
 /**
- * Stores the order's facts, then re-derives its attribution (and the ambassador's reward)
- * in the same transaction. Returns what must happen after it commits: ambassadors whose
- * leaked code is to be paused (see app/models/Fraud/auto-pause.server.ts).
+ * orders/create, orders/updated, orders/cancelled: the snapshot and what attribution needs.
+ * The snapshot's version is the payload's updated_at. An orders/create without it is the
+ * order as created, so its created_at (else processed_at) stands in: any later change of
+ * the order carries a later updated_at and wins over it.
  */
-export async function applyOrderWebhook(
-  tx: Db,
-  shop: string,
-  order: ParsedOrderWebhook,
-): Promise<AttributionResult> {
-  await storeOrderWebhooks(tx, shop, [order]);
-  return attributeOrderWebhook(tx, shop, order);
-}
+export const parseOrderWebhook = (payload: unknown, topic: string) => {
+  const order = withId.parse(payload) as unknown as OrderWebhookPayload;
+  const version = order.updated_at ?? (topic === "ORDERS_CREATE" ? (order.created_at ?? order.processed_at) : undefined);
+  if (!version) throw new Error("The order has no updated_at: which version it is cannot be told");
+  const versioned = { ...order, updated_at: version };
+  return { snapshot: orderSnapshotFromWebhook(versioned), hints: orderAttributionHintsFromWebhook(versioned) };
+};
 
 export type ParsedOrderWebhook = ReturnType<typeof parseOrderWebhook>;
 
 /**
- * The facts half of applyOrderWebhook, for many deliveries at once (the inbox processor's
- * batch): one set-based upsert and one recompute of the customers they touch.
+ * The facts of many order deliveries at once (the inbox's batch): one set-based upsert
+ * and one recompute of the customers they touch. Attribute them afterwards, in the same
+ * transaction (attributeOrderWebhooks).
  */
 export async function storeOrderWebhooks(tx: Db, shop: string, orders: ParsedOrderWebhook[]) {
   await upsertOrderSnapshots(shop, orders.map((order) => order.snapshot), tx);
-}
-
-/** The attribution half of applyOrderWebhook, once the facts are stored. */
-export function attributeOrderWebhook(tx: Db, shop: string, { snapshot, hints }: ParsedOrderWebhook) {
-  return attributeOrders(tx, shop, [snapshot.orderId], orderCause(snapshot), {
-    hints: new Map([[snapshot.orderId, hints]]),
-  });
 }
 
 /** The reward ledger's cause of an order delivery: the order's version. */
@@ -73,8 +61,8 @@ function orderCause(snapshot: ParsedOrderWebhook["snapshot"]): string {
 }
 
 /**
- * attributeOrderWebhook for many deliveries (the inbox processor's batch), with the same
- * end state and the same reward ledger entries (each delivery's own cause). Most orders use
+ * Attribution for many order deliveries (the inbox's batch), with the same end state and
+ * the same reward ledger entries as one delivery at a time (each delivery's own cause). Most orders use
  * no program code and were never attributed: for them attributeOrders only re-checks the
  * buyers' other attributed orders and never calls the ledger, so the cause is unused and
  * they go through ONE call. The rest go in rounds, one call each: a round holds at most
@@ -86,46 +74,31 @@ export async function attributeOrderWebhooks(
   tx: Db,
   shop: string,
   orders: ParsedOrderWebhook[],
-  /**
-   * performance.now() past which no further round is started (at least one is): the
-   * orders left are reported undone, for the caller to attribute later.
-   */
-  deadline = Infinity,
-): Promise<{ results: AttributionResult[]; done: boolean[] }> {
-  const done = orders.map(() => true);
-  if (orders.length === 0) return { results: [], done };
+): Promise<AttributionResult[]> {
+  if (orders.length === 0) return [];
   const ids = [...new Set(orders.map((order) => order.snapshot.orderId))];
   // As stored now (a newer snapshot may have won over the delivery's): the codes they use…
-  const facts = await rowsWhereIn<{ orderId: string; discountCodes: string }>(tx, {
-    table: "OrderFact",
-    columns: ["orderId", "discountCodes"],
-    shop,
-    column: "orderId",
-    values: ids,
+  const facts = await tx.orderFact.findMany({
+    where: { shop, orderId: { in: ids } },
+    select: { orderId: true, discountCodes: true },
   });
   const codesOf = new Map(facts.map((fact) => [fact.orderId, parseStoredDiscountCodes(fact.discountCodes)]));
   const usedCodes = [...new Set([...codesOf.values()].flat())];
   // …which of them are program codes in any state (a superset of what attributeOrders matches)…
   const ambassadorOfCode = new Map(
     (
-      await rowsWhereIn<{ code: string; ambassadorId: string }>(tx, {
-        table: "AmbassadorCode",
-        columns: ["code", "ambassadorId"],
-        shop,
-        column: "code",
-        values: usedCodes,
+      await tx.ambassadorCode.findMany({
+        where: { shop, code: { in: usedCodes } },
+        select: { code: true, ambassadorId: true },
       })
     ).map((row) => [row.code, row.ambassadorId]),
   );
   // …and which orders are attributed already (to whom).
   const attributedTo = new Map(
     (
-      await rowsWhereIn<{ orderId: string; ambassadorId: string }>(tx, {
-        table: "AttributedOrder",
-        columns: ["orderId", "ambassadorId"],
-        shop,
-        column: "orderId",
-        values: ids,
+      await tx.attributedOrder.findMany({
+        where: { shop, orderId: { in: ids } },
+        select: { orderId: true, ambassadorId: true },
       })
     ).map((row) => [row.orderId, row.ambassadorId]),
   );
@@ -155,11 +128,7 @@ export async function attributeOrderWebhooks(
     for (const key of keys) nextRound.set(key, round + 1);
     (rounds[round] ??= []).push(index);
   }
-  for (const [number, round] of rounds.entries()) {
-    if (number > 0 && performance.now() > deadline) {
-      for (const index of round) done[index] = false;
-      continue;
-    }
+  for (const round of rounds) {
     const members = round.map((index) => orders[index]);
     results.push(
       await attributeOrders(
@@ -171,7 +140,7 @@ export async function attributeOrderWebhooks(
       ),
     );
   }
-  return { results, done };
+  return results;
 }
 
 /** refunds/create. */

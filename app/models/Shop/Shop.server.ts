@@ -102,12 +102,9 @@ export async function eraseShop(tx: Prisma.TransactionClient, shop: string) {
   await tx.reconciliationRun.deleteMany({ where });
   await tx.metricsCache.deleteMany({ where });
   await tx.customerDataRequest.deleteMany({ where });
-  // Order and refund deliveries, applied or not (their payloads are customer data).
-  await tx.webhookInbox.deleteMany({ where });
-  // Keep this delivery's own id so a redelivery stays a no-op; drop older ones.
-  await tx.webhookDelivery.deleteMany({
-    where: { shop, topic: { not: "SHOP_REDACT" } },
-  });
+  // Webhook deliveries, applied or not (their payloads are customer data), but this
+  // delivery's own id, so that a redelivery stays a no-op.
+  await tx.webhookInbox.deleteMany({ where: { shop, topic: { not: "SHOP_REDACT" } } });
 }
 
 /** What stops working without each scope the app asks for, in the merchant's words. */

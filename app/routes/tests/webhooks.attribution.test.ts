@@ -247,6 +247,55 @@ describe("attribution from order webhooks", () => {
     expect(programCodes(shop)).toEqual([jane.code]);
   });
 
+  it("an orders/create without updated_at (code used) is attributed from its created_at, not lost", async () => {
+    const [jane] = await makeAmbassadors(shop, graphql, [customers()[0]]);
+    const order = placeOrder(shop, customers()[19], jane.code);
+    const create = orderDelivery(shop, "orders/create", order);
+    delete (create.payload as { updated_at?: string }).updated_at;
+    await deliver(create);
+
+    expect(await attributed(TEST_SHOP, order.id)).toMatchObject({ ambassadorId: jane.id, netCents: orderAmounts(order).totalCents });
+    expect(await prisma.webhookInbox.findUniqueOrThrow({ where: { webhookId: create.webhookId } })).toMatchObject({
+      processedAt: expect.any(Date),
+      lastError: null,
+    });
+  });
+
+  it("an order or refund delivery it cannot read is repaired by re-reading the order from Shopify", async () => {
+    const [jane] = await makeAmbassadors(shop, graphql, [customers()[0]]);
+    const order = placeOrder(shop, customers()[20], jane.code);
+    // orders/updated without updated_at: which version it is cannot be told from it.
+    const update = orderDelivery(shop, "orders/updated", order);
+    delete (update.payload as { updated_at?: string }).updated_at;
+    await deliver(update);
+    expect(await attributed(TEST_SHOP, order.id)).toMatchObject({ ambassadorId: jane.id, netCents: orderAmounts(order).totalCents });
+    expect(ledger.calls()).toEqual([{ shop: TEST_SHOP, orderIds: [String(order.id)], cause: expect.stringMatching(`^order:${order.id}:`) }]);
+
+    // A refund whose own id is missing: its order, re-read, carries the refund.
+    const refund = shop.store.addRefund(order.id, { amountCents: 1_500 });
+    const refundOf = refundDelivery(shop, order, refund);
+    delete (refundOf.payload as { id?: number }).id;
+    await deliver(refundOf);
+    expect(await attributed(TEST_SHOP, order.id)).toMatchObject({ netCents: orderAmounts(order).totalCents - 1_500 });
+    const rows = await prisma.webhookInbox.findMany({ where: { webhookId: { in: [update.webhookId, refundOf.webhookId] } } });
+    expect(rows.map((row) => [row.processedAt !== null, row.lastError])).toEqual([
+      [true, null],
+      [true, null],
+    ]);
+  });
+
+  it("a delivery naming an order Shopify does not have is kept with its error for the merchant", async () => {
+    const order = placeOrder(shop, customers()[21], null);
+    const update = orderDelivery(shop, "orders/updated", order);
+    const payload = update.payload as { id: number; updated_at?: string };
+    payload.id = 99_000_000_001;
+    delete payload.updated_at;
+    await deliver(update);
+    const kept = await prisma.webhookInbox.findUniqueOrThrow({ where: { webhookId: update.webhookId } });
+    expect(kept).toMatchObject({ processedAt: null, lastError: expect.stringContaining("Shopify has no order 99000000001") });
+    expect(await prisma.orderFact.count({ where: { shop: TEST_SHOP, orderId: "99000000001" } })).toBe(0);
+  });
+
   it("two shops side by side never mix, even with the same code", async () => {
     const [jane] = await makeAmbassadors(shop, graphql, [customers()[0]]);
     const other = await prisma.ambassador.create({

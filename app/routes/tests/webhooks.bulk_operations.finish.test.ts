@@ -8,6 +8,7 @@ import {
 import type { LocalShop } from "#/local-shop";
 import { adminClientFor, startTestShop, TEST_SHOP, webhookRequest } from "#/utils/test-shop";
 import { deleteShopData } from "#/factories/orders";
+import { drainWebhookInbox } from "~/jobs/webhook-inbox.server";
 import { action } from "../webhooks.bulk_operations.finish";
 
 async function clear() {
@@ -56,10 +57,12 @@ describe("bulk_operations/finish", () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 
-  it("answers 422 to a payload without the operation id and changes nothing", async () => {
-    const request = await webhookRequest("/webhooks/bulk_operations/finish", "bulk_operations/finish", {
-      status: "completed",
-    });
-    expect((await action({ request, params: {}, context: {} })).status).toBe(422);
+  it("keeps a payload without the operation id with its error, and wakes nothing", async () => {
+    const webhookId = crypto.randomUUID();
+    const request = await webhookRequest("/webhooks/bulk_operations/finish", "bulk_operations/finish", { status: "completed" }, { webhookId });
+    expect((await action({ request, params: {}, context: {} })).status).toBe(200);
+    await drainWebhookInbox(TEST_SHOP);
+    const kept = await prisma.webhookInbox.findUniqueOrThrow({ where: { webhookId } });
+    expect(kept).toMatchObject({ processedAt: null, lastError: expect.stringMatching(/admin_graphql_api_id/) });
   });
 });

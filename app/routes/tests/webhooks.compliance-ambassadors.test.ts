@@ -2,6 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { TEST_SHOP, webhookRequest } from "#/utils/test-shop";
 import { deleteShopData, uniqueShop } from "#/factories/orders";
+import { drainWebhookInbox } from "~/jobs/webhook-inbox.server";
 import { action as shopRedact } from "../webhooks.shop.redact";
 import { action as customersRedact } from "../webhooks.customers.redact";
 
@@ -33,15 +34,17 @@ async function seedAmbassador(shop: string) {
   return ambassador;
 }
 
+/** Delivers it, then waits for the inbox job to apply it. */
 async function deliver(action: typeof shopRedact, uri: string, topic: string, payload: unknown) {
   const response = await action({ request: await webhookRequest(uri, topic, payload), params: {}, context: {} });
+  await drainWebhookInbox(TEST_SHOP);
   return response.status;
 }
 
 describe("compliance webhooks and the ambassador program", () => {
   beforeEach(async () => {
     await deleteShopData(TEST_SHOP, OTHER);
-    await prisma.webhookDelivery.deleteMany({ where: { shop: { in: [TEST_SHOP, OTHER] } } });
+    await prisma.webhookInbox.deleteMany({ where: { shop: { in: [TEST_SHOP, OTHER] } } });
   });
   afterAll(() => deleteShopData(TEST_SHOP, OTHER));
 

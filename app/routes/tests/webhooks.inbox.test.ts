@@ -1,17 +1,22 @@
 /**
- * The webhook inbox: order and refund deliveries are acknowledged once stored (group
- * commit) and applied by the inbox processor.
+ * The webhook inbox: every delivery is stored and acknowledged, then applied by the
+ * shop's webhook-inbox job.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import prisma from "~/db.server";
 import { webhookRequest } from "#/utils/test-shop";
+import { signWebhookBody } from "#/local-shop/webhooks";
 import { deleteShopData, uniqueShop } from "#/factories/orders";
-import { drainWebhookInbox, holdWebhookInboxForTests, recoverWebhookInbox } from "~/jobs/webhook-inbox.server";
+import { drainWebhookInbox, recoverWebhookInbox } from "~/jobs/webhook-inbox.server";
 import { drainJobs } from "~/jobs/runner.server";
-import { inboxCommitCount, INBOX_MAX_ATTEMPTS } from "~/models/WebhookInbox/WebhookInbox.server";
+import * as processing from "~/models/WebhookInbox/processing.server";
+import * as orderWebhooks from "~/models/OrderHistory/order-webhooks.server";
+import { deliveriesNotApplied, INBOX_MAX_ATTEMPTS, storeDelivery } from "~/models/WebhookInbox/WebhookInbox.server";
 import { action as ordersCreate } from "../webhooks.orders.create";
 import { action as ordersUpdated } from "../webhooks.orders.updated";
 import { action as refundsCreate } from "../webhooks.refunds.create";
+import { action as customersUpdate } from "../webhooks.customers.update";
 import { action as customersRedact } from "../webhooks.customers.redact";
 import { action as shopRedact } from "../webhooks.shop.redact";
 
@@ -42,14 +47,34 @@ function orderPayload(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function post(payload: unknown, webhookId: string = crypto.randomUUID()) {
-  const request = await webhookRequest("/webhooks/orders/create", "orders/create", payload, { webhookId, shopName: SHOP_NAME });
+type Action = typeof ordersCreate;
+
+async function statusOf(action: Action, request: Request) {
   try {
-    return (await ordersCreate({ request, params: {}, context: {} })).status;
+    return (await action({ request, params: {}, context: {} })).status;
   } catch (error) {
     if (error instanceof Response) return error.status;
     throw error;
   }
+}
+
+async function post(payload: unknown, webhookId: string = crypto.randomUUID()) {
+  return statusOf(ordersCreate, await webhookRequest("/webhooks/orders/create", "orders/create", payload, { webhookId, shopName: SHOP_NAME }));
+}
+
+/**
+ * Holds the inbox job before it reads anything, until the returned function is called:
+ * deliveries stored meanwhile wait, as they would behind a busy job.
+ */
+function holdInbox() {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const applyInboxBatch = processing.applyInboxBatch;
+  vi.spyOn(processing, "applyInboxBatch").mockImplementation(async (shop) => {
+    await gate;
+    return applyInboxBatch(shop);
+  });
+  return release;
 }
 
 const facts = () => prisma.orderFact.count({ where: { shop: SHOP } });
@@ -61,68 +86,39 @@ describe("webhook inbox", () => {
     await prisma.webhookInbox.deleteMany({ where: { shop: SHOP } });
   });
   afterEach(async () => {
-    holdWebhookInboxForTests(false);
+    vi.restoreAllMocks();
     await drainJobs();
     await deleteShopData(SHOP);
     await prisma.webhookInbox.deleteMany({ where: { shop: SHOP } });
   });
 
-  it("stores 50 concurrent deliveries in a few commits, then applies them all", async () => {
-    const before = inboxCommitCount();
+  it("acknowledges 50 concurrent deliveries, then applies them all and keeps no payload", async () => {
     const statuses = await Promise.all(Array.from({ length: 50 }, () => post(orderPayload())));
     expect(statuses).toEqual(Array(50).fill(200));
-    expect(inboxCommitCount() - before).toBeLessThanOrEqual(5);
     await drainWebhookInbox(SHOP);
     expect(await facts()).toBe(50);
     // Applied: no payload kept (customer data), the id stays for dedupe.
     expect(await inbox({ processedAt: { not: null }, payload: null })).toBe(50);
   });
 
-  it("applies once after a crash between the acknowledgement and the processing", async () => {
-    holdWebhookInboxForTests(true); // the processor never ran: as if the process died
+  it("a delivery stored but never woken for (the process died) is applied by boot recovery, once", async () => {
     const payload = orderPayload();
-    expect(await post(payload)).toBe(200);
-    await drainJobs();
-    expect(await facts()).toBe(0);
-
-    holdWebhookInboxForTests(false); // "restart": boot recovery finds it
+    const webhookId = crypto.randomUUID();
+    // The route's one write happened; the process died before it sent the job.
+    await storeDelivery("ORDERS_CREATE", { webhookId, shop: SHOP, payload });
     expect(await recoverWebhookInbox()).toContain(SHOP);
     await recoverWebhookInbox(); // twice, as two overlapping boots would
     await drainJobs();
     expect(await facts()).toBe(1);
     expect(await inbox({ processedAt: null })).toBe(0);
-    // Shopify's retry of the same delivery after the restart: a no-op.
-    expect(await post(payload, (await prisma.webhookInbox.findFirstOrThrow({ where: { shop: SHOP } })).webhookId)).toBe(200);
+    // Shopify's retry of the same delivery after the restart: acknowledged, no second effect.
+    expect(await post(payload, webhookId)).toBe(200);
     await drainWebhookInbox(SHOP);
     expect(await inbox()).toBe(1);
-    expect(await facts()).toBe(1);
+    expect(await prisma.customerStats.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ orderCount: 1 });
   });
 
-  it("isolates a delivery that cannot be applied, with its error, and applies the others", async () => {
-    holdWebhookInboxForTests(true);
-    const good = [orderPayload(), orderPayload()];
-    expect(await post(good[0])).toBe(200);
-    // A delivery the parser accepted when it arrived but that no longer applies (e.g. the
-    // parser changed since): stored as-is, then broken.
-    const poisonId = crypto.randomUUID();
-    expect(await post(orderPayload(), poisonId)).toBe(200);
-    await prisma.webhookInbox.update({ where: { webhookId: poisonId }, data: { payload: JSON.stringify({ id: "not a number" }) } });
-    expect(await post(good[1])).toBe(200);
-
-    holdWebhookInboxForTests(false);
-    await drainWebhookInbox(SHOP);
-    expect(await facts()).toBe(2);
-    const poison = await prisma.webhookInbox.findUniqueOrThrow({ where: { webhookId: poisonId } });
-    expect(poison).toMatchObject({ processedAt: null, attempts: INBOX_MAX_ATTEMPTS });
-    expect(poison.lastError).toBeTruthy();
-    // Left alone afterwards: later deliveries are not held up by it.
-    expect(await post(orderPayload())).toBe(200);
-    await drainWebhookInbox(SHOP);
-    expect(await facts()).toBe(3);
-    expect((await prisma.webhookInbox.findUniqueOrThrow({ where: { webhookId: poisonId } })).attempts).toBe(INBOX_MAX_ATTEMPTS);
-  });
-
-  it("stores the same delivery ten times once and applies it once", async () => {
+  it("stores the same delivery sent ten times once and applies it once", async () => {
     const webhookId = crypto.randomUUID();
     const payload = orderPayload();
     const statuses = await Promise.all(Array.from({ length: 5 }, () => post(payload, webhookId)));
@@ -134,46 +130,91 @@ describe("webhook inbox", () => {
     expect(await prisma.customerStats.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ orderCount: 1 });
   });
 
-  it("stores nothing for a malformed payload (422) or a wrong signature (401)", async () => {
-    expect(await post({ updated_at: "2026-05-01T10:00:00Z" })).toBe(422);
-    const request = await webhookRequest("/webhooks/orders/create", "orders/create", orderPayload(), { shopName: SHOP_NAME });
-    request.headers.set("X-Shopify-Hmac-Sha256", "d3Jvbmc=");
-    const status = await ordersCreate({ request, params: {}, context: {} }).then(
-      (response) => response.status,
-      (error: unknown) => (error instanceof Response ? error.status : 0),
-    );
-    expect(status).toBe(401);
+  it("a wrong signature gets 401 and a body that is not JSON 400; nothing is stored", async () => {
+    const forged = await webhookRequest("/webhooks/orders/create", "orders/create", orderPayload(), { shopName: SHOP_NAME });
+    forged.headers.set("X-Shopify-Hmac-Sha256", "d3Jvbmc=");
+    expect(await statusOf(ordersCreate, forged)).toBe(401);
+    // Signed with the app's secret, but not JSON.
+    const template = await webhookRequest("/webhooks/orders/create", "orders/create", {}, { shopName: SHOP_NAME });
+    const notJson = new Request(template.url, { method: "POST", headers: template.headers, body: "{ not json" });
+    notJson.headers.set("X-Shopify-Hmac-Sha256", signWebhookBody("{ not json", API_SECRET_KEY));
+    expect(await statusOf(ordersCreate, notJson)).toBe(400);
+    await drainJobs();
     expect(await inbox()).toBe(0);
   });
 
-  it("customers/redact erases that customer's unapplied payloads; shop/redact the shop's inbox", async () => {
-    holdWebhookInboxForTests(true);
+  it("keeps a delivery it can neither apply nor re-read, with its error for the merchant, and applies the others", async () => {
     expect(await post(orderPayload())).toBe(200);
-    expect(await post(orderPayload({ customer: { id: 5555, email: "other@example.com", updated_at: "2026-05-01T10:00:00Z" } }))).toBe(200);
+    // Signed JSON from the shop, but no order id to apply or to re-read from Shopify.
+    const unusableId = crypto.randomUUID();
+    expect(await post({ id: "not a number", updated_at: "2026-05-01T10:00:00Z" }, unusableId)).toBe(200);
+    expect(await post(orderPayload())).toBe(200);
+    await drainWebhookInbox(SHOP);
+
+    expect(await facts()).toBe(2);
+    const kept = await prisma.webhookInbox.findUniqueOrThrow({ where: { webhookId: unusableId } });
+    expect(kept).toMatchObject({ processedAt: null, attempts: INBOX_MAX_ATTEMPTS });
+    expect(kept.payload).toContain("not a number");
+    expect(await deliveriesNotApplied(SHOP)).toEqual([
+      expect.objectContaining({ webhookId: unusableId, topic: "ORDERS_CREATE", lastError: expect.stringMatching(/could not be read.*id/) }),
+    ]);
+  });
+
+  it("retries a delivery whose apply fails on its own, applies the others, and gives up after its attempts", async () => {
+    const release = holdInbox();
+    vi.spyOn(orderWebhooks, "applyCustomerWebhook").mockRejectedValue(new Error("connection reset"));
+    expect(await post(orderPayload())).toBe(200);
+    const failingId = crypto.randomUUID();
+    const profile = { id: 5151, first_name: "Grace", last_name: "Hopper", email: "grace@example.com", tags: "", updated_at: "2026-05-01T10:00:00Z" };
+    const request = await webhookRequest("/webhooks/customers/update", "customers/update", profile, { webhookId: failingId, shopName: SHOP_NAME });
+    expect(await statusOf(customersUpdate, request)).toBe(200);
+    expect(await post(orderPayload())).toBe(200);
+    release();
+    await drainWebhookInbox(SHOP);
+
+    expect(await facts()).toBe(2);
+    const failed = await prisma.webhookInbox.findUniqueOrThrow({ where: { webhookId: failingId } });
+    expect(failed).toMatchObject({ processedAt: null, attempts: INBOX_MAX_ATTEMPTS, lastError: "connection reset" });
+    // Left alone afterwards: later deliveries are not held up by it.
+    expect(await post(orderPayload())).toBe(200);
+    await drainWebhookInbox(SHOP);
+    expect(await facts()).toBe(3);
+    expect((await prisma.webhookInbox.findUniqueOrThrow({ where: { webhookId: failingId } })).attempts).toBe(INBOX_MAX_ATTEMPTS);
+  });
+
+  it("customers/redact erases the customer's deliveries still waiting behind it; shop/redact the shop's inbox", async () => {
+    const release = holdInbox();
+    expect(await post(orderPayload())).toBe(200);
     const redact = await webhookRequest(
       "/webhooks/customers/redact",
       "customers/redact",
       { shop_domain: SHOP, customer: { id: 4242, email: "ada@example.com" }, orders_to_redact: [] },
       { shopName: SHOP_NAME },
     );
-    expect((await customersRedact({ request: redact, params: {}, context: {} })).status).toBe(200);
-    const rows = await prisma.webhookInbox.findMany({ where: { shop: SHOP } });
-    expect(rows.filter((row) => row.payload?.includes("ada@example.com"))).toHaveLength(0);
-    expect(rows.filter((row) => row.payload !== null)).toHaveLength(1);
-
-    holdWebhookInboxForTests(false);
+    expect(await statusOf(customersRedact, redact)).toBe(200);
+    // A late retry of one of Ada's orders, and another customer's order.
+    const late = crypto.randomUUID();
+    expect(await post(orderPayload(), late)).toBe(200);
+    expect(await post(orderPayload({ customer: { id: 5555, email: "other@example.com", updated_at: "2026-05-01T10:00:00Z" } }))).toBe(200);
+    release();
     await drainWebhookInbox(SHOP);
-    // Ada's order was dropped with its payload; the other one was applied.
+
+    const rows = await prisma.webhookInbox.findMany({ where: { shop: SHOP } });
+    expect(rows.filter((row) => row.payload !== null)).toEqual([]);
+    expect(rows.find((row) => row.webhookId === late)?.lastError).toMatch(/Erased by customers\/redact/);
     expect(await prisma.customerStats.findFirstOrThrow({ where: { shop: SHOP, customerId: "4242" } })).toMatchObject({
       displayName: null,
       email: null,
-      orderCount: 0,
     });
-    expect(await facts()).toBe(1);
+    // Ada's first order (before the request) and the other customer's; not the late one.
+    expect(await facts()).toBe(2);
 
-    const redactShop = await webhookRequest("/webhooks/shop/redact", "shop/redact", { shop_id: 1, shop_domain: SHOP }, { shopName: SHOP_NAME });
-    expect((await shopRedact({ request: redactShop, params: {}, context: {} })).status).toBe(200);
-    expect(await inbox()).toBe(0);
+    const request = await webhookRequest("/webhooks/shop/redact", "shop/redact", { shop_id: 1, shop_domain: SHOP }, { shopName: SHOP_NAME });
+    expect(await statusOf(shopRedact, request)).toBe(200);
+    await drainWebhookInbox(SHOP);
+    expect(await facts()).toBe(0);
+    // Only its own id stays, so that a redelivery is still a no-op.
+    expect(await prisma.webhookInbox.findMany({ where: { shop: SHOP }, select: { topic: true } })).toEqual([{ topic: "SHOP_REDACT" }]);
   });
 });
 
@@ -187,7 +228,7 @@ describe("webhook inbox batches", () => {
   };
   beforeEach(clean);
   afterEach(async () => {
-    holdWebhookInboxForTests(false);
+    vi.restoreAllMocks();
     await drainJobs();
     await clean();
   });
@@ -261,9 +302,9 @@ describe("webhook inbox batches", () => {
       await send(oneByOne, topic, payload);
       await drainWebhookInbox(oneByOne);
     }
-    holdWebhookInboxForTests(true);
+    const release = holdInbox();
     for (const [topic, payload] of deliveries) await send(batched, topic, payload);
-    holdWebhookInboxForTests(false);
+    release();
     await drainWebhookInbox(batched);
 
     const expected = await outcome(oneByOne);

@@ -88,6 +88,7 @@ describe("admin home", () => {
     shop.store.grantedScopes = current; // Shopify no longer grants them
     try {
       expect((await scopesUpdate({ request, params: {}, context: {} })).status).toBe(200);
+      await drainJobs();
       const session = await prisma.session.findFirst({ where: { shop: TEST_SHOP, isOnline: false } });
       expect(session?.scope).toBe(current.join(","));
       const { withdrawnFeatures } = await load();

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { drainJobs } from "~/jobs/runner.server";
 import type { LocalShop } from "#/local-shop";
 import { adminRequest, startTestShop, TEST_SHOP, webhookRequest } from "#/utils/test-shop";
 import { deleteStorefrontData, seedAmbassador } from "~/models/Storefront/tests/storefront-fixtures";
@@ -20,7 +21,7 @@ const OTHER = "7002";
 async function clear() {
   await deleteStorefrontData(TEST_SHOP);
   await prisma.customerDataRequest.deleteMany({ where: { shop: TEST_SHOP } });
-  await prisma.webhookDelivery.deleteMany({ where: { shop: TEST_SHOP } });
+  await prisma.webhookInbox.deleteMany({ where: { shop: TEST_SHOP } });
 }
 
 async function seedCustomer(customerId: string, email: string, code: string) {
@@ -94,6 +95,7 @@ describe("Data requests", () => {
       const request = await webhookRequest("/webhooks/customers/data_request", "customers/data_request", payload, { webhookId });
       expect(await status(() => dataRequest({ request, params: {}, context: {} }))).toBe(200);
     }
+    await drainJobs();
 
     const requests = await listed();
     expect(requests).toHaveLength(1);
@@ -136,6 +138,7 @@ describe("Data requests", () => {
       orders_to_redact: [],
     });
     expect(await status(() => customersRedact({ request, params: {}, context: {} }))).toBe(200);
+    await drainJobs();
     const requests = await listed();
     expect(requests[0].email).toBeNull();
     const text = await download(requests[0].id);

@@ -49,7 +49,7 @@ async function clear() {
   await deleteShopData(TEST_SHOP);
   await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
   await prisma.shop.deleteMany({ where: { shop: TEST_SHOP } });
-  await prisma.webhookDelivery.deleteMany({ where: { shop: TEST_SHOP } });
+  await prisma.webhookInbox.deleteMany({ where: { shop: TEST_SHOP } });
 }
 
 describe("program status and uninstall", () => {
@@ -90,6 +90,7 @@ describe("program status and uninstall", () => {
   it("app/uninstalled removes the sessions, pauses the program and records that codes were left paused", async () => {
     const request = await webhookRequest("/webhooks/app/uninstalled", "app/uninstalled", { id: 1, myshopify_domain: TEST_SHOP });
     expect((await uninstalled({ request, params: {}, context: {} })).status).toBe(200);
+    await drainJobs();
     expect(await prisma.session.count({ where: { shop: TEST_SHOP } })).toBe(0);
     expect(await prisma.shop.findUnique({ where: { shop: TEST_SHOP } })).toMatchObject({ codesAtUninstall: "paused" });
     expect(await prisma.ambassadorProgram.findUnique({ where: { shop: TEST_SHOP } })).toMatchObject({ pauseReason: "uninstalled" });
