@@ -3,6 +3,7 @@ import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, EmptyState, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
 import { authenticate } from "../../shopify.server";
 import { recentReconciliationRuns } from "../../models/Attribution/Reconciliation.server";
+import { deliveriesNotApplied, TOPIC_NAMES, type InboxTopic } from "../../models/WebhookInbox/WebhookInbox.server";
 import { requestReconciliation } from "../../jobs/reconciliation.server";
 import { pageTitle } from "../../utils/page-title";
 
@@ -20,11 +21,18 @@ export interface ReconciliationRunView {
   finishedAt: string | null;
 }
 
-/** The latest runs with their reports (one database read, no Admin API call). */
+/** The latest runs with their reports, and the notifications the app could not apply. */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const runs = await recentReconciliationRuns(session.shop, 10);
+  const notApplied = await deliveriesNotApplied(session.shop);
   return {
+    notApplied: notApplied.map((delivery) => ({
+      id: delivery.webhookId,
+      topic: TOPIC_NAMES[delivery.topic as InboxTopic] ?? delivery.topic,
+      receivedAt: delivery.receivedAt.toISOString(),
+      error: delivery.lastError,
+    })),
     runs: runs.map(
       (run): ReconciliationRunView => ({
         id: run.id,
@@ -94,7 +102,7 @@ function RunCard({ run }: { run: ReconciliationRunView }) {
 }
 
 export default function Reconciliation() {
-  const { runs } = useLoaderData<typeof loader>();
+  const { runs, notApplied } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const running = runs.some((run) => run.status === "running");
   return (
@@ -115,6 +123,28 @@ export default function Reconciliation() {
             </BlockStack>
           </Card>
         </Layout.Section>
+        {notApplied.length > 0 && (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingSm">
+                  Shopify notifications the app could not apply
+                </Text>
+                <Text as="p" tone="subdued">
+                  Each is kept as it came, with the reason. The order check repairs orders that used an
+                  ambassador&apos;s code.
+                </Text>
+                <List>
+                  {notApplied.map((delivery) => (
+                    <List.Item key={delivery.id}>
+                      {delivery.topic}, {when.format(new Date(delivery.receivedAt))} UTC: {delivery.error}
+                    </List.Item>
+                  ))}
+                </List>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        )}
         <Layout.Section>
           <BlockStack gap="300">
             {runs.length === 0 ? (

@@ -2,11 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import prisma from "~/db.server";
 import type { AdminGraphqlClient } from "~/shopify.server";
 import { drainJobs } from "~/jobs/runner.server";
-import {
-  dueReconciliations,
-  requestReconciliation,
-  setReconciliationOptions,
-} from "~/jobs/reconciliation.server";
+import { dueReconciliations, requestReconciliation } from "~/jobs/reconciliation.server";
 import { finishHistorySync, startHistorySync } from "~/models/OrderHistory/HistorySync.server";
 import { orderAmounts, type LocalShop } from "#/local-shop";
 import { adminClientFor, adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
@@ -20,6 +16,7 @@ import {
 import {
   attributed,
   deliver,
+  delivery,
   freshShops,
   makeAmbassadors,
   orderDelivery,
@@ -38,11 +35,9 @@ beforeAll(async () => {
   shop = await startTestShop({ seed: { customers: 40, orders: 30, seed: 9 } });
   graphql = await adminClientFor(shop);
   ledger = watchLedger();
-  setReconciliationOptions(FAST);
 });
 afterAll(async () => {
   vi.restoreAllMocks();
-  setReconciliationOptions({});
   await drainJobs();
   await freshShops(shop, OTHER_SHOP);
   await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
@@ -201,6 +196,16 @@ describe("the Order check page", () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: "manual", status: "completed", ordersFixed: 1 });
     expect(runs[0].report).toEqual([expect.stringContaining(`Order ${order.name} with code ${jane.code} was missing`)]);
+  });
+
+  it("lists the Shopify notifications the app could not apply, with why", async () => {
+    // Signed by Shopify, stored and acknowledged, but without the order's id.
+    const unreadable = delivery("orders/create", { name: "#1001", total_price: "10.00" });
+    await deliver(unreadable);
+    const { notApplied } = await loader({ request: await adminRequest("/app/reconciliation"), params: {}, context: {} });
+    expect(notApplied).toEqual([
+      expect.objectContaining({ id: unreadable.webhookId, topic: "orders/create", error: expect.stringMatching(/could not be read/) }),
+    ]);
   });
 
   it("'Mark as reviewed' resolves a flag of this shop only", async () => {
