@@ -8,11 +8,9 @@
 import prisma from "../db.server";
 import { unauthenticated } from "../shopify.server";
 import {
-  DEFAULT_RECONCILE_OPTIONS,
   failReconciliationRun,
   reconcileRecentOrders,
   startReconciliationRun,
-  type ReconcileOptions,
   type ReconciliationTrigger,
 } from "../models/Attribution/Reconciliation.server";
 import { pauseLeakedAmbassadors } from "../models/Fraud/auto-pause.server";
@@ -22,13 +20,6 @@ import { enqueueRewardFollowUps } from "./reward-maturation.server";
 
 const DAY = 86_400_000;
 
-let options: Partial<ReconcileOptions> = { ...DEFAULT_RECONCILE_OPTIONS };
-
-/** Tests: a fast backoff, a fixed clock. */
-export function setReconciliationOptions(overrides: Partial<ReconcileOptions>) {
-  options = { ...DEFAULT_RECONCILE_OPTIONS, ...overrides };
-}
-
 export const reconciliationJob: JobDefinition<{ shop: string; runId: string }> = {
   name: "reconciliation",
   key: ({ runId }) => runId,
@@ -36,7 +27,7 @@ export const reconciliationJob: JobDefinition<{ shop: string; runId: string }> =
     const run = await prisma.reconciliationRun.findFirst({ where: { shop, id: runId }, select: { status: true } });
     if (run?.status !== "running") return;
     const { admin } = await unauthenticated.admin(shop);
-    const result = await reconcileRecentOrders(admin.graphql, shop, runId, options);
+    const result = await reconcileRecentOrders(admin.graphql, shop, runId);
     enqueueRewardFollowUps(shop, result);
     if (result.ambassadorsToPause.length > 0) {
       const paused = await pauseLeakedAmbassadors(shop, result.ambassadorsToPause);

@@ -20,7 +20,7 @@ import prisma from "~/db.server";
 import { drainJobs } from "~/jobs/runner.server";
 import { enqueueProvisioning } from "~/jobs/ambassador-provisioning.server";
 import { enqueuePayouts } from "~/jobs/reward-payouts.server";
-import { requestReconciliation, setReconciliationOptions } from "~/jobs/reconciliation.server";
+import { requestReconciliation } from "~/jobs/reconciliation.server";
 import { enqueueTierTags } from "~/jobs/reward-maturation.server";
 import { syncHistoryInBackground } from "~/jobs/history-sync.server";
 import { approveCandidates } from "~/models/Ambassador/Ambassador.server";
@@ -294,8 +294,6 @@ async function expectHistorySynced() {
 const READ_FAULTS = TRANSIENT.filter(([, fault]) => !fault.executes);
 
 describe("reads under transient faults are retried and complete", () => {
-  beforeAll(() => setReconciliationOptions({ throttleBackoffMs: 5 }));
-
   for (const [label, fault] of READ_FAULTS) {
     it(`the order check, ReconcileOrders: ${label}`, async () => {
       let runId = "";
