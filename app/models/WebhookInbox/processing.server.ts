@@ -53,8 +53,9 @@ export interface InboxBatch {
 export async function applyInboxBatch(shop: string): Promise<InboxBatch | null> {
   const waiting = await pendingDeliveries(prisma, shop, BATCH_SIZE);
   if (waiting.length === 0) return null;
+  // A redaction goes alone, after everything that arrived before it.
   const redaction = waiting.findIndex((delivery) => REDACTIONS.has(delivery.topic));
-  const batch = redaction === 0 ? waiting.slice(0, 1) : waiting.slice(0, redaction === -1 ? undefined : redaction);
+  const batch = redaction === 0 ? waiting.slice(0, 1) : redaction > 0 ? waiting.slice(0, redaction) : waiting;
   try {
     return await prisma.$transaction((tx) => applyDeliveries(tx, shop, batch));
   } catch (error) {
@@ -62,9 +63,13 @@ export async function applyInboxBatch(shop: string): Promise<InboxBatch | null> 
       await recordFailedAttempt(shop, batch[0].webhookId, error);
       return { followUps: noFollowUps(), rereads: [] };
     }
+    return applyOneByOne(shop, batch);
   }
+}
+
+async function applyOneByOne(shop: string, deliveries: StoredDelivery[]): Promise<InboxBatch> {
   const outcome: InboxBatch = { followUps: noFollowUps(), rereads: [] };
-  for (const delivery of batch) {
+  for (const delivery of deliveries) {
     try {
       const alone = await prisma.$transaction((tx) => applyDeliveries(tx, shop, [delivery]));
       addFollowUps(outcome.followUps, alone.followUps);

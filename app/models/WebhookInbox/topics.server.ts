@@ -66,8 +66,11 @@ const DataRequestPayload = z.object({
 });
 const CustomersRedactPayload = z.object({ customer: z.object({ id: shopifyId, email: z.string().nullish() }) });
 
-/** Each topic: its payload read (throws when it cannot be), then what applying it does. */
-const TOPICS: Record<Exclude<InboxTopic, "ORDERS_CREATE" | "ORDERS_UPDATED" | "ORDERS_CANCELLED">, (payload: unknown, delivery: StoredDelivery) => Apply> = {
+type OrderTopic = "ORDERS_CREATE" | "ORDERS_UPDATED" | "ORDERS_CANCELLED";
+const ORDER_TOPICS = new Set<string>(["ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED"] satisfies OrderTopic[]);
+
+/** Every other topic: its payload read (throws when it cannot be), then what applying it does. */
+const TOPICS: Record<Exclude<InboxTopic, OrderTopic>, (payload: unknown, delivery: StoredDelivery) => Apply> = {
   REFUNDS_CREATE: (payload, { shop }) => {
     const refund = parseRefundWebhook(payload);
     return async (tx) => fromAttribution(await applyRefundWebhook(tx, shop, refund));
@@ -121,8 +124,6 @@ const TOPICS: Record<Exclude<InboxTopic, "ORDERS_CREATE" | "ORDERS_UPDATED" | "O
   },
   SHOP_REDACT: (_payload, { shop }) => (tx) => eraseShop(tx, shop),
 };
-
-const ORDER_TOPICS = new Set(["ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED"]);
 
 /** Reads the stored delivery for applying; never throws. */
 export function readDelivery(delivery: StoredDelivery): ReadDelivery {

@@ -31,8 +31,7 @@ describe("bulk_operations/finish", () => {
 
   it("wakes the sync waiting on that export instead of letting it poll again", async () => {
     const sync = await requestHistorySync(graphql, TEST_SHOP, ["read_all_orders"]);
-    const started = Date.now();
-    // Polling once a minute: only the webhook can finish this within the test.
+    // Polling once a minute: only the webhook can finish this within the test's timeout.
     const running = continueHistorySync(graphql, TEST_SHOP, sync.id, {
       pollIntervalMs: 60_000,
       pageSize: 50,
@@ -54,7 +53,6 @@ describe("bulk_operations/finish", () => {
     const finished = await running;
     expect(finished?.status).toBe("completed");
     expect(finished?.ordersIngested).toBe(shop.store.orders.length);
-    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it("keeps a payload without the operation id with its error, and wakes nothing", async () => {
