@@ -5,13 +5,15 @@ import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BROWSER_USER_AGENT, startDemo, type Demo } from "#/demo/demo";
 import { repoRoot } from "#/demo/app-config";
+import { expectNoSeriousViolations } from "./axe";
 import { launchChromium } from "./chromium";
 import { freshTestDatabase } from "../setup/worker-database";
 import { prismaClientOn } from "../utils/database";
 
 // A shopper signs up through the storefront preview's signup block (signed app-proxy
 // calls to the built app), the merchant's approval creates their code in the local shop,
-// and the portal block then shows the code to that customer only.
+// and the portal block then shows the code to that customer only, with their rewards; a
+// paused code is neither shown nor applied by its share link.
 const artifacts = path.join(repoRoot, "test-results");
 
 let demo: Demo;
@@ -244,5 +246,172 @@ describe("storefront signup and portal blocks", () => {
     const mine = await shopperPage(applicant);
     await expect.poll(() => portalBlock(mine.page).locator('[data-portal="clicks"]').innerText()).toBe("1");
     await mine.context.close();
+  });
+
+  it("shows the ambassador's pending, ready and paid rewards from their ledger", async () => {
+    const shop = demo.shopDomain;
+    const ambassador = await db.ambassador.findFirstOrThrow({ where: { shop, customerId: applicant.id } });
+    // The shop's currency, as the install's history sync records it.
+    const currency = async () => (await db.programSettings.findUnique({ where: { shop } }))?.currencyCode ?? null;
+    await waitFor(async () => (await currency()) !== null, "the shop currency to be recorded", 60_000);
+    expect(await currency()).toBe("USD");
+    // Pending 12.50 (held until the return window closes); ready 30.00 approved + 5.00 in a
+    // payout under way; paid 42.75. A voided reward counts nowhere.
+    const payout = await db.payout.create({ data: { shop, ambassadorId: ambassador.id, amountCents: 500n, method: "cash" } });
+    const held = new Date(Date.now() + 30 * 86_400_000);
+    const entry = (sourceKey: string, amountCents: bigint, status: string, extra: object = {}) => ({
+      shop, ambassadorId: ambassador.id, sourceKey, kind: "commission", amountCents, status, ...extra,
+    });
+    await db.rewardEntry.createMany({
+      data: [
+        entry("order:9001:1", 1250n, "pending", { holdUntil: held }),
+        entry("order:9002:1", 3000n, "approved"),
+        entry("order:9003:1", 500n, "approved", { payoutId: payout.id }),
+        entry("order:9004:1", 4275n, "paid"),
+        entry("order:9005:1", 9900n, "void"),
+      ],
+    });
+
+    const { context, page } = await shopperPage(applicant);
+    const portal = portalBlock(page);
+    await expect.poll(() => portal.getAttribute("aria-busy")).toBeNull();
+    // The amount shown under each label (a <dt> and its <dd>).
+    const tile = async (label: string) =>
+      (await portal.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]").innerText()).trim();
+    await portal.getByRole("heading", { name: "Rewards earned" }).waitFor();
+    expect(await tile("Pending")).toBe("$12.50");
+    expect(await tile("Ready")).toBe("$35.00");
+    expect(await tile("Paid")).toBe("$42.75");
+    expect(await page.locator("body").innerText()).not.toMatch(/Coming/);
+    expect(await layoutShift(page)).toBe(0);
+    await expectNoSeriousViolations(page, "portal rewards", portal);
+    await portal.screenshot({ path: path.join(artifacts, "storefront-portal-rewards.png") });
+    await context.close();
+  });
+
+  /** What "Pause all codes now" leaves: the program discount deactivated in Shopify, and recorded. */
+  async function pauseAllCodes(paused: boolean) {
+    const shop = demo.shopDomain;
+    const program = await db.ambassadorProgram.findUniqueOrThrow({ where: { shop } });
+    const discount = demo.localShop.store.discount(Number(program.programDiscountId?.split("/").pop()));
+    if (!discount) throw new Error("The program discount is not in the local shop");
+    discount.endsAt = paused ? demo.localShop.store.now() : null;
+    await db.ambassadorProgram.update({ where: { shop }, data: { codesPausedAt: paused ? new Date() : null } });
+  }
+
+  /** The portal says `notice` where the share controls were, and hands out no code or link. */
+  async function expectSharingPaused(page: Page, notice: string, code: string) {
+    const portal = portalBlock(page);
+    await expect.poll(() => portal.getAttribute("aria-busy")).toBeNull();
+    await portal.getByText(notice).waitFor();
+    for (const label of ["Your code", "Your share link"]) expect(await portal.getByLabel(label).isVisible()).toBe(false);
+    for (const name of ["Copy code", "Copy link"]) expect(await portal.getByRole("button", { name }).count()).toBe(0);
+    expect(await portal.innerText()).not.toContain(code);
+    // The reason took the controls' place at their height: nothing below moved.
+    expect(await layoutShift(page)).toBe(0);
+    await expectNoSeriousViolations(page, "paused portal", portal);
+  }
+
+  /** A shopper follows the share link: a page of the store says the offer is paused; nothing applied or counted. */
+  async function expectPausedShareLink(code: string, screenshot: string) {
+    const shop = demo.shopDomain;
+    const clicks = await db.shareClick.count({ where: { shop } });
+    const { context, page } = await shopperPage(null);
+    await page.goto(`${demo.storefrontUrl}/apps/ambassadors/r/${code}?to=/products/demo-product`);
+    await page.getByRole("heading", { name: "This offer is paused" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/apps/ambassadors/r/${code}`);
+    expect(await page.getByText(/will be applied at checkout/).count()).toBe(0);
+    await page.screenshot({ path: path.join(artifacts, screenshot), fullPage: true });
+    await expectNoSeriousViolations(page, "paused offer page", page.locator("main"));
+    await page.getByRole("link", { name: "Continue shopping" }).click();
+    await page.getByRole("heading", { name: "Demo product" }).waitFor();
+    expect(await page.getByText(/will be applied at checkout/).count()).toBe(0);
+    expect(await db.shareClick.count({ where: { shop } })).toBe(clicks);
+    await context.close();
+  }
+
+  it("while the merchant has paused all codes, hides the share controls and the link says the offer is paused", async () => {
+    const ambassador = await db.ambassador.findFirstOrThrow({ where: { shop: demo.shopDomain, customerId: applicant.id } });
+    const code = ambassador.code ?? "";
+    await pauseAllCodes(true);
+    try {
+      const { context, page } = await shopperPage(applicant);
+      await expectSharingPaused(page, "Ambassador codes are paused for now: your code and link don't give a discount at the moment.", code);
+      // Their numbers stay: only what would hand out a dead code goes.
+      expect(await portalBlock(page).locator('[data-portal="clicks"]').innerText()).toBe("1");
+      await page.screenshot({ path: path.join(artifacts, "storefront-portal-codes-paused.png"), fullPage: true });
+      await context.close();
+      await expectPausedShareLink(code, "storefront-share-link-codes-paused.png");
+    } finally {
+      await pauseAllCodes(false);
+    }
+    const { context, page } = await shopperPage(applicant);
+    await expect.poll(() => portalBlock(page).getByLabel("Your share link").inputValue()).toMatch(new RegExp(`/r/${code}$`));
+    await context.close();
+  });
+
+  it("while the program itself is paused, keeps the working code and says payouts wait", async () => {
+    const shop = demo.shopDomain;
+    await db.ambassadorProgram.update({ where: { shop }, data: { pausedAt: new Date(), pauseReason: "merchant" } });
+    try {
+      const { context, page } = await shopperPage(applicant);
+      const portal = portalBlock(page);
+      await portal.getByText("Our ambassador program is taking a short break: payouts resume when it's back").waitFor();
+      expect(await portal.getByRole("button", { name: "Copy link" }).isEnabled()).toBe(true);
+      await context.close();
+    } finally {
+      await db.ambassadorProgram.update({ where: { shop }, data: { pausedAt: null, pauseReason: null } });
+    }
+  });
+
+  it("when the merchant pauses the ambassador, hides the share controls and the link says the offer is paused", async () => {
+    const shop = demo.shopDomain;
+    const ambassador = await db.ambassador.findFirstOrThrow({ where: { shop, customerId: applicant.id } });
+    const code = ambassador.code ?? "";
+    // What pausing an ambassador in the admin does: the code is switched off, the status paused.
+    await db.$transaction([
+      db.ambassadorCode.updateMany({ where: { shop, ambassadorId: ambassador.id, wanted: "active" }, data: { wanted: "inactive" } }),
+      db.ambassador.update({ where: { id: ambassador.id }, data: { status: "paused", pausedAt: new Date() } }),
+    ]);
+    const { context, page } = await shopperPage(applicant);
+    await expectSharingPaused(page, "Your ambassador membership is paused: your code and link don't give a discount for now.", code);
+    await page.screenshot({ path: path.join(artifacts, "storefront-portal-ambassador-paused.png"), fullPage: true });
+    await context.close();
+    await expectPausedShareLink(code, "storefront-share-link-ambassador-paused.png");
+  });
+
+  it("after a shopper's own application, shrinks the signup block to the thank-you and drops the login link", async () => {
+    const { context, page } = await shopperPage(null);
+    const block = signupBlock(page);
+    const login = page.getByRole("link", { name: /Log in to apply faster/ });
+    expect(await login.count()).toBe(1);
+    const heightBefore = (await block.boundingBox())?.height ?? 0;
+    await block.getByLabel("Name").fill("Walk In");
+    await block.getByLabel("Email").fill("walk.in@example.com");
+    await block.getByLabel(/I agree/).check();
+    await block.getByRole("button", { name: "Apply now" }).click();
+    await block.getByText("Thanks for applying! We'll be in touch soon.").waitFor();
+    expect(await db.ambassadorApplication.count({ where: { shop: demo.shopDomain, email: "walk.in@example.com" } })).toBe(1);
+
+    expect(await login.count()).toBe(0);
+    expect(await block.locator("form").isHidden()).toBe(true);
+    // A keyboard user carries on from the answer.
+    expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-ambassadors-notice"))).toBe(true);
+    // Nothing but the block's padding (and the notice's margin) below the thank-you: no empty box.
+    const { blockBottom, noticeBottom, padding } = await block.evaluate((el) => {
+      const notice = el.querySelector("[data-ambassadors-notice]") as HTMLElement;
+      const style = getComputedStyle(el);
+      return {
+        blockBottom: el.getBoundingClientRect().bottom,
+        noticeBottom: notice.getBoundingClientRect().bottom + parseFloat(getComputedStyle(notice).marginBottom),
+        padding: parseFloat(style.paddingBottom) + parseFloat(style.borderBottomWidth),
+      };
+    });
+    expect(blockBottom - noticeBottom).toBeCloseTo(padding, 0);
+    const heightAfter = (await block.boundingBox())?.height ?? 0;
+    expect(heightAfter).toBeLessThan(heightBefore / 2);
+    await expectNoSeriousViolations(page, "signup after applying", block);
+    await page.screenshot({ path: path.join(artifacts, "storefront-signup-collapsed.png"), fullPage: true });
+    await context.close();
   });
 });

@@ -154,6 +154,27 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     response.headers.forEach((value, key) => {
       if (!["content-encoding", "content-length", "transfer-encoding", "connection"].includes(key)) headers[key] = value;
     });
+    if (response.ok && (response.headers.get("content-type") ?? "").startsWith("application/liquid")) {
+      // Shopify renders an app's Liquid answer in the theme's layout, as a page of the store.
+      const customer = customerId ? options.findCustomer(customerId) : undefined;
+      const liquidContext = {
+        customer: customer ? liquidCustomer(customer) : null,
+        routes: { root_url: "/", account_login_url: "/account/login" },
+        shop: { name: options.shopName },
+      };
+      const body = String(await engine.parseAndRender(await response.text(), liquidContext));
+      const html = await renderPage(engine, extensionDir, {
+        shopName: options.shopName,
+        page: { template: "page", title: /<h1>([^<]*)<\/h1>/.exec(body)?.[1] ?? "Page", body },
+        customer,
+        withBlocks: false,
+        demoLoginCustomerId: options.demoLoginCustomerId,
+        discountCode: readCookie(req, DISCOUNT_COOKIE),
+        returnTo: url.pathname + url.search,
+      });
+      delete headers["content-type"];
+      return sendText(req, res, { ...headers, "Content-Type": "text/html; charset=utf-8" }, html);
+    }
     res.writeHead(response.status, headers);
     res.end(Buffer.from(await response.arrayBuffer()));
   }
@@ -172,7 +193,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 }
 
 interface PageDefinition {
-  template: "index" | "product" | "collection";
+  template: "index" | "product" | "collection" | "page";
   title: string;
   body: string;
 }

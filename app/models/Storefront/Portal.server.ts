@@ -1,7 +1,9 @@
 import prisma from "../../db.server";
 import { formatMoney } from "../../utils/shop-money";
 import { shareLinkFor } from "../AmbassadorProgram/share-link";
+import { programStatus } from "../AmbassadorProgram/ProgramPause.server";
 import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";
+import { rewardBalances } from "../Rewards/Payouts.server";
 
 /**
  * What the storefront blocks show a shopper: the read model behind
@@ -20,14 +22,34 @@ export interface PortalAmbassador {
   codeLive: boolean;
   /** Only while the code is live: a link that would not apply anything is not handed out. */
   shareUrl: string | null;
+  /**
+   * Why the code and link give no discount now: this ambassador is paused ("ambassador"),
+   * or the merchant paused every code ("program"). The portal hides the share controls.
+   */
+  sharingPaused: SharingPause | null;
+  /**
+   * The merchant paused the program: payouts and new codes wait until it resumes; codes
+   * already in Shopify keep working unless `sharingPaused` says otherwise.
+   */
+  programPaused: boolean;
   /** Share-link clicks (one per visitor and day). */
   clicks: number;
   /** Counting orders (not cancelled, not test, not fully refunded) with any code they held. */
   orders: number;
   /** Net revenue of those orders, in the shop currency. */
   revenue: string;
-  /** Rewards earned; rewards come with a later feature. */
-  rewards: string | null;
+  /** Rewards earned, in the shop currency. */
+  rewards: PortalRewards;
+}
+
+export type SharingPause = "ambassador" | "program";
+
+export interface PortalRewards {
+  /** In the hold period (the order can still be returned). */
+  pending: string;
+  /** Approved and not paid yet, including what is in a payout under way. */
+  ready: string;
+  paid: string;
 }
 
 export interface PortalNews {
@@ -96,7 +118,7 @@ async function ambassadorNumbers(
   shop: string,
   ambassador: { id: string; firstName: string | null; status: string; code: string | null },
 ): Promise<Omit<PortalAmbassador, "status">> {
-  const [codes, clicks, settings, program] = await Promise.all([
+  const [codes, clicks, settings, program, status, balances] = await Promise.all([
     prisma.ambassadorCode.findMany({
       where: { shop, ambassadorId: ambassador.id },
       select: { code: true, wanted: true, shopifyState: true },
@@ -104,20 +126,33 @@ async function ambassadorNumbers(
     prisma.shareClick.count({ where: { shop, ambassadorId: ambassador.id } }),
     getProgramSettings(shop),
     prisma.ambassadorProgram.findUnique({ where: { shop }, select: { storefrontUrl: true } }),
+    programStatus(shop),
+    rewardBalances(shop, [ambassador.id]),
   ]);
   const current = ambassador.code ? codes.find((c) => c.code === ambassador.code) : undefined;
+  const sharingPaused: SharingPause | null =
+    ambassador.status === "paused" ? "ambassador" : ambassador.status === "active" && status.codesPaused ? "program" : null;
+  // "Pause all codes" deactivates the program discount in Shopify: no code of it applies.
   const codeLive =
-    ambassador.status === "active" && current?.wanted === "active" && current.shopifyState === "present";
+    ambassador.status === "active" && !status.codesPaused && current?.wanted === "active" && current.shopifyState === "present";
   const sales = await attributedSales(shop, codes.map((c) => c.code));
+  const balance = balances.get(ambassador.id);
+  const money = (cents: number) => formatMoney(cents, settings.currencyCode);
   return {
     firstName: ambassador.firstName ?? "",
     code: ambassador.code,
     codeLive,
     shareUrl: codeLive && ambassador.code ? shareLinkFor(program?.storefrontUrl ?? null, shop, ambassador.code) : null,
+    sharingPaused,
+    programPaused: status.paused,
     clicks,
     orders: sales.orders,
-    revenue: formatMoney(sales.netCents, settings.currencyCode),
-    rewards: null,
+    revenue: money(sales.netCents),
+    rewards: {
+      pending: money(balance?.pendingCents ?? 0),
+      ready: money((balance?.approvedCents ?? 0) + (balance?.inPayoutCents ?? 0)),
+      paid: money(balance?.paidCents ?? 0),
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { isbot } from "isbot";
 import prisma from "../../db.server";
 import { discountRedirectPath } from "../AmbassadorProgram/share-link";
+import { programStatus } from "../AmbassadorProgram/ProgramPause.server";
 import type { StorefrontClient } from "./proxy-context.server";
 import { shareVisitorHash, utcDay } from "./visitor.server";
 
@@ -13,23 +14,34 @@ export interface LiveShareCode {
 }
 
 /**
- * The ambassador behind a share link's code, when the link should apply it: the code is
- * this shop's, the merchant wants it active, Shopify has it, and the ambassador is active.
- * Anything else (unknown, retired, paused, not yet in Shopify) is null.
+ * What a share link's code stands for: "live" when the link should apply it (the code is
+ * this shop's, wanted active, in Shopify, its ambassador active, codes not paused);
+ * "paused" when it is a paused ambassador's current code, or an active ambassador's code
+ * while the merchant has paused every code. Anything else (unknown, retired, removed, not
+ * yet in Shopify) is null.
  */
-export async function findLiveShareCode(shop: string, rawCode: string): Promise<LiveShareCode | null> {
+export async function findShareCode(
+  shop: string,
+  rawCode: string,
+): Promise<(LiveShareCode & { state: "live" | "paused" }) | null> {
   if (!CODE_IN_LINK.test(rawCode)) return null;
   const code = rawCode.toUpperCase();
   const row = await prisma.ambassadorCode.findUnique({
     where: { shop_code: { shop, code } },
     select: { ambassadorId: true, code: true, wanted: true, shopifyState: true },
   });
-  if (!row || row.wanted !== "active" || row.shopifyState !== "present") return null;
+  if (!row || row.wanted === "retired") return null;
   const ambassador = await prisma.ambassador.findFirst({
-    where: { id: row.ambassadorId, shop, status: "active" },
-    select: { id: true },
+    where: { id: row.ambassadorId, shop, status: { in: ["active", "paused"] } },
+    select: { id: true, status: true, code: true },
   });
-  return ambassador ? { ambassadorId: ambassador.id, code: row.code } : null;
+  if (!ambassador) return null;
+  const link = { ambassadorId: ambassador.id, code: row.code };
+  if (ambassador.status === "paused") return ambassador.code === row.code ? { ...link, state: "paused" } : null;
+  if (row.wanted !== "active") return null;
+  // "Pause all codes" deactivated the program discount: every code is off, whatever its row says.
+  if ((await programStatus(shop)).codesPaused) return { ...link, state: "paused" };
+  return row.shopifyState === "present" ? { ...link, state: "live" } : null;
 }
 
 /**
@@ -60,11 +72,15 @@ export async function recordShareClick(
   return count > 0;
 }
 
-export interface ShareLinkVisit {
-  /** Where to send the shopper: Shopify's discount route, or the home page. */
-  location: string;
-  counted: boolean;
-}
+export type ShareLinkVisit =
+  /** To Shopify's discount route (a live code), or the home page (no code to apply). */
+  | { outcome: "redirect"; location: string; counted: boolean }
+  /**
+   * The code is paused: the shopper is told so on a page of the store, with a way on to
+   * `landingPath`. Not counted: clicks measure visitors sent with the offer, and this one
+   * got none (counting them would lower the merchant's click-to-order rates while paused).
+   */
+  | { outcome: "paused"; code: string; landingPath: string; counted: false };
 
 /**
  * A share link was followed: where it leads and whether the click counted. Link preview
@@ -78,8 +94,14 @@ export async function followShareLink(
   client: StorefrontClient,
   { count = true, now = new Date() }: { count?: boolean; now?: Date } = {},
 ): Promise<ShareLinkVisit> {
-  const link = await findLiveShareCode(shop, rawCode);
-  if (!link) return { location: "/", counted: false };
+  const link = await findShareCode(shop, rawCode);
+  if (!link) return { outcome: "redirect", location: "/", counted: false };
+  if (link.state === "paused") return { outcome: "paused", code: link.code, landingPath: sameStorePath(landingPath), counted: false };
   const counted = count && !isbot(client.userAgent) ? await recordShareClick(shop, link, client, now) : false;
-  return { location: discountRedirectPath(link.code, landingPath), counted };
+  return { outcome: "redirect", location: discountRedirectPath(link.code, landingPath), counted };
+}
+
+/** A path on the same store (the rule of `discountRedirectPath`): never another host. */
+export function sameStorePath(landingPath: string | null): string {
+  return landingPath && /^\/(?!\/)[^\s\\]*$/.test(landingPath) ? landingPath : "/";
 }

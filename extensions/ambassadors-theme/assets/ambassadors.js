@@ -72,10 +72,25 @@
     set("clicks", String(a.clicks));
     set("orders", String(a.orders));
     set("revenue", a.revenue);
-    set("rewards", a.rewards || words.rewards_none);
+    set("rewardsPending", a.rewards.pending);
+    set("rewardsReady", a.rewards.ready);
+    set("rewardsPaid", a.rewards.paid);
     $(block, '[data-copy$="-code"]').disabled = !a.code;
     $(block, '[data-copy$="-link"]').disabled = !a.shareUrl;
-    say($(block, "[data-ambassadors-notice]"), a.status === "paused" ? words.paused : a.codeLive ? "" : words.code_pending);
+    // A paused code is not handed out: the reason takes the controls' place, at their height.
+    var paused = { ambassador: words.paused, program: words.codes_paused }[a.sharingPaused];
+    if (paused) {
+      keepHeight($(block, '[data-portal="share"]'));
+      $(block, '[data-portal="shareControls"]').hidden = true;
+      set("paused", paused);
+      $(block, '[data-portal="paused"]').hidden = false;
+    }
+    // Settled: the code works, or the share box says why not; else it is still being set up.
+    var settled = a.codeLive || paused;
+    say(
+      $(block, "[data-ambassadors-notice]"),
+      a.programPaused ? (settled ? words.program_paused : words.code_waits_for_program) : settled ? "" : words.code_pending
+    );
     var list = $(block, '[data-portal="news"]');
     list.textContent = "";
     (data.news.length ? data.news : [null]).forEach(function (item) {
@@ -140,8 +155,10 @@
         if (answer.code === 200 && body.ok) {
           if (kind === "apply") {
             var notice = $(block, "[data-ambassadors-notice]");
-            keepHeight(block);
+            // After their own submit the block shrinks to the answer; the login link is moot.
             form.hidden = true;
+            var login = $(block, "[data-ambassadors-login]");
+            if (login) login.hidden = true;
             say(notice, words["applied_" + body.status] || body.message);
             // The button that had the focus is gone with the form: a keyboard user carries on from the answer.
             notice.tabIndex = -1;

@@ -13,6 +13,7 @@ import { loader } from "../route";
 const newShop = storefrontShops();
 const shop = newShop("portal");
 const notInstalled = newShop("portal-not-installed");
+const otherShop = newShop("portal-other");
 
 const JANE = "201";
 const PAUL = "202";
@@ -31,13 +32,14 @@ async function portal(customerId: string | null, forShop = shop) {
 }
 
 let jane: { id: string };
+let paul: { id: string };
 
 beforeAll(async () => {
   await installShop(shop);
   await prisma.programSettings.create({ data: { shop, currencyCode: "USD" } });
   await prisma.ambassadorProgram.create({ data: { shop, storefrontUrl: "https://shop.example" } });
   jane = await seedAmbassador(shop, { customerId: JANE, firstName: "Jane", code: "JANE123", previousCodes: ["JANE999"] });
-  await seedAmbassador(shop, { customerId: PAUL, firstName: "Paul", status: "paused", code: "PAUL456", wanted: "inactive", shopifyState: "absent" });
+  paul = await seedAmbassador(shop, { customerId: PAUL, firstName: "Paul", status: "paused", code: "PAUL456", wanted: "inactive", shopifyState: "absent" });
   await seedAmbassador(shop, { customerId: IVY, firstName: "Ivy", status: "invited" });
   await seedAmbassador(shop, { customerId: IAN, firstName: "Ian", status: "invited" });
   await seedAmbassador(shop, { customerId: REMY, firstName: "Remy", status: "removed", code: "REMY321", wanted: "inactive", shopifyState: "absent" });
@@ -58,6 +60,24 @@ beforeAll(async () => {
       { shop, title: "Summer launch", body: "New colours on Friday.", publishedAt: new Date(Date.now() - 86_400_000) },
       { shop, title: "Meet-up", body: "See you in Lisbon.", publishedAt: new Date(Date.now() - 2 * 86_400_000) },
       { shop, title: "Scheduled", body: "Not yet.", publishedAt: new Date(Date.now() + 86_400_000) },
+    ],
+  });
+  // Jane's ledger: pending 4.00; ready 10.00 − 1.50 + 3.00 (in a payout under way); paid
+  // 20.00. Voided entries, Paul's and another shop's entries are not hers.
+  const payout = await prisma.payout.create({ data: { shop, ambassadorId: jane.id, amountCents: 300n, method: "cash" } });
+  const entry = (sourceKey: string, amountCents: bigint, status: string, extra: object = {}) => ({
+    shop, ambassadorId: jane.id, sourceKey, kind: "commission", amountCents, status, ...extra,
+  });
+  await prisma.rewardEntry.createMany({
+    data: [
+      entry("order:1:1", 400n, "pending"),
+      entry("order:2:1", 1000n, "approved"),
+      { ...entry("adjust:2", -150n, "approved"), kind: "adjustment" },
+      entry("order:7:1", 300n, "approved", { payoutId: payout.id }),
+      entry("order:0:1", 2000n, "paid"),
+      entry("order:5:1", 999n, "void"),
+      { ...entry("order:8:1", 250n, "approved"), ambassadorId: paul.id },
+      { ...entry("order:1:1", 7777n, "approved"), shop: otherShop },
     ],
   });
   const at = daysAgo(3);
@@ -99,7 +119,9 @@ describe("app proxy portal /apps/ambassadors/portal", () => {
         // fully refunded or look-alike ones. Revenue is net of refunds.
         orders: 3,
         revenue: "$85.00",
-        rewards: null,
+        sharingPaused: null,
+        programPaused: false,
+        rewards: { pending: "$4.00", ready: "$11.50", paid: "$20.00" },
       },
       news: [
         { id: expect.any(String), title: "Summer launch", body: "New colours on Friday.", publishedAt: expect.any(String) },
@@ -111,7 +133,16 @@ describe("app proxy portal /apps/ambassadors/portal", () => {
   it("shows a paused ambassador their code as not live, without a share link", async () => {
     const view = await portal(PAUL);
     expect(view.membership).toBe("ambassador");
-    expect(view.ambassador).toMatchObject({ status: "paused", code: "PAUL456", codeLive: false, shareUrl: null, orders: 1, revenue: "$25.00" });
+    expect(view.ambassador).toMatchObject({
+      status: "paused",
+      code: "PAUL456",
+      codeLive: false,
+      shareUrl: null,
+      sharingPaused: "ambassador",
+      orders: 1,
+      revenue: "$25.00",
+      rewards: { pending: "$0.00", ready: "$2.50", paid: "$0.00" },
+    });
     expect(view.news).toHaveLength(2);
   });
 

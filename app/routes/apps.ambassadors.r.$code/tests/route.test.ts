@@ -33,6 +33,8 @@ beforeAll(async () => {
   jane = await seedAmbassador(shop, { customerId: "101", code: "JANE123", previousCodes: ["JANE999"] });
   await seedAmbassador(shop, { customerId: "102", firstName: "Paul", status: "paused", code: "PAUL456", wanted: "inactive", shopifyState: "absent" });
   await seedAmbassador(shop, { customerId: "103", firstName: "Nina", code: "NINA777", shopifyState: "adding" });
+  await seedAmbassador(shop, { customerId: "104", firstName: "Remy", status: "removed", code: "REMY321", wanted: "inactive", shopifyState: "absent" });
+  await prisma.ambassadorProgram.create({ data: { shop, programDiscountId: "gid://shopify/DiscountCodeNode/1" } });
   await seedAmbassador(otherShop, { customerId: "101", firstName: "Olga", code: "OLGA555" });
 });
 
@@ -60,7 +62,7 @@ describe("share link /apps/ambassadors/r/:code", () => {
 
   it.each([
     ["an unknown code", "NOPE000"],
-    ["a paused ambassador's code", "PAUL456"],
+    ["a removed ambassador's code", "REMY321"],
     ["a code Shopify does not have yet", "NINA777"],
     ["a retired code", "JANE999"],
     ["another shop's code", "OLGA555"],
@@ -99,5 +101,60 @@ describe("share link /apps/ambassadors/r/:code", () => {
     expect(bot.headers.get("location")).toBe("/discount/JANE123?redirect=%2F");
     expect(head.headers.get("location")).toBe("/discount/JANE123?redirect=%2F");
     expect(await count()).toBe(before);
+  });
+
+  describe("a paused code", () => {
+    const clicks = () => prisma.shareClick.count({ where: { shop } });
+
+    async function pausedPage(response: Response) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get("location")).toBeNull();
+      // Liquid: Shopify renders it in the store's theme, as a page of the store.
+      expect(response.headers.get("content-type")).toMatch(/^application\/liquid/);
+      expect(response.headers.get("cache-control")).toBe("private, no-store");
+      const body = await response.text();
+      expect(body).toContain("This offer is paused");
+      expect(body).not.toContain("/discount/");
+      return body;
+    }
+
+    it("lands a paused ambassador's link on the paused page, nothing applied or counted", async () => {
+      const before = await clicks();
+      const body = await pausedPage(await follow("paul456", { to: "/products/tote", ip: "198.51.100.90" }));
+      expect(body).toContain('href="/products/tote"');
+      expect(await clicks()).toBe(before);
+    });
+
+    it("lands every live code on the paused page while the merchant has paused all codes", async () => {
+      const before = await clicks();
+      await prisma.ambassadorProgram.update({ where: { shop }, data: { codesPausedAt: new Date() } });
+      try {
+        await pausedPage(await follow("JANE123", { ip: "198.51.100.91" }));
+        await pausedPage(await follow("NINA777", { ip: "198.51.100.91" }));
+        // What was never a live code still goes home.
+        for (const code of ["JANE999", "REMY321", "NOPE000"]) {
+          expect((await follow(code, { ip: "198.51.100.91" })).headers.get("location")).toBe("/");
+        }
+        // Another shop's codes are not paused by this one.
+        expect((await follow("OLGA555", { shop: otherShop, ip: "198.51.100.91" })).headers.get("location")).toBe("/discount/OLGA555?redirect=%2F");
+      } finally {
+        await prisma.ambassadorProgram.update({ where: { shop }, data: { codesPausedAt: null } });
+      }
+      expect(await clicks()).toBe(before);
+      expect((await follow("JANE123", { ip: "198.51.100.91" })).headers.get("location")).toBe("/discount/JANE123?redirect=%2F");
+      expect(await clicks()).toBe(before + 1);
+    });
+
+    it("never puts the request's text into the Liquid it answers with", async () => {
+      for (const to of ["/{{ customer.email }}", "/x{% render 'y' %}", '/"><script>alert(1)</script>', "https://evil.example/", "//evil.example"]) {
+        const body = await pausedPage(await follow("PAUL456", { to }));
+        expect(body).toContain('href="/"');
+        expect(body).not.toContain("customer.email");
+        expect(body).not.toContain("<script>");
+        expect(body).not.toContain("evil.example");
+      }
+      // Ampersands in a plain landing path are escaped for the attribute.
+      expect(await pausedPage(await follow("PAUL456", { to: "/search?q=tote&page=2" }))).toContain('href="/search?q=tote&amp;page=2"');
+    });
   });
 });
