@@ -1,68 +1,89 @@
 /**
- * The way past Prisma for many-row writes (the history ingest, the webhook inbox), where
- * Prisma's per-statement cost is larger than the database's: parameterised SQL with `?`
- * placeholders, run as multi-row INSERTs in a transaction on a connection of the app's
- * pool. Everything else uses Prisma.
+ * The way past Prisma for bulk loads (the history ingest): transactions on a connection of
+ * the app's pool that stream rows with COPY, which Prisma cannot do, beside statements
+ * written as Prisma tagged templates (`Prisma.sql`). Everything else uses Prisma.
  */
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Prisma } from "@prisma/client";
 import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { pool } from "../db.server";
-import { numberedPlaceholders } from "./sql-placeholders";
-
-export type BulkValue = string | number | bigint | null;
 
 export interface BulkTransaction {
-  /** Runs `sql` once per row of parameters (one prepared statement). Returns rows changed. */
-  executeMany(sql: string, rows: Iterable<readonly BulkValue[]>): Promise<number>;
-  /**
-   * Inserts `rows` (all of one width) several per statement: `insert(values)` returns the
-   * INSERT for one VALUES list such as `(?, ?), (?, ?)`, with any ON CONFLICT clause.
-   * Rows are applied in order, so a later row with the same key meets the earlier one's
-   * conflict clause, as it would one statement per row (PostgreSQL refuses to update a row
-   * twice in one statement, so its implementation starts a new statement at a row whose
-   * first value is already in the current one: put a key column first).
-   * Returns rows changed.
-   */
-  insertMany(insert: (values: string) => string, rows: readonly (readonly BulkValue[])[]): Promise<number>;
-  /** Runs `sql` once. Returns rows changed. */
-  execute(sql: string, ...parameters: BulkValue[]): Promise<number>;
+  /** Runs a statement. Returns rows changed. */
+  execute(statement: Prisma.Sql): Promise<number>;
   /** Runs a query. */
-  query<Row>(sql: string, ...parameters: BulkValue[]): Promise<Row[]>;
+  query<Row>(statement: Prisma.Sql): Promise<Row[]>;
+  /**
+   * Appends rows to `table` with COPY … FROM STDIN: `data` in COPY's text format (one row
+   * a line, `columns` in order, tab-separated, `\N` for null). Returns rows copied.
+   */
+  copy(table: string, columns: readonly string[], data: Uint8Array | string): Promise<number>;
+  /**
+   * Runs `work` inside a savepoint: when it throws, only its statements are rolled back
+   * (the transaction goes on) and the error is rethrown.
+   */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface BulkTransactionOptions {
   /**
    * The commit must survive a power cut before this resolves: for writes acknowledged to
-   * someone else, e.g. the webhook inbox. Default false: bulk writes whose loss the writer
-   * recovers from itself (the history ingest) commit without waiting for the disk.
+   * someone else. Default false: bulk writes whose loss the writer recovers from itself
+   * (the history ingest resumes from its last recorded line) skip waiting for the disk.
    */
   durable?: boolean;
 }
 
 export interface BulkWriter {
   /**
-   * Runs `work` as one transaction on the app's database, in turn with Prisma's own
-   * statements and transactions (never inside one of them). Commits when `work` resolves,
-   * rolls back when it throws.
+   * Runs `work` as one transaction on a connection of the app's pool (the one Prisma's
+   * adapter uses), beside Prisma's own. Commits when `work` resolves, rolls back when it
+   * throws.
    */
   transaction<T>(work: (tx: BulkTransaction) => Promise<T>, options?: BulkTransactionOptions): Promise<T>;
 }
 
+const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
-/**
- * Rows per multi-row INSERT on PostgreSQL: one round trip carries this many rows, far
- * below the protocol's 65,535 parameters for the app's widest rows (11 values).
- */
-const ROWS_PER_INSERT = 500;
+function bulkTransaction(client: pg.PoolClient): BulkTransaction {
+  let savepoints = 0;
+  return {
+    async execute(statement) {
+      return (await client.query(statement.text, statement.values as unknown[])).rowCount ?? 0;
+    },
+    async query<Row>(statement: Prisma.Sql) {
+      return (await client.query(statement.text, statement.values as unknown[])).rows as Row[];
+    },
+    async copy(table, columns, data) {
+      const stream = client.query(
+        copyFrom(`COPY ${quoted(table)} (${columns.map(quoted).join(", ")}) FROM STDIN`),
+      );
+      await pipeline(Readable.from([typeof data === "string" ? Buffer.from(data) : data]), stream);
+      return stream.rowCount;
+    },
+    async savepoint(work) {
+      const name = `bulk_savepoint_${++savepoints}`;
+      await client.query(`SAVEPOINT ${name}`);
+      try {
+        const result = await work();
+        await client.query(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (error) {
+        await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw error;
+      }
+    },
+  };
+}
 
-/**
- * The BulkWriter: each transaction takes a connection of the app's pool (the one Prisma's
- * adapter uses) and runs BEGIN … COMMIT on it, so it is a real transaction beside Prisma's
- * own. `?` placeholders become `$1, $2, …`.
- */
 function bulkWriter(pool: pg.Pool): BulkWriter {
   return {
     async transaction(work, options) {
       const client = await pool.connect();
+      // A connection that cannot even roll back (lost mid-COPY) is closed, not reused.
+      let broken = false;
       try {
         await client.query("BEGIN");
         if (!options?.durable) await client.query("SET LOCAL synchronous_commit = off");
@@ -70,70 +91,15 @@ function bulkWriter(pool: pg.Pool): BulkWriter {
         await client.query("COMMIT");
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        await client.query("ROLLBACK").catch(() => void (broken = true));
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
   };
 }
 
-function bulkTransaction(client: pg.PoolClient): BulkTransaction {
-  const run = async (sql: string, parameters: readonly BulkValue[]) =>
-    (await client.query(sql, parameters as BulkValue[])).rowCount ?? 0;
-  return {
-    async executeMany(sql, rows) {
-      const text = numberedPlaceholders(sql);
-      let changes = 0;
-      for (const row of rows) changes += await run(text, row);
-      return changes;
-    },
-    async insertMany(insert, rows) {
-      let changes = 0;
-      for (const chunk of chunksWithoutRepeatedKeys(rows)) {
-        const width = chunk[0].length;
-        const parameters: BulkValue[] = [];
-        for (const row of chunk) {
-          if (row.length !== width) throw new Error(`insertMany: rows of ${width} and ${row.length} values`);
-          parameters.push(...row);
-        }
-        const values = new Array(chunk.length).fill(`(${new Array(width).fill("?").join(", ")})`).join(", ");
-        changes += await run(numberedPlaceholders(insert(values)), parameters);
-      }
-      return changes;
-    },
-    async execute(sql, ...parameters) {
-      return run(numberedPlaceholders(sql), parameters);
-    },
-    async query<Row>(sql: string, ...parameters: BulkValue[]) {
-      return (await client.query(numberedPlaceholders(sql), parameters)).rows as Row[];
-    },
-  };
-}
-
-/**
- * Rows in order, cut into statements of at most ROWS_PER_INSERT rows, and cut before a row
- * whose first value (part of the conflict key in every caller: an order, customer or shop
- * id) is already in the statement: PostgreSQL refuses to update a row twice in one
- * INSERT … ON CONFLICT, and in separate statements the later row meets the earlier one's
- * conflict clause.
- */
-function* chunksWithoutRepeatedKeys(rows: readonly (readonly BulkValue[])[]) {
-  let chunk: (readonly BulkValue[])[] = [];
-  let keys = new Set<string>();
-  for (const row of rows) {
-    const key = String(row[0]);
-    if (chunk.length >= ROWS_PER_INSERT || keys.has(key)) {
-      yield chunk;
-      chunk = [];
-      keys = new Set();
-    }
-    chunk.push(row);
-    keys.add(key);
-  }
-  if (chunk.length > 0) yield chunk;
-}
-
-/** Many-row writes on the app's database, in transactions of their own. */
+/** Bulk loads on the app's database, in transactions of their own. */
 export const bulkWrites = bulkWriter(pool);
+

@@ -4,28 +4,22 @@
  * delivery order: orders are keyed by id and a snapshot only replaces an older one,
  * refunds are keyed by refund id, and statistics are recomputed from the facts.
  */
-import { rowsOfShop, rowsWhereIn } from "../../utils/raw-rows.server";
 import type { Readable } from "node:stream";
-import type { Prisma, ProgramSettings } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
-import { bulkWrites } from "../../utils/bulk-writes.server";
-import type { BulkValue } from "../../utils/bulk-writes.server";
-import { parseBulkJsonlInWorker, type OrderFactRow, type ProfileRow } from "./bulk-jsonl-parser.server";
-import { recomputeAllCustomers, recomputeCustomers } from "./customer-stats.server";
+import { bulkWrites, type BulkTransaction } from "../../utils/bulk-writes.server";
 import {
-  normalizeDiscountCodes,
-  type CustomerProfile,
-  type OrderSnapshot,
-  type RefundSnapshot,
-} from "./snapshots";
+  ORDER_ROW_COLUMNS,
+  parseBulkJsonlInWorker,
+  STAGED_PROFILE_COLUMNS,
+} from "./bulk-jsonl-parser.server";
 import {
-  jsonArrayElements,
-  jsonField,
-  positional,
-  refreshPlannerStatistics,
-  storedTimestamp,
-  type JsonFieldType,
-} from "../../utils/sql-dialect.server";
+  clearStaged,
+  isUniqueViolation,
+  recomputeAllCustomersAfterSync,
+  recomputeCustomers,
+} from "./customer-stats.server";
+import { normalizeDiscountCodes, type CustomerProfile, type OrderSnapshot, type RefundSnapshot } from "./snapshots";
 
 export * from "./snapshots";
 
@@ -33,67 +27,56 @@ type Db = Prisma.TransactionClient;
 
 // ---- Writing facts -------------------------------------------------------------------------
 
-const ORDER_FACT_COLUMNS = [
-  "orderId", "customerId", "processedAt", "totalCents", "refundedCents",
-  "cancelledAt", "test", "discountCodes", "sourceUpdatedAt",
-] as const;
-const QUOTED_ORDER_FACT_COLUMNS = ORDER_FACT_COLUMNS.map((c) => `"${c}"`).join(", ");
-const ORDER_FACT_TYPES: JsonFieldType[] = [
-  "text", "text", "timestamp", "bigint", "bigint", "timestamp", "boolean", "text", "timestamp",
-];
-
 /**
- * The conflict clause of every upsert into `table` (OrderFact or OrderFactStaging). A
- * stored row is replaced only by a newer version: a later `sourceUpdatedAt`; at the same
- * instant, a cancelled snapshot beats one that is not and then the larger refund wins
- * (cancellations and refunds only ever happen later in an order's life). Equal versions
- * change nothing, so the outcome depends neither on delivery order nor on duplicates.
+ * Whether the snapshot `incoming` (an alias) is a newer version of the order than the
+ * stored `held`: a later `sourceUpdatedAt`; at the same instant, a cancelled snapshot beats
+ * one that is not and then the larger refund wins (cancellations and refunds only ever
+ * happen later in an order's life). Equal versions change nothing, so the outcome depends
+ * neither on delivery order nor on duplicates.
  */
-function newerSnapshotWins(table: "OrderFact" | "OrderFactStaging"): string {
-  return `
-  ON CONFLICT ("shop", "orderId") DO UPDATE SET
-    ${ORDER_FACT_COLUMNS.slice(1).map((c) => `"${c}" = excluded."${c}"`).join(",\n    ")}
-  WHERE excluded."sourceUpdatedAt" > "${table}"."sourceUpdatedAt"
-     OR (excluded."sourceUpdatedAt" = "${table}"."sourceUpdatedAt" AND (
-          (excluded."cancelledAt" IS NOT NULL AND "${table}"."cancelledAt" IS NULL)
-       OR ((excluded."cancelledAt" IS NULL) = ("${table}"."cancelledAt" IS NULL)
-           AND excluded."refundedCents" > "${table}"."refundedCents")))`;
+function newerSnapshot(incoming: string, held: string): Prisma.Sql {
+  const [i, h] = [Prisma.raw(incoming), Prisma.raw(held)];
+  return Prisma.sql`(${i}."sourceUpdatedAt" > ${h}."sourceUpdatedAt"
+     OR (${i}."sourceUpdatedAt" = ${h}."sourceUpdatedAt" AND (
+          (${i}."cancelledAt" IS NOT NULL AND ${h}."cancelledAt" IS NULL)
+       OR ((${i}."cancelledAt" IS NULL) = (${h}."cancelledAt" IS NULL) AND ${i}."refundedCents" > ${h}."refundedCents"))))`;
 }
 
-/** Upserts a batch of order rows (bound as one JSON parameter, one array per row). */
-const UPSERT_ORDER_FACTS = positional(`
-  INSERT INTO "OrderFact" ("shop", ${QUOTED_ORDER_FACT_COLUMNS})
-  SELECT ?, ${ORDER_FACT_TYPES.map((type, i) => jsonField("r.value", i, type)).join(", ")}
-  FROM ${jsonArrayElements("r")} WHERE true
-  ${newerSnapshotWins("OrderFact")}`);
+/** The same order, newest version first (the rule of newerSnapshot). */
+const NEWEST_SNAPSHOT_FIRST = Prisma.sql`"sourceUpdatedAt" DESC, ("cancelledAt" IS NOT NULL) DESC, "refundedCents" DESC`;
+
+const FACT_COLUMNS = Prisma.raw(
+  `"orderId", "customerId", "processedAt", "totalCents", "refundedCents", "cancelledAt", "test", "discountCodes", "sourceUpdatedAt"`,
+);
+
+/** The upsert of OrderFact: a stored row is replaced by a newer version only. */
+const NEWER_FACT_WINS = Prisma.sql`
+  ON CONFLICT ("shop", "orderId") DO UPDATE SET
+    "customerId" = excluded."customerId", "processedAt" = excluded."processedAt",
+    "totalCents" = excluded."totalCents", "refundedCents" = excluded."refundedCents",
+    "cancelledAt" = excluded."cancelledAt", "test" = excluded."test",
+    "discountCodes" = excluded."discountCodes", "sourceUpdatedAt" = excluded."sourceUpdatedAt"
+  WHERE ${newerSnapshot("excluded", '"OrderFact"')}`;
 
 /**
- * The conflict clause of the profile upserts: display data is replaced by a newer profile
- * only. An erased customer stays erased, and a profile with a Shopify `updatedAt` older
- * than the stored one is ignored (customers/update can arrive late).
+ * Upserts customers' display data, bound as arrays: replaced by a newer profile only. An
+ * erased customer stays erased, and a profile with a Shopify `updatedAt` older than the
+ * stored one is ignored (customers/update can arrive late).
  */
-const NEWER_PROFILE_WINS = `
-  ON CONFLICT ("shop", "customerId") DO UPDATE SET
-    "displayName" = excluded."displayName",
-    "email" = excluded."email",
-    "tags" = excluded."tags",
-    "profileUpdatedAt" = excluded."profileUpdatedAt"
-  WHERE "CustomerStats"."personalDataErasedAt" IS NULL
-    AND ("CustomerStats"."profileUpdatedAt" IS NULL
-         OR excluded."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`;
-
-/** Upserts profiles bound as one JSON parameter (one array per profile). */
-const UPSERT_PROFILES = positional(`
+function upsertProfiles(shop: string, profiles: CustomerProfile[]): Prisma.Sql {
+  return Prisma.sql`
   INSERT INTO "CustomerStats" ("shop", "customerId", "displayName", "email", "tags", "profileUpdatedAt")
-  SELECT ?, ${(["text", "text", "text", "text", "timestamp"] as const).map((type, i) => jsonField("r.value", i, type)).join(", ")}
-  FROM ${jsonArrayElements("r")} WHERE true
-  ${NEWER_PROFILE_WINS}`);
-
-const INSERT_REFUND_FACTS = positional(`
-  INSERT INTO "RefundFact" ("shop", "refundId", "orderId", "amountCents", "createdAt")
-  SELECT ?, ${(["text", "text", "bigint", "timestamp"] as const).map((type, i) => jsonField("r.value", i, type)).join(", ")}
-  FROM ${jsonArrayElements("r")} WHERE true
-  ON CONFLICT ("shop", "refundId") DO NOTHING`);
+  SELECT ${shop}, p.* FROM unnest(
+    CAST(${profiles.map((p) => p.customerId)} AS text[]), CAST(${profiles.map((p) => p.displayName)} AS text[]),
+    CAST(${profiles.map((p) => p.email)} AS text[]), CAST(${profiles.map((p) => p.tags.join(", "))} AS text[]),
+    CAST(${profiles.map((p) => p.sourceUpdatedAt?.toISOString() ?? null)} AS timestamp(3)[])
+  ) AS p
+  ON CONFLICT ("shop", "customerId") DO UPDATE SET
+    "displayName" = excluded."displayName", "email" = excluded."email",
+    "tags" = excluded."tags", "profileUpdatedAt" = excluded."profileUpdatedAt"
+  WHERE "CustomerStats"."personalDataErasedAt" IS NULL
+    AND ("CustomerStats"."profileUpdatedAt" IS NULL OR excluded."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`;
+}
 
 /** Discount codes as stored: one per line (codes are single-line). */
 export function storedDiscountCodes(codes: string[]): string {
@@ -104,31 +87,7 @@ export function parseStoredDiscountCodes(stored: string): string[] {
   return stored ? stored.split("\n") : [];
 }
 
-function orderFactRow(snapshot: OrderSnapshot): OrderFactRow {
-  return [
-    snapshot.orderId,
-    snapshot.customerId,
-    storedTimestamp(snapshot.processedAt),
-    snapshot.totalCents,
-    snapshot.refundedCents,
-    snapshot.cancelledAt ? storedTimestamp(snapshot.cancelledAt) : null,
-    snapshot.test ? 1 : 0,
-    storedDiscountCodes(normalizeDiscountCodes(snapshot.discountCodes)),
-    storedTimestamp(snapshot.sourceUpdatedAt),
-  ];
-}
-
-function profileRow(profile: CustomerProfile): ProfileRow {
-  return [
-    profile.customerId,
-    profile.displayName,
-    profile.email,
-    profile.tags.join(", "),
-    profile.sourceUpdatedAt ? storedTimestamp(profile.sourceUpdatedAt) : null,
-  ];
-}
-
-/** Whether snapshot `a` is a later version of the order than `b` (see UPSERT_ORDER_FACTS). */
+/** Whether snapshot `a` is a later version of the order than `b` (see newerSnapshot). */
 function isLaterVersion(a: OrderSnapshot, b: OrderSnapshot): boolean {
   const at = a.sourceUpdatedAt.getTime();
   const bt = b.sourceUpdatedAt.getTime();
@@ -152,8 +111,7 @@ function newestProfiles(profiles: Iterable<CustomerProfile>): CustomerProfile[] 
 }
 
 async function scoringState(db: Db, shop: string) {
-  // Raw (see raw-rows.server.ts): read by every inbox batch.
-  const [row] = await rowsOfShop<ProgramSettings>(db, shop, "ProgramSettings");
+  const row = await db.programSettings.findUnique({ where: { shop } });
   return {
     minOrders: row?.minOrders ?? 2,
     minSpentCents: Number(row?.minSpentCents ?? 0),
@@ -194,19 +152,29 @@ export async function upsertOrderSnapshots(
   const orders = [...latest.values()];
 
   return inTransaction(db, async (tx) => {
-    const previous = await rowsWhereIn<{ customerId: string | null }>(tx, {
-      table: "OrderFact",
-      columns: ["customerId"],
-      shop,
-      column: "orderId",
-      values: orders.map((o) => o.orderId),
-    });
-    await tx.$executeRawUnsafe(UPSERT_ORDER_FACTS, shop, JSON.stringify(orders.map(orderFactRow)));
+    // One statement: the customers the orders had (the snapshot before it), then the upsert.
+    const previous = await tx.$queryRaw<{ customerId: string | null }[]>`
+      WITH "input" AS (
+        SELECT * FROM unnest(
+          CAST(${orders.map((o) => o.orderId)} AS text[]), CAST(${orders.map((o) => o.customerId)} AS text[]),
+          CAST(${orders.map((o) => o.processedAt.toISOString())} AS timestamp(3)[]),
+          CAST(${orders.map((o) => o.totalCents)} AS bigint[]), CAST(${orders.map((o) => o.refundedCents)} AS bigint[]),
+          CAST(${orders.map((o) => o.cancelledAt?.toISOString() ?? null)} AS timestamp(3)[]),
+          CAST(${orders.map((o) => o.test)} AS boolean[]),
+          CAST(${orders.map((o) => storedDiscountCodes(normalizeDiscountCodes(o.discountCodes)))} AS text[]),
+          CAST(${orders.map((o) => o.sourceUpdatedAt.toISOString())} AS timestamp(3)[])
+        ) AS i(${FACT_COLUMNS})
+      ),
+      "upserted" AS (
+        INSERT INTO "OrderFact" ("shop", ${FACT_COLUMNS}) SELECT ${shop}, i.* FROM "input" i
+        ${NEWER_FACT_WINS}
+        RETURNING 1
+      )
+      SELECT o."customerId" FROM "OrderFact" o JOIN "input" i ON o."orderId" = i."orderId"
+      WHERE o."shop" = ${shop} AND o."customerId" IS NOT NULL`;
 
     const profiles = newestProfiles(orders.flatMap((o) => (o.customer ? [o.customer] : [])));
-    if (profiles.length > 0) {
-      await tx.$executeRawUnsafe(UPSERT_PROFILES, shop, JSON.stringify(profiles.map(profileRow)));
-    }
+    if (profiles.length > 0) await tx.$executeRaw(upsertProfiles(shop, profiles));
 
     const state = await scoringState(tx, shop);
     const currencyCode = orders.find((o) => o.currencyCode)?.currencyCode;
@@ -237,14 +205,11 @@ export async function recordRefunds(
   db?: Db,
 ): Promise<UpsertOrdersResult> {
   if (refunds.length === 0) return { affectedCustomerIds: [] };
-  const rows = refunds.map((refund) => [
-    refund.refundId,
-    refund.orderId,
-    refund.amountCents,
-    storedTimestamp(refund.createdAt),
-  ]);
   return inTransaction(db, async (tx) => {
-    await tx.$executeRawUnsafe(INSERT_REFUND_FACTS, shop, JSON.stringify(rows));
+    await tx.refundFact.createMany({
+      data: refunds.map((refund) => ({ shop, ...refund })),
+      skipDuplicates: true,
+    });
     const orders = await tx.orderFact.findMany({
       where: { shop, orderId: { in: refunds.map((r) => r.orderId) }, customerId: { not: null } },
       select: { customerId: true },
@@ -266,7 +231,7 @@ export async function upsertCustomerProfiles(
 ): Promise<void> {
   const newest = newestProfiles(profiles);
   if (newest.length === 0) return;
-  await db.$executeRawUnsafe(UPSERT_PROFILES, shop, JSON.stringify(newest.map(profileRow)));
+  await db.$executeRaw(upsertProfiles(shop, newest));
 }
 
 // ---- History sync: Shopify's bulk JSONL ------------------------------------------------------
@@ -278,15 +243,11 @@ export interface IngestOptions {
   historySyncId?: string;
   /** Called after each committed batch. A throw stops the ingest; what was committed stays. */
   onProgress?: (linesDone: number, ordersDone: number) => void | Promise<void>;
-  /**
-   * Orders per transaction (default 5,000), the resume granularity. Larger batches commit
-   * less often (a little faster) but hold more memory.
-   */
+  /** Orders per transaction (default 5,000), the resume granularity. */
   batchSize?: number;
   /**
-   * Staged orders merged into OrderFact at a time (default 250,000). Larger passes write
-   * OrderFact's randomly-placed index pages fewer times; smaller ones keep each pass
-   * (which blocks the event loop) shorter.
+   * Staged orders (see writeBatch) that start a merge into OrderFact (default 100,000)
+   * when none is under way. Merges run beside the writing, on a connection of their own.
    */
   mergeEvery?: number;
 }
@@ -298,98 +259,125 @@ export interface IngestResult {
   ordersDone: number;
 }
 
-// ---- The bulk path: staged rows, merged in large sorted passes ------------------------------
-
-/** Parsed orders into the staging table, several per statement (shop last in each row). */
-const STAGE_ORDER_FACTS = (values: string) => `
-  INSERT INTO "OrderFactStaging" (${QUOTED_ORDER_FACT_COLUMNS}, "shop")
-  VALUES ${values}
-  ${newerSnapshotWins("OrderFactStaging")}`;
+/**
+ * Batches the parser may run ahead of the writer (about 1 MB of COPY text each): enough to
+ * keep it parsing while a batch commits, few enough to hold memory to tens of MB.
+ */
+const BATCHES_AHEAD = 16;
 
 /**
- * Parsed profiles into the profile staging table (shop last in each row): the newest per
- * customer, by the rule of NEWER_PROFILE_WINS (an undated profile never replaces a dated
- * one). Erasure is checked when they are folded into CustomerStats.
+ * The newest staged version of each order of the shop, in order id order (the staging
+ * table is unindexed and may hold an order twice, e.g. a crashed run's row and the resumed
+ * run's), up to a line of the file or all of them.
  */
-const STAGE_PROFILES = (values: string) => `
-  INSERT INTO "CustomerProfileStaging" ("customerId", "displayName", "email", "tags", "profileUpdatedAt", "shop")
-  VALUES ${values}
-  ON CONFLICT ("shop", "customerId") DO UPDATE SET
-    "displayName" = excluded."displayName",
-    "email" = excluded."email",
-    "tags" = excluded."tags",
-    "profileUpdatedAt" = excluded."profileUpdatedAt"
-  WHERE "CustomerProfileStaging"."profileUpdatedAt" IS NULL
-     OR excluded."profileUpdatedAt" > "CustomerProfileStaging"."profileUpdatedAt"`;
+function newestStagedOrders(shop: string, throughLine: number | null): Prisma.Sql {
+  const upTo = throughLine === null ? Prisma.empty : Prisma.sql`AND "line" <= ${throughLine}`;
+  return Prisma.sql`
+    SELECT DISTINCT ON ("orderId") ${FACT_COLUMNS} FROM "OrderFactStaging"
+    WHERE "shop" = ${shop} ${upTo}
+    ORDER BY "orderId", ${NEWEST_SNAPSHOT_FIRST}`;
+}
 
 /**
- * Staged rows into OrderFact, in primary-key order, with the same "newer wins" rule.
- * Done in one statement so that OrderFact's (shop, customerId) index, whose inserts land
- * at random places, is written once per pass instead of once per batch.
+ * Merges the shop's staged orders (up to a line, or all: then a crashed run's too) into
+ * OrderFact with the "newer snapshot wins" rule, and deletes them from staging, in one
+ * transaction. One MERGE does it with plain inserts (no per-row conflict check); should a
+ * webhook store one of the new orders meanwhile, it is redone as an upsert.
  */
-const MERGE_STAGED_ORDER_FACTS = `
-  INSERT INTO "OrderFact" ("shop", ${QUOTED_ORDER_FACT_COLUMNS})
-  SELECT "shop", ${QUOTED_ORDER_FACT_COLUMNS} FROM "OrderFactStaging"
-  WHERE "shop" = ? ORDER BY "orderId"
-  ${newerSnapshotWins("OrderFact")}`;
-
-const CLEAR_STAGED_ORDER_FACTS = `DELETE FROM "OrderFactStaging" WHERE "shop" = ?`;
-/** Usually only one shop syncs at a time: then the whole table goes, which is cheaper. */
-
-/**
- * Batches the parser may run ahead of the writer: enough to keep it parsing through most
- * of a merge pass (they wait serialized, about 1 MB each), few enough to hold memory to
- * tens of MB.
- */
-const BATCHES_AHEAD = 20;
-
-const ADVANCE_SYNC = `
-  UPDATE "HistorySync" SET "processedLines" = ?, "ordersIngested" = "ordersIngested" + ?
-  WHERE "id" = ? AND "shop" = ?`;
-
-
-/** Merges everything staged for the shop, a crashed run's rows included, and clears it. */
-async function mergeStagedOrderFacts(shop: string): Promise<void> {
+async function mergeStagedOrders(shop: string, throughLine: number | null): Promise<void> {
   await bulkWrites.transaction(async (tx) => {
-    await tx.execute(MERGE_STAGED_ORDER_FACTS, shop);
-    // Only this shop's rows: another instance may be staging another shop's meanwhile.
-    await tx.execute(CLEAR_STAGED_ORDER_FACTS, shop);
+    const staged = newestStagedOrders(shop, throughLine);
+    try {
+      await tx.savepoint(() =>
+        tx.execute(Prisma.sql`
+          MERGE INTO "OrderFact" o
+          USING (${staged}) s ON o."shop" = ${shop} AND o."orderId" = s."orderId"
+          WHEN MATCHED AND ${newerSnapshot("s", "o")} THEN UPDATE SET
+            "customerId" = s."customerId", "processedAt" = s."processedAt", "totalCents" = s."totalCents",
+            "refundedCents" = s."refundedCents", "cancelledAt" = s."cancelledAt", "test" = s."test",
+            "discountCodes" = s."discountCodes", "sourceUpdatedAt" = s."sourceUpdatedAt"
+          WHEN NOT MATCHED THEN INSERT ("shop", ${FACT_COLUMNS})
+            VALUES (${shop}, s."orderId", s."customerId", s."processedAt", s."totalCents", s."refundedCents",
+                    s."cancelledAt", s."test", s."discountCodes", s."sourceUpdatedAt")`),
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await tx.execute(Prisma.sql`
+        INSERT INTO "OrderFact" ("shop", ${FACT_COLUMNS}) SELECT ${shop}, s.* FROM (${staged}) s
+        ${NEWER_FACT_WINS}`);
+    }
+    if (throughLine === null) await clearStaged(tx, "OrderFactStaging", shop);
+    else await tx.execute(Prisma.sql`DELETE FROM "OrderFactStaging" WHERE "shop" = ${shop} AND "line" <= ${throughLine}`);
   });
 }
 
-/** Rows from the parser with the shop appended (they are this function's to change). */
-function withShop(rows: (OrderFactRow | ProfileRow)[], shop: string): BulkValue[][] {
-  const bound = rows as BulkValue[][];
-  for (const row of bound) row.push(shop);
-  return bound;
+/** A batch's order rows (COPY text) with the batch's last line appended to each, for OrderFactStaging. */
+function withLine(rows: Uint8Array, line: number): string {
+  return Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength).toString().replace(/\n/g, `\t${line}\n`);
+}
+
+/**
+ * Writes a parsed batch and records the progress, in one transaction. The orders go
+ * straight into OrderFact with COPY when none of them is stored yet (a first sync: the
+ * common case); when one is (a webhook stored it, or the file was read before), COPY
+ * refuses the whole batch and it is appended to OrderFactStaging instead, to be merged
+ * with the "newer snapshot wins" rule. Returns whether the orders were staged.
+ */
+async function writeBatch(
+  tx: BulkTransaction,
+  shop: string,
+  batch: { orders: number; orderRows: Uint8Array; profiles: number; profileRows: Uint8Array; linesDone: number },
+  historySyncId: string | undefined,
+): Promise<boolean> {
+  let staged = false;
+  if (batch.orders > 0) {
+    try {
+      await tx.savepoint(() => tx.copy("OrderFact", ORDER_ROW_COLUMNS, batch.orderRows));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await tx.copy("OrderFactStaging", [...ORDER_ROW_COLUMNS, "line"], withLine(batch.orderRows, batch.linesDone));
+      staged = true;
+    }
+  }
+  if (batch.profiles > 0) await tx.copy("CustomerProfileStaging", STAGED_PROFILE_COLUMNS, batch.profileRows);
+  if (historySyncId) {
+    await tx.execute(Prisma.sql`
+      UPDATE "HistorySync" SET "processedLines" = ${batch.linesDone}, "ordersIngested" = "ordersIngested" + ${batch.orders}
+      WHERE "id" = ${historySyncId} AND "shop" = ${shop}`);
+  }
+  return staged;
 }
 
 /**
  * Ingests the JSONL result of OrderHistoryBulkQuery, streaming it (memory stays flat
  * whatever the file size). A worker thread cuts and parses the lines (child lines such as
- * line items are recognised on the raw bytes and skipped) while this thread writes the
- * previous batch.
+ * line items are recognised on the raw bytes and skipped) and writes each batch as COPY
+ * text, while this thread streams the previous batch into the database.
  *
- * Each batch of orders is one transaction that appends them to OrderFactStaging, stages
- * the customers' display data (CustomerProfileStaging) and records `processedLines` (when
- * a HistorySync is given), so after a crash the caller resumes with `startAtLine` =
- * processedLines; the staged rows of the crashed run stay and are merged with the resumed
- * run's. Every `mergeEvery` orders and at the end, the staged rows are merged into
- * OrderFact by order id (a re-read line can never count twice). Finally the statistics and
- * scores of all the shop's customers are recomputed from the facts in set-based SQL, and
- * the staged display data folded in with them.
+ * Each batch of orders is one transaction that writes them with COPY, into OrderFact or,
+ * where one of them is stored already, into the unindexed OrderFactStaging (see
+ * writeBatch), stages the customers' display data (CustomerProfileStaging) and records
+ * `processedLines` (when a HistorySync is given), so after a crash the caller resumes with
+ * `startAtLine` = processedLines; the staged rows of the crashed run stay and are merged
+ * with the resumed run's. Every `mergeEvery` staged orders, on a connection of its own,
+ * and at the end, the staged rows are merged into OrderFact by order id (a re-read order
+ * can never count twice). Finally the statistics and scores of all the shop's customers
+ * are recomputed from the facts in set-based SQL, and the staged display data folded in.
  */
 export async function ingestBulkOrdersJsonl(
   shop: string,
   input: Readable | string,
   options: IngestOptions = {},
 ): Promise<IngestResult> {
-  const { startAtLine = 0, historySyncId, onProgress, batchSize = 5_000, mergeEvery = 250_000 } = options;
+  const { startAtLine = 0, historySyncId, onProgress, batchSize = 5_000, mergeEvery = 100_000 } = options;
   let linesDone = 0;
   let ordersDone = 0;
   let stagedSinceMerge = 0;
   let currencyCode: string | null = null;
-  const batches = parseBulkJsonlInWorker(input, { startAtLine, batchSize, batchesAhead: BATCHES_AHEAD });
+  // At most one merge at a time; a failed one stops the ingest (its rows stay staged).
+  let merging: Promise<void> | null = null;
+  const mergeFailures: unknown[] = [];
+  const batches = parseBulkJsonlInWorker(input, { shop, startAtLine, batchSize, batchesAhead: BATCHES_AHEAD });
   try {
     for (;;) {
       const next = await batches.next();
@@ -397,46 +385,39 @@ export async function ingestBulkOrdersJsonl(
         linesDone = next.value;
         break;
       }
+      if (mergeFailures.length > 0) throw mergeFailures[0];
       const batch = next.value;
       currencyCode ??= batch.currencyCode;
-      const orders = batch.rows.length;
-      if (orders === 0 && batch.profiles.length === 0 && !historySyncId) continue;
-      await bulkWrites.transaction(async (tx) => {
-        await tx.insertMany(STAGE_ORDER_FACTS, withShop(batch.rows, shop));
-        await tx.insertMany(STAGE_PROFILES, withShop(batch.profiles, shop));
-        if (historySyncId) await tx.execute(ADVANCE_SYNC, batch.linesDone, orders, historySyncId, shop);
-      });
-      ordersDone += orders;
-      stagedSinceMerge += orders;
+      if (batch.orders === 0 && batch.profiles === 0 && !historySyncId) continue;
+      const staged = await bulkWrites.transaction((tx) => writeBatch(tx, shop, batch, historySyncId));
+      ordersDone += batch.orders;
+      if (staged) stagedSinceMerge += batch.orders;
       await onProgress?.(batch.linesDone, ordersDone);
-      if (stagedSinceMerge >= mergeEvery) {
-        await mergeStagedOrderFacts(shop);
+      if (stagedSinceMerge >= mergeEvery && !merging) {
         stagedSinceMerge = 0;
+        merging = mergeStagedOrders(shop, batch.linesDone)
+          .catch((error: unknown) => void mergeFailures.push(error))
+          .finally(() => (merging = null));
       }
     }
   } finally {
-    // Stops the worker when this loop ends early (a failed write, a throwing onProgress).
+    // Stops the worker when this loop ends early (a failed write, a throwing onProgress),
+    // and lets a merge under way finish.
     await batches.return(0);
+    await merging;
   }
-  await mergeStagedOrderFacts(shop);
+  if (mergeFailures.length > 0) throw mergeFailures[0];
+  await mergeStagedOrders(shop, null);
 
-  await prisma.$transaction(
-    async (tx) => {
-      const state = await scoringState(tx, shop);
-      const now = new Date();
-      const spendReferenceCents = await recomputeAllCustomers(tx, shop, state, now, { stagedProfiles: true });
-      await tx.programSettings.upsert({
-        where: { shop },
-        create: { shop, spendReferenceCents, scoresComputedAt: now, currencyCode },
-        update: {
-          spendReferenceCents,
-          scoresComputedAt: now,
-          ...(currencyCode ? { currencyCode } : {}),
-        },
-      });
-    },
-    { timeout: 10 * 60_000, maxWait: 60_000 },
-  );
-  await prisma.$executeRawUnsafe(refreshPlannerStatistics());
+  const state = await scoringState(prisma, shop);
+  const now = new Date();
+  const spendReferenceCents = await recomputeAllCustomersAfterSync(shop, state, now);
+  await prisma.programSettings.upsert({
+    where: { shop },
+    create: { shop, spendReferenceCents, scoresComputedAt: now, currencyCode },
+    update: { spendReferenceCents, scoresComputedAt: now, ...(currencyCode ? { currencyCode } : {}) },
+  });
+  // A candidate page walks the sort column's index only if the planner knows the new rows.
+  await prisma.$executeRaw`ANALYZE "CustomerStats"`;
   return { linesDone, ordersDone };
 }

@@ -1,7 +1,7 @@
 /**
  * Parsing of Shopify's bulk JSONL on a worker thread, so that reading, JSON.parse and row
- * building (about half of an ingest's CPU time) run on the second core while the main
- * thread writes the previous batches to the database.
+ * building run on the second core while the database loads the previous batches. The
+ * worker writes each batch as COPY text, so the main thread only hands bytes to COPY.
  *
  * The worker runs `parseBulkJsonl`, which is sent to it as source text (`eval`): a worker
  * file would need its own place in the Vite server build, while source text loads the same
@@ -14,22 +14,31 @@ import type { Readable } from "node:stream";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 
 /**
- * An OrderFact row as the worker builds it: orderId, customerId, processedAt, totalCents,
- * refundedCents, cancelledAt, test (0/1), discountCodes, sourceUpdatedAt. Timestamps are
- * in the stored form (see storedTimestamp).
+ * The columns of the batches' order rows, in the order the worker writes them (COPY into
+ * OrderFact, or OrderFactStaging with a `line` appended). Timestamps are in the stored form
+ * (see storedTimestamp).
  */
-export type OrderFactRow = [
-  string, string | null, string, number, number, string | null, 0 | 1, string, string,
-];
+export const ORDER_ROW_COLUMNS = [
+  "shop", "orderId", "customerId", "processedAt", "totalCents", "refundedCents",
+  "cancelledAt", "test", "discountCodes", "sourceUpdatedAt",
+] as const;
 
-/** customerId, displayName, email, tags, profileUpdatedAt. */
-export type ProfileRow = [string, string | null, string | null, string, string | null];
+/**
+ * The columns of the batches' profile rows, in order (COPY into CustomerProfileStaging);
+ * `line` is the line of the order that carried the profile.
+ */
+export const STAGED_PROFILE_COLUMNS = [
+  "shop", "customerId", "displayName", "email", "tags", "profileUpdatedAt", "line",
+] as const;
 
 export interface ParsedBatch {
   type: "batch";
-  rows: OrderFactRow[];
-  /** Profiles that differ from what this ingest already wrote for the customer. */
-  profiles: ProfileRow[];
+  /** Orders in this batch: rows of ORDER_ROW_COLUMNS in COPY's text format. */
+  orders: number;
+  orderRows: Uint8Array;
+  /** Profiles that differ from what this ingest already wrote for the customer: rows of STAGED_PROFILE_COLUMNS. */
+  profiles: number;
+  profileRows: Uint8Array;
   /** Lines read up to the end of this batch (the skipped ones included). */
   linesDone: number;
   /** The first shop currency seen in the file so far. */
@@ -48,6 +57,8 @@ export type ToWorker = { type: "chunk"; bytes: Uint8Array } | { type: "end" } | 
 export interface ParserOptions {
   /** A file the worker reads itself (then it never waits on the main thread for input). */
   path?: string;
+  /** The shop, the first column of every row. */
+  shop: string;
   /** Lines already committed by an earlier run: counted, not parsed. */
   startAtLine: number;
   /** Orders per batch. */
@@ -56,10 +67,10 @@ export interface ParserOptions {
   batchesAhead: number;
 }
 
-/** What the worker needs of its MessagePort. */
+/** What the worker needs of its MessagePort (a batch's buffers are transferred). */
 interface Port {
   on(event: "message", listener: (message: ToWorker) => void): void;
-  postMessage(message: FromWorker): void;
+  postMessage(message: FromWorker, transfer?: ArrayBuffer[]): void;
 }
 
 /** What the worker needs of node:fs, to read a file itself. */
@@ -80,8 +91,10 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
 
   let lineNumber = 0;
   let carry: Buffer | null = null;
-  let rows: OrderFactRow[] = [];
-  let profiles: ProfileRow[] = [];
+  let orderRows = "";
+  let orders = 0;
+  let profileRows = "";
+  let profiles = 0;
   let currencyCode: string | null = null;
   let batchesPending = 0;
   const chunks: Uint8Array[] = [];
@@ -208,6 +221,17 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
     return [...seen].join("\n");
   }
 
+  // ---- COPY's text format ------------------------------------------------------------------
+
+  /** A text field: `\N` for null; backslash, tab, newline, CR escaped; NUL (not storable) dropped. */
+  const SPECIAL = /[\\\t\n\r\0]/;
+  const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "" };
+  function field(value: string | null): string {
+    if (value === null) return "\\N";
+    return SPECIAL.test(value) ? value.replace(/[\\\t\n\r\0]/g, (c) => ESCAPES[c]) : value;
+  }
+  const shopField = field(options.shop);
+
   // ---- Profiles already written by this ingest -------------------------------------------
 
   // A direct-mapped table of customer id → profile fingerprint, in fixed memory: a
@@ -223,7 +247,9 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
     for (let i = 0; i < text.length; i++) fingerprint = (Math.imul(fingerprint, 31) + text.charCodeAt(i)) | 0;
     return Math.imul(fingerprint, 31) | 0;
   }
-  function alreadyWritten(profile: ProfileRow): boolean {
+  /** customerId, displayName, email, tags, profileUpdatedAt (stored form). */
+  type Profile = [string, string | null, string | null, string, string | null];
+  function alreadyWritten(profile: Profile): boolean {
     // The id (digits, see numericId) as a number and a hash of it, in one pass: cheaper
     // than Number() and a floating-point modulo, a million times per ingest.
     const digits = profile[0];
@@ -306,34 +332,45 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
     const exponent = currencyExponent(code);
     const customer = node.customer;
     const customerId = customer ? numericId(customer.id, "Customer") : null;
-    rows.push([
-      numericId(node.id, "Order"),
-      customerId,
-      storedTimestamp(node.processedAt),
-      toMinorUnits(node.totalPriceSet.shopMoney.amount, exponent),
-      node.totalRefundedSet ? toMinorUnits(node.totalRefundedSet.shopMoney.amount, exponent) : 0,
-      node.cancelledAt ? storedTimestamp(node.cancelledAt) : null,
-      node.test === true ? 1 : 0,
-      storedDiscountCodes(node.discountCodes),
-      storedTimestamp(node.updatedAt),
-    ]);
+    // In ORDER_ROW_COLUMNS order; ids and stored timestamps need no escaping.
+    orderRows +=
+      `${shopField}\t${numericId(node.id, "Order")}\t${customerId ?? "\\N"}\t${storedTimestamp(node.processedAt)}\t` +
+      `${toMinorUnits(node.totalPriceSet.shopMoney.amount, exponent)}\t` +
+      `${node.totalRefundedSet ? toMinorUnits(node.totalRefundedSet.shopMoney.amount, exponent) : 0}\t` +
+      `${node.cancelledAt ? storedTimestamp(node.cancelledAt) : "\\N"}\t${node.test === true ? "t" : "f"}\t` +
+      `${field(storedDiscountCodes(node.discountCodes))}\t${storedTimestamp(node.updatedAt)}\n`;
+    orders += 1;
     if (customer && customerId) {
-      const profile: ProfileRow = [
+      const profile: Profile = [
         customerId,
         customer.displayName?.trim() || null,
         customer.defaultEmailAddress?.emailAddress?.trim() || null,
         (customer.tags ?? []).join(", "),
         customer.updatedAt ? storedTimestamp(customer.updatedAt) : null,
       ];
-      if (!alreadyWritten(profile)) profiles.push(profile);
+      if (!alreadyWritten(profile)) {
+        // In STAGED_PROFILE_COLUMNS order.
+        profileRows +=
+          `${shopField}\t${profile[0]}\t${field(profile[1])}\t${field(profile[2])}\t${field(profile[3])}\t` +
+          `${profile[4] ?? "\\N"}\t${lineNumber}\n`;
+        profiles += 1;
+      }
     }
     currencyCode ??= code;
   }
 
   function postBatch(): void {
-    port.postMessage({ type: "batch", rows, profiles, linesDone: lineNumber, currencyCode });
-    rows = [];
-    profiles = [];
+    const orderBytes = Buffer.from(orderRows);
+    const profileBytes = Buffer.from(profileRows);
+    port.postMessage(
+      { type: "batch", orders, orderRows: orderBytes, profiles, profileRows: profileBytes, linesDone: lineNumber, currencyCode },
+      // Buffer.from may hand out a slice of a shared pool: only a buffer of its own moves.
+      [orderBytes, profileBytes].flatMap((b) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? [b.buffer as ArrayBuffer] : [])),
+    );
+    orderRows = "";
+    orders = 0;
+    profileRows = "";
+    profiles = 0;
     batchesPending += 1;
   }
 
@@ -349,12 +386,12 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
       carry = null;
       readLine(line, 0, line.length);
       start = newline + 1;
-      if (rows.length >= options.batchSize) postBatch();
+      if (orders >= options.batchSize) postBatch();
     }
     for (let newline = buffer.indexOf(0x0a, start); newline !== -1; newline = buffer.indexOf(0x0a, start)) {
       readLine(buffer, start, newline);
       start = newline + 1;
-      if (rows.length >= options.batchSize) postBatch();
+      if (orders >= options.batchSize) postBatch();
     }
     // Copied: a small remainder must not keep the whole chunk alive.
     if (start < buffer.length) carry = Buffer.from(buffer.subarray(start));
@@ -438,15 +475,18 @@ export async function* parseBulkJsonlInWorker(
      var __name = (target) => target;
      const port = {
        on: (event, listener) => parentPort.on(event, listener),
-       postMessage: (message) => {
+       postMessage: (message, transfer) => {
          if (message.type !== "batch") return parentPort.postMessage(message);
-         workerData.batches.postMessage(message);
+         workerData.batches.postMessage(message, transfer);
          parentPort.postMessage({ type: "batchReady" });
        },
      };
      (${parseBulkJsonl.toString()})(port, workerData, require("node:fs"));`,
     {
       eval: true,
+      // Most of what the parser allocates dies within a batch: a young generation that
+      // holds a batch's garbage spares the collector promoting it.
+      resourceLimits: { maxYoungGenerationSizeMb: 32 },
       workerData: { ...options, path: typeof input === "string" ? input : undefined, batches: batchChannel.port2 },
       transferList: [batchChannel.port2],
     },

@@ -3,9 +3,9 @@
  * and dates are derived from OrderFact and RefundFact only, never incremented, so replayed,
  * reordered or resumed deliveries cannot count anything twice.
  */
-import type { Prisma } from "@prisma/client";
-import { scoreSql } from "../Candidate/score.server";
-import { jsonTextElements, positional } from "../../utils/sql-dialect.server";
+import { Prisma } from "@prisma/client";
+import { scoreExpression } from "../Candidate/score.server";
+import { bulkWrites, type BulkTransaction } from "../../utils/bulk-writes.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -16,90 +16,67 @@ type Db = Prisma.TransactionClient;
  * whose webhook never came) is covered by the other, so the result converges to Shopify's
  * figure whatever the delivery order, and a replayed refund (same refund id) adds nothing.
  */
-const EFFECTIVE_REFUND = `(CASE WHEN r."amount" > o."refundedCents" THEN r."amount" ELSE o."refundedCents" END)`;
+const EFFECTIVE_REFUND = Prisma.sql`GREATEST(COALESCE(r."amount", 0), o."refundedCents")`;
 
 /** Counts towards "repeat": not cancelled, not a test, not fully refunded. */
-const COUNTS = `(o."cancelledAt" IS NULL AND o."test" = false AND ${EFFECTIVE_REFUND} < o."totalCents")`;
+const COUNTS = Prisma.sql`(o."cancelledAt" IS NULL AND NOT o."test" AND ${EFFECTIVE_REFUND} < o."totalCents")`;
 
 /**
- * The per-customer totals. For some customers, their facts are found through the
- * (shop, customerId) index. For the whole shop, the customer id is grouped as an
- * expression and `orderId` given a range, so the planner reads the shop's facts through
- * the primary key, in table order, and sorts them, rather than walking the customer index
- * with a random row read per order (3× faster at a million orders).
+ * The per-customer totals over the shop's facts, as the CTEs "refunds", "facts" and
+ * "totals": of some customers (found through the (shop, customerId) index), or of all.
  */
-function totalsCte(scope: "all" | "customers"): string {
-  const customerId = scope === "all" ? `o."customerId" || ''` : `o."customerId"`;
-  const customerFilter =
-    scope === "customers"
-      ? `AND o."customerId" IN (SELECT c.value FROM ${jsonTextElements("c")})`
-      : `AND o."orderId" >= ''`;
-  // For some customers, only their orders' refunds (every inbox batch recomputes a few
-  // customers: summing the whole shop's refunds each time grew with the shop).
-  const refundFilter =
-    scope === "customers"
-      ? `AND "orderId" IN (
-          SELECT o2."orderId" FROM "OrderFact" o2
-          WHERE o2."shop" = ? AND o2."customerId" IN (SELECT c2.value FROM ${jsonTextElements("c2")})
-        )`
-      : "";
-  return `
+function totalsCte(shop: string, customerIds: string[] | null, part: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
+  const ofCustomers = (alias: string) =>
+    customerIds === null
+      ? Prisma.sql`${Prisma.raw(alias)}."customerId" IS NOT NULL`
+      : Prisma.sql`${Prisma.raw(alias)}."customerId" = ANY(CAST(${customerIds} AS text[]))`;
+  // For some customers, only their orders' refunds (a webhook batch recomputes a few
+  // customers: summing the whole shop's refunds each time would grow with the shop).
+  const refundScope =
+    customerIds === null
+      ? Prisma.empty
+      : Prisma.sql`AND "orderId" IN (SELECT o2."orderId" FROM "OrderFact" o2 WHERE o2."shop" = ${shop} AND ${ofCustomers("o2")})`;
+  return Prisma.sql`
   "refunds" AS (
-    SELECT "orderId", SUM("amountCents") AS "amount" FROM "RefundFact"
-    WHERE "shop" = ? ${refundFilter} GROUP BY "orderId"
+    SELECT "orderId", CAST(SUM("amountCents") AS bigint) AS "amount" FROM "RefundFact"
+    WHERE "shop" = ${shop} ${refundScope} GROUP BY "orderId"
   ),
   "facts" AS (
-    SELECT ${customerId} AS "customerId", o."processedAt",
-           o."totalCents" - ${EFFECTIVE_REFUND} AS "net",
-           ${COUNTS} AS "counts"
+    SELECT o."customerId", o."processedAt", o."totalCents" - ${EFFECTIVE_REFUND} AS "net", ${COUNTS} AS "counts"
     FROM "OrderFact" o LEFT JOIN "refunds" r ON r."orderId" = o."orderId"
-    WHERE o."shop" = ? AND o."customerId" IS NOT NULL ${customerFilter}
+    WHERE o."shop" = ${shop} AND ${ofCustomers("o")} AND ${part}
   ),
   "totals" AS (
     SELECT "customerId",
-           SUM(CASE WHEN "counts" THEN 1 ELSE 0 END) AS "orderCount",
-           SUM(CASE WHEN "counts" THEN "net" ELSE 0 END) AS "netSpentCents",
-           MIN(CASE WHEN "counts" THEN "processedAt" END) AS "firstOrderAt",
-           MAX(CASE WHEN "counts" THEN "processedAt" END) AS "lastOrderAt"
+           COUNT(*) FILTER (WHERE "counts") AS "orderCount",
+           COALESCE(SUM("net") FILTER (WHERE "counts"), 0) AS "netSpentCents",
+           MIN("processedAt") FILTER (WHERE "counts") AS "firstOrderAt",
+           MAX("processedAt") FILTER (WHERE "counts") AS "lastOrderAt"
     FROM "facts" GROUP BY "customerId"
   )`;
 }
 
-function upsertTotals(moreColumns = ""): string {
-  return `
-  INSERT INTO "CustomerStats"
-    ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli"${moreColumns})`;
-}
-
-const ON_CONFLICT_TOTALS = `
-  ON CONFLICT ("shop", "customerId") DO UPDATE SET
-    "orderCount" = excluded."orderCount",
-    "netSpentCents" = excluded."netSpentCents",
-    "firstOrderAt" = excluded."firstOrderAt",
-    "lastOrderAt" = excluded."lastOrderAt",
-    "scoreMilli" = excluded."scoreMilli"
-  WHERE "CustomerStats"."orderCount" <> excluded."orderCount"
-     OR "CustomerStats"."netSpentCents" <> excluded."netSpentCents"
-     OR "CustomerStats"."firstOrderAt" IS DISTINCT FROM excluded."firstOrderAt"
-     OR "CustomerStats"."lastOrderAt" IS DISTINCT FROM excluded."lastOrderAt"
-     OR "CustomerStats"."scoreMilli" <> excluded."scoreMilli"`;
-
 const TOTALS_COLUMNS = {
-  orderCount: `t."orderCount"`,
-  netSpentCents: `t."netSpentCents"`,
-  lastOrderAt: `t."lastOrderAt"`,
+  orderCount: Prisma.sql`t."orderCount"`,
+  netSpentCents: Prisma.sql`t."netSpentCents"`,
+  lastOrderAt: Prisma.sql`t."lastOrderAt"`,
 };
 
+/** Only rows whose figures change are written. */
+const TOTALS_CHANGED = Prisma.sql`
+     "CustomerStats"."orderCount" <> excluded."orderCount"
+  OR "CustomerStats"."netSpentCents" <> excluded."netSpentCents"
+  OR "CustomerStats"."firstOrderAt" IS DISTINCT FROM excluded."firstOrderAt"
+  OR "CustomerStats"."lastOrderAt" IS DISTINCT FROM excluded."lastOrderAt"
+  OR "CustomerStats"."scoreMilli" <> excluded."scoreMilli"`;
+
 /** Customers left with no fact at all (every order moved away): back to zero. */
-function zeroOrphans(scope: "all" | "customers"): string {
-  const customerFilter =
-    scope === "customers"
-      ? `AND "customerId" IN (SELECT c.value FROM ${jsonTextElements("c")})`
-      : "";
-  return `
+function zeroOrphans(shop: string, customerIds: string[] | null): Prisma.Sql {
+  const scope = customerIds === null ? Prisma.empty : Prisma.sql`AND "customerId" = ANY(CAST(${customerIds} AS text[]))`;
+  return Prisma.sql`
   UPDATE "CustomerStats"
   SET "orderCount" = 0, "netSpentCents" = 0, "firstOrderAt" = NULL, "lastOrderAt" = NULL, "scoreMilli" = 0
-  WHERE "shop" = ? AND "orderCount" > 0 ${customerFilter}
+  WHERE "shop" = ${shop} AND "orderCount" > 0 ${scope}
     AND NOT EXISTS (
       SELECT 1 FROM "OrderFact" o
       WHERE o."shop" = "CustomerStats"."shop" AND o."customerId" = "CustomerStats"."customerId"
@@ -124,95 +101,220 @@ export async function recomputeCustomers(
   now = new Date(),
 ): Promise<void> {
   if (customerIds.length === 0) return;
-  const ids = JSON.stringify([...new Set(customerIds)]);
-  const score = scoreSql(TOTALS_COLUMNS, settings, now);
-  await db.$executeRawUnsafe(
-    positional(`WITH ${totalsCte("customers")}
-     ${upsertTotals()}
-     SELECT ?, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score.sql}
-     FROM "totals" t WHERE true
-     ${ON_CONFLICT_TOTALS}`),
-    // refunds (shop, shop, ids), facts (shop, ids), the rows' shop, the score's values.
-    shop, shop, ids, shop, ids, shop, ...score.values,
-  );
-  await db.$executeRawUnsafe(positional(zeroOrphans("customers")), shop, ids);
+  const ids = [...new Set(customerIds)];
+  const score = scoreExpression(TOTALS_COLUMNS, settings, now);
+  await db.$executeRaw`
+    WITH ${totalsCte(shop, ids)}
+    INSERT INTO "CustomerStats" ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli")
+    SELECT ${shop}, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score}
+    FROM "totals" t
+    ON CONFLICT ("shop", "customerId") DO UPDATE SET
+      "orderCount" = excluded."orderCount",
+      "netSpentCents" = excluded."netSpentCents",
+      "firstOrderAt" = excluded."firstOrderAt",
+      "lastOrderAt" = excluded."lastOrderAt",
+      "scoreMilli" = excluded."scoreMilli"
+    WHERE ${TOTALS_CHANGED}`;
+  await db.$executeRaw(zeroOrphans(shop, ids));
+}
+
+/** The whole shop's totals, scored with the spend reference they give ("reference"). */
+function scoredTotals(shop: string, settings: ScoringSettings, now: Date) {
+  const score = scoreExpression(TOTALS_COLUMNS, { ...settings, spendReferenceCents: Prisma.sql`"reference"."mean"` }, now);
+  return {
+    cte: Prisma.sql`${totalsCte(shop, null)},
+    "reference" AS (
+      SELECT GREATEST(ROUND(AVG("netSpentCents")), 1) AS "mean" FROM "totals" WHERE "orderCount" > 0
+    )`,
+    score,
+  };
 }
 
 /**
- * Display data a history sync staged (CustomerProfileStaging), applied to the customers
- * that already have a row, by the rule of the profile upserts: a newer profile only, never
- * for an erased customer. Customers new to CustomerStats get theirs as their row is
- * created (see recomputeAllCustomers).
- */
-const APPLY_STAGED_PROFILES = positional(`
-  UPDATE "CustomerStats" SET
-    "displayName" = p."displayName",
-    "email" = p."email",
-    "tags" = p."tags",
-    "profileUpdatedAt" = p."profileUpdatedAt"
-  FROM "CustomerProfileStaging" p
-  WHERE "CustomerStats"."shop" = ? AND p."shop" = "CustomerStats"."shop"
-    AND p."customerId" = "CustomerStats"."customerId"
-    AND "CustomerStats"."personalDataErasedAt" IS NULL
-    AND ("CustomerStats"."profileUpdatedAt" IS NULL
-         OR p."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`);
-
-const CLEAR_STAGED_PROFILES = positional(`DELETE FROM "CustomerProfileStaging" WHERE "shop" = ?`);
-/** Usually only one shop syncs at a time: then the whole table goes, which is cheaper. */
-const OTHER_SHOP_STAGED_PROFILES = positional(`
-  SELECT 1 AS "found" FROM "CustomerProfileStaging" WHERE "shop" < ? OR "shop" > ? LIMIT 1`);
-const CLEAR_ALL_STAGED_PROFILES = `DELETE FROM "CustomerProfileStaging"`;
-
-/**
- * Recomputes the statistics and scores of every customer of the shop from its facts (end
- * of a history sync), with the spend reference recomputed from the same totals. Returns
- * the new spend reference. With `stagedProfiles`, the display data the sync staged is
- * folded in and cleared in the same pass (one write per customer instead of two).
+ * Recomputes the statistics and scores of every customer of the shop from its facts, with
+ * the spend reference recomputed from the same totals. Returns the new spend reference.
  */
 export async function recomputeAllCustomers(
   db: Db,
   shop: string,
   settings: ScoringSettings,
   now = new Date(),
-  options: { stagedProfiles?: boolean } = {},
 ): Promise<number> {
-  const score = scoreSql(
-    TOTALS_COLUMNS,
-    { ...settings, spendReferenceCents: { sql: `"reference"."mean"` } },
-    now,
+  const { cte, score } = scoredTotals(shop, settings, now);
+  await db.$executeRaw(zeroOrphans(shop, null));
+  await db.$executeRaw(Prisma.sql`
+    WITH ${cte}
+    INSERT INTO "CustomerStats" ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli")
+    SELECT ${shop}, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score}
+    FROM "totals" t CROSS JOIN "reference"
+    ON CONFLICT ("shop", "customerId") DO UPDATE SET
+      "orderCount" = excluded."orderCount",
+      "netSpentCents" = excluded."netSpentCents",
+      "firstOrderAt" = excluded."firstOrderAt",
+      "lastOrderAt" = excluded."lastOrderAt",
+      "scoreMilli" = excluded."scoreMilli"
+    WHERE ${TOTALS_CHANGED}`);
+  const { _avg } = await db.customerStats.aggregate({ where: { shop, orderCount: { gt: 0 } }, _avg: { netSpentCents: true } });
+  return Math.max(1, Math.round(Number(_avg.netSpentCents ?? 0)));
+}
+
+/**
+ * The newest staged profile of each customer of a part (CustomerProfileStaging holds one
+ * row per profile a sync read, in no order), by the rule of the profile upserts: the
+ * latest `profileUpdatedAt`, the first read of equal ones (only a newer one replaces), a
+ * dated one over any undated one, and the last read of undated ones.
+ */
+function newestStagedProfiles(shop: string, part: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
+  return Prisma.sql`
+    SELECT DISTINCT ON ("customerId") "customerId", "displayName", "email", "tags", "profileUpdatedAt"
+    FROM "CustomerProfileStaging" WHERE "shop" = ${shop} AND ${part}
+    ORDER BY "customerId", "profileUpdatedAt" DESC NULLS LAST,
+      CASE WHEN "profileUpdatedAt" IS NULL THEN -"line" ELSE "line" END`;
+}
+
+/** PostgreSQL's error for a row that another transaction inserted first. */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "23505";
+}
+
+/**
+ * The parts the end of a sync splits the shop's customers into, each written on a
+ * connection of its own (one per core of a small database server).
+ */
+const PARTS = 2;
+
+/** Whether `column` (a customer id) falls in part `part` of PARTS. */
+function inPart(column: Prisma.Sql, part: number): Prisma.Sql {
+  return Prisma.sql`(hashtext(${column}) & ${PARTS - 1}) = ${part}`;
+}
+
+/**
+ * The end of a history sync: recomputes every customer of the shop from its facts (as
+ * recomputeAllCustomers) and folds in the display data the sync staged, a profile only
+ * where it is newer than the stored one and never over an erased customer; then clears
+ * the shop's staged profiles. Returns the new spend reference.
+ *
+ * The customers are written in PARTS parts at once, each scored with the spend reference
+ * stored before; then the reference is recomputed from the new totals and the candidates'
+ * scores (the only ones it changes: everyone else scores 0 whatever the reference) are
+ * updated with it. New customers are inserted by MERGE (plain inserts, no per-row conflict
+ * check); should another writer (a webhook) insert one of them meanwhile, that part is
+ * redone as an upsert, which settles each row whoever came first.
+ */
+export async function recomputeAllCustomersAfterSync(
+  shop: string,
+  settings: ScoringSettings & { spendReferenceCents: number },
+  now = new Date(),
+): Promise<number> {
+  await bulkWrites.transaction(async (tx) => {
+    // Existing customers take a newer staged profile here; new ones get theirs as they are created.
+    await tx.execute(Prisma.sql`
+      UPDATE "CustomerStats" SET
+        "displayName" = p."displayName", "email" = p."email", "tags" = p."tags", "profileUpdatedAt" = p."profileUpdatedAt"
+      FROM (${newestStagedProfiles(shop)}) p
+      WHERE "CustomerStats"."shop" = ${shop} AND "CustomerStats"."customerId" = p."customerId"
+        AND "CustomerStats"."personalDataErasedAt" IS NULL
+        AND ("CustomerStats"."profileUpdatedAt" IS NULL OR p."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`);
+    // Before the totals: only customers that had orders can be orphans, and on a first sync
+    // there are none yet.
+    await tx.execute(zeroOrphans(shop, null));
+  });
+
+  await Promise.all(
+    Array.from({ length: PARTS }, (_, part) =>
+      bulkWrites.transaction((tx) => writePartTotals(tx, shop, part, settings, now)),
+    ),
   );
-  if (options.stagedProfiles) await db.$executeRawUnsafe(APPLY_STAGED_PROFILES, shop);
-  // Before the upsert: only customers that had orders can be orphans, and on a first sync
-  // there are none yet, so this finds nothing to check instead of every new customer.
-  await db.$executeRawUnsafe(positional(zeroOrphans("all")), shop);
-  // A new row takes the staged profile; an existing one got it above (or keeps its own).
-  const profile = options.stagedProfiles
-    ? {
-        columns: `, "displayName", "email", "tags", "profileUpdatedAt"`,
-        values: `, p."displayName", p."email", COALESCE(p."tags", ''), p."profileUpdatedAt"`,
-        join: `LEFT JOIN "CustomerProfileStaging" p ON p."shop" = ? AND p."customerId" = t."customerId"`,
-        parameters: [shop],
-      }
-    : { columns: "", values: "", join: "", parameters: [] };
-  await db.$executeRawUnsafe(
-    positional(`WITH ${totalsCte("all")},
-     "reference" AS (
-       SELECT CASE WHEN ROUND(AVG("netSpentCents" * 1.0)) >= 1 THEN ROUND(AVG("netSpentCents" * 1.0)) ELSE 1.0 END AS "mean"
-       FROM "totals" WHERE "orderCount" > 0
-     )
-     ${upsertTotals(profile.columns)}
-     SELECT ?, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score.sql}${profile.values}
-     FROM "totals" t CROSS JOIN "reference" ${profile.join} WHERE true
-     ${ON_CONFLICT_TOTALS}`),
-    shop, shop, shop, ...score.values, ...profile.parameters,
-  );
-  if (options.stagedProfiles) {
-    const otherShops = await db.$queryRawUnsafe<unknown[]>(OTHER_SHOP_STAGED_PROFILES, shop, shop);
-    if (otherShops.length > 0) await db.$executeRawUnsafe(CLEAR_STAGED_PROFILES, shop);
-    else await db.$executeRawUnsafe(CLEAR_ALL_STAGED_PROFILES);
+
+  return bulkWrites.transaction(async (tx) => {
+    const [{ mean }] = await tx.query<{ mean: string | null }>(Prisma.sql`
+      SELECT AVG("netSpentCents") AS "mean" FROM "CustomerStats" WHERE "shop" = ${shop} AND "orderCount" > 0`);
+    const spendReferenceCents = Math.max(1, Math.round(Number(mean ?? 0)));
+    if (spendReferenceCents !== settings.spendReferenceCents) {
+      const score = scoreExpression(
+        { orderCount: Prisma.sql`"orderCount"`, netSpentCents: Prisma.sql`"netSpentCents"`, lastOrderAt: Prisma.sql`"lastOrderAt"` },
+        { ...settings, spendReferenceCents },
+        now,
+      );
+      await tx.execute(Prisma.sql`
+        UPDATE "CustomerStats" SET "scoreMilli" = ${score}
+        WHERE "shop" = ${shop} AND "scoreMilli" > 0 AND "scoreMilli" <> ${score}`);
+    }
+    await clearStaged(tx, "CustomerProfileStaging", shop);
+    return spendReferenceCents;
+  });
+}
+
+/** One part of recomputeAllCustomersAfterSync's customers: totals, provisional scores, new profiles. */
+async function writePartTotals(
+  tx: BulkTransaction,
+  shop: string,
+  part: number,
+  settings: ScoringSettings & { spendReferenceCents: number },
+  now: Date,
+): Promise<void> {
+  // The part's totals are one hash aggregate over the shop's facts: kept in memory.
+  await tx.execute(Prisma.sql`SET LOCAL work_mem = '128MB'`);
+  const score = scoreExpression(TOTALS_COLUMNS, settings, now);
+  const statement = (write: (rows: Prisma.Sql) => Prisma.Sql) => Prisma.sql`
+    WITH ${totalsCte(shop, null, inPart(Prisma.sql`o."customerId"`, part))},
+    "profiles" AS (${newestStagedProfiles(shop, inPart(Prisma.sql`"customerId"`, part))})
+    ${write(Prisma.sql`
+      SELECT t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score} AS "scoreMilli",
+             p."displayName", p."email", COALESCE(p."tags", '') AS "tags", p."profileUpdatedAt"
+      FROM "totals" t LEFT JOIN "profiles" p ON p."customerId" = t."customerId"
+      ORDER BY t."customerId"`)}`;
+  try {
+    await tx.savepoint(() =>
+      tx.execute(
+        statement((rows) => Prisma.sql`
+          MERGE INTO "CustomerStats" c
+          USING (${rows}) s ON c."shop" = ${shop} AND c."customerId" = s."customerId"
+          WHEN MATCHED AND (
+               c."orderCount" <> s."orderCount" OR c."netSpentCents" <> s."netSpentCents"
+            OR c."firstOrderAt" IS DISTINCT FROM s."firstOrderAt" OR c."lastOrderAt" IS DISTINCT FROM s."lastOrderAt"
+            OR c."scoreMilli" <> s."scoreMilli")
+          THEN UPDATE SET "orderCount" = s."orderCount", "netSpentCents" = s."netSpentCents",
+            "firstOrderAt" = s."firstOrderAt", "lastOrderAt" = s."lastOrderAt", "scoreMilli" = s."scoreMilli"
+          WHEN NOT MATCHED THEN INSERT
+            ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli",
+             "displayName", "email", "tags", "profileUpdatedAt")
+            VALUES (${shop}, s."customerId", s."orderCount", s."netSpentCents", s."firstOrderAt", s."lastOrderAt", s."scoreMilli",
+             s."displayName", s."email", s."tags", s."profileUpdatedAt")`),
+      ),
+    );
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await tx.execute(
+      statement((rows) => Prisma.sql`
+        INSERT INTO "CustomerStats"
+          ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli",
+           "displayName", "email", "tags", "profileUpdatedAt")
+        SELECT ${shop}, s.* FROM (${rows}) s
+        ON CONFLICT ("shop", "customerId") DO UPDATE SET
+          "orderCount" = excluded."orderCount",
+          "netSpentCents" = excluded."netSpentCents",
+          "firstOrderAt" = excluded."firstOrderAt",
+          "lastOrderAt" = excluded."lastOrderAt",
+          "scoreMilli" = excluded."scoreMilli"
+        WHERE ${TOTALS_CHANGED}`),
+    );
   }
-  const [{ mean }] = await db.$queryRaw<{ mean: number | null }[]>`
-    SELECT AVG("netSpentCents" * 1.0) AS mean FROM "CustomerStats"
-    WHERE "shop" = ${shop} AND "orderCount" > 0`;
-  return Math.max(1, Math.round(Number(mean ?? 0)));
+}
+
+/**
+ * Deletes the shop's rows of a staging table. Usually one shop syncs at a time: then the
+ * table is emptied with TRUNCATE (no dead rows left to vacuum), under a lock taken first,
+ * so another shop's sync cannot stage rows between the look and the truncation.
+ */
+export async function clearStaged(
+  tx: BulkTransaction,
+  table: "OrderFactStaging" | "CustomerProfileStaging",
+  shop: string,
+): Promise<void> {
+  const name = Prisma.raw(`"${table}"`);
+  await tx.execute(Prisma.sql`LOCK TABLE ${name} IN ACCESS EXCLUSIVE MODE`);
+  const [other] = await tx.query(Prisma.sql`SELECT 1 FROM ${name} WHERE "shop" <> ${shop} LIMIT 1`);
+  if (other) await tx.execute(Prisma.sql`DELETE FROM ${name} WHERE "shop" = ${shop}`);
+  else await tx.execute(Prisma.sql`TRUNCATE ${name}`);
 }

@@ -144,15 +144,19 @@ describe("ingestBulkOrdersJsonl", () => {
     expect(await statsOf(shop)).toEqual(expectedStats);
   });
 
-  it("merges the orders a crash left staged, mid-stream merges included, without counting twice", async () => {
+  it("stages a batch holding a stored order, and merges what a crash left staged without counting twice", async () => {
     const shop = newShop("ingest-staged");
     const other = newShop("ingest-staged-other");
     const sync = await startHistorySync(shop, { method: "bulk" });
     const crash = new Error("process killed");
     let batches = 0;
+    // Webhooks stored orders 1 and 4 (the first and second batches of 3) before the sync:
+    // those batches cannot go straight into OrderFact and are staged. Another shop's
+    // sync, whose first batch holds a stored order too, dies with that batch staged.
+    await upsertOrderSnapshots(shop, [history[0], history[3]].map((o) => orderSnapshotFromWebhook(orderWebhookPayload(o))));
+    await upsertOrderSnapshots(other, [orderSnapshotFromWebhook(orderWebhookPayload(history[2]))]);
 
-    // Batches of 3, merged after every batch; dies after the second batch commits, before
-    // its merge. Another shop's sync dies with its first batch staged.
+    // Merged after every staged batch; dies after the second batch commits, before its merge.
     await expect(
       ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), {
         batchSize: 3,
@@ -166,7 +170,8 @@ describe("ingestBulkOrdersJsonl", () => {
     await expect(
       ingestBulkOrdersJsonl(other, chunkedStream(historyJsonl()), { batchSize: 3, onProgress: () => { throw crash; } }),
     ).rejects.toBe(crash);
-    expect(await prisma.orderFact.count({ where: { shop } })).toBe(3);
+    // Orders 1 and 4 from the webhooks, 2 and 3 merged from the first batch; 4–6 staged.
+    expect(await prisma.orderFact.count({ where: { shop } })).toBe(4);
     expect(await prisma.orderFactStaging.count({ where: { shop } })).toBe(3);
     expect(await prisma.orderFactStaging.count({ where: { shop: other } })).toBe(3);
 
@@ -183,8 +188,9 @@ describe("ingestBulkOrdersJsonl", () => {
     expect(await statsOf(shop)).toEqual(expectedStats);
     // The other shop's staged orders are its own, still waiting for its resume.
     expect(await prisma.orderFactStaging.count({ where: { shop: other } })).toBe(3);
-    expect(await prisma.orderFact.count({ where: { shop: other } })).toBe(0);
+    // Read again from the start: its first batch is staged a second time, and counted once.
     await ingestBulkOrdersJsonl(other, chunkedStream(historyJsonl()), { batchSize: 3 });
+    expect(await prisma.orderFact.count({ where: { shop: other } })).toBe(history.length);
     expect(await statsOf(other)).toEqual(expectedStats);
     expect(await prisma.orderFactStaging.count()).toBe(0);
   });

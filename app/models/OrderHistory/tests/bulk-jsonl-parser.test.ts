@@ -9,8 +9,20 @@ import { orderSnapshotFromAdminApi, type AdminOrderNode } from "../snapshots";
 import { storedTimestamp } from "../../../utils/sql-dialect.server";
 import { bulkOrderNode, chunkedStream, lineItemLine, toJsonl } from "#/factories/orders";
 
+const SHOP = "parser-shop.myshopify.com";
+
+/** Rows of COPY's text format: fields unescaped, `\N` as null. */
+function copyRows(bytes: Uint8Array): (string | null)[][] {
+  const escapes: Record<string, string> = { t: "\t", n: "\n", r: "\r", "\\": "\\" };
+  return Buffer.from(bytes)
+    .toString()
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => line.split("\t").map((field) => (field === "\\N" ? null : field.replace(/\\(.)/g, (_, c: string) => escapes[c] ?? c))));
+}
+
 /** Runs the worker's body on this thread over `text`, collecting what it posts. */
-function parseHere(text: string, options = { startAtLine: 0, batchSize: 1000, batchesAhead: 1000 }) {
+function parseHere(text: string, options = { shop: SHOP, startAtLine: 0, batchSize: 1000, batchesAhead: 1000 }) {
   const posted: unknown[] = [];
   let listener: (message: ToWorker) => void = () => {};
   const port = {
@@ -22,20 +34,25 @@ function parseHere(text: string, options = { startAtLine: 0, batchSize: 1000, ba
   listener({ type: "end" });
   const batches = posted.filter((m): m is ParsedBatch => (m as ParsedBatch).type === "batch");
   const error = posted.find((m) => (m as { type: string }).type === "error") as { message: string } | undefined;
-  return { rows: batches.flatMap((b) => b.rows), profiles: batches.flatMap((b) => b.profiles), error };
+  return {
+    rows: batches.flatMap((b) => copyRows(b.orderRows)),
+    profiles: batches.flatMap((b) => copyRows(b.profileRows)),
+    error,
+  };
 }
 
-/** The stored row the webhook/paginated path derives from the same node. */
+/** The stored row the webhook/paginated path derives from the same node (ORDER_ROW_COLUMNS). */
 function expectedRow(node: AdminOrderNode) {
   const snapshot = orderSnapshotFromAdminApi(node);
   return [
+    SHOP,
     snapshot.orderId,
     snapshot.customerId,
     storedTimestamp(snapshot.processedAt),
-    snapshot.totalCents,
-    snapshot.refundedCents,
+    String(snapshot.totalCents),
+    String(snapshot.refundedCents),
     snapshot.cancelledAt ? storedTimestamp(snapshot.cancelledAt) : null,
-    snapshot.test ? 1 : 0,
+    snapshot.test ? "t" : "f",
     snapshot.discountCodes.join("\n"),
     storedTimestamp(snapshot.sourceUpdatedAt),
   ];
@@ -84,14 +101,26 @@ describe("the bulk JSONL parser (worker body)", () => {
     ].join("\r\n");
     const { rows, error } = parseHere(text);
     expect(error).toBeUndefined();
-    expect(rows.map((r) => r[0])).toEqual(["11", "12"]);
+    expect(rows.map((r) => r[1])).toEqual(["11", "12"]);
   });
 
   it("writes a customer's profile once unless it changes", () => {
     const at = (id: number, updatedAt: string) =>
       bulkOrderNode({ id, customerId: 7, processedAt: "2024-01-10T10:00:00Z", totalCents: 500, customerUpdatedAt: updatedAt });
     const { profiles } = parseHere(toJsonl([at(1, "2024-01-01T00:00:00Z"), at(2, "2024-01-01T00:00:00Z"), at(3, "2024-02-01T00:00:00Z")]));
-    expect(profiles.map((p) => p[4])).toEqual(["2024-01-01T00:00:00.000+00:00", "2024-02-01T00:00:00.000+00:00"]);
+    expect(profiles.map((p) => p[5])).toEqual(["2024-01-01T00:00:00.000+00:00", "2024-02-01T00:00:00.000+00:00"]);
+  });
+
+  it("escapes text for COPY and writes each profile with its order's line", () => {
+    const node = bulkOrderNode({
+      id: 21, customerId: 7, processedAt: "2024-01-10T10:00:00Z", totalCents: 500,
+      customerName: "Tab\there \\ back\nslash\u0000", customerTags: ["a\tb", "c"], discountCodes: ["one", "two"],
+    });
+    const { rows, profiles, error } = parseHere(toJsonl([lineItemLine(20, 1), node]));
+    expect(error).toBeUndefined();
+    expect(rows).toEqual([expectedRow(node)]);
+    expect(rows[0][8]).toBe("ONE\nTWO");
+    expect(profiles).toEqual([[SHOP, "7", "Tab\there \\ back\nslash", "customer7@example.com", "a\tb, c", "2024-01-01T00:00:00.000+00:00", "2"]]);
   });
 
   it("names the line of a malformed order", () => {
@@ -101,8 +130,8 @@ describe("the bulk JSONL parser (worker body)", () => {
 
   it("takes ids of the right type only, digits to the end", () => {
     const withId = (id: string) => parseHere(toJsonl([{ ...nodes[0], id }]));
-    expect(withId("gid://shopify/Order/123").rows[0][0]).toBe("123");
-    expect(withId("123").rows[0][0]).toBe("123");
+    expect(withId("gid://shopify/Order/123").rows[0][1]).toBe("123");
+    expect(withId("123").rows[0][1]).toBe("123");
     for (const id of ["gid://shopify/Product/123", "gid://shopify/OrderX/123", "gid://shopify/Order/", "gid://shopify/Order/1/2", "gid://other/Order/123", "gid://shopify/Orde/1"]) {
       expect(withId(id).error?.message, id).toMatch(/Not a Shopify Order id/);
     }
@@ -110,11 +139,11 @@ describe("the bulk JSONL parser (worker body)", () => {
 
   it("runs on a worker thread over a stream, in batches, counting every line", async () => {
     const lines = nodes.flatMap((node, i) => [node, lineItemLine(i + 1, 100 + i)]);
-    const batches = parseBulkJsonlInWorker(chunkedStream(toJsonl(lines), 7), { startAtLine: 2, batchSize: 2, batchesAhead: 1 });
-    const seen: string[][] = [];
+    const batches = parseBulkJsonlInWorker(chunkedStream(toJsonl(lines), 7), { shop: SHOP, startAtLine: 2, batchSize: 2, batchesAhead: 1 });
+    const seen: (string | null)[][] = [];
     let result = await batches.next();
     while (!result.done) {
-      seen.push(result.value.rows.map((r) => r[0]));
+      seen.push(copyRows(result.value.orderRows).map((r) => r[1]));
       result = await batches.next();
     }
     expect(seen).toEqual([["2", "3"], ["4", "5"], []]);
@@ -136,11 +165,11 @@ describe("the bulk JSONL parser (worker body)", () => {
 
     const rows: unknown[] = [];
     const profiles: unknown[] = [];
-    const batches = parseBulkJsonlInWorker(file, { startAtLine: 0, batchSize: 250, batchesAhead: 3 });
+    const batches = parseBulkJsonlInWorker(file, { shop: SHOP, startAtLine: 0, batchSize: 250, batchesAhead: 3 });
     let result = await batches.next();
     while (!result.done) {
-      rows.push(...result.value.rows);
-      profiles.push(...result.value.profiles);
+      rows.push(...copyRows(result.value.orderRows));
+      profiles.push(...copyRows(result.value.profileRows));
       result = await batches.next();
     }
     expect(result.value).toBe(lines.length);
