@@ -4,17 +4,23 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import adminStyles from "../styles/admin.css?url";
 import { authenticate } from "../shopify.server";
+import { shopTimezone } from "../models/Shop/ShopTimezone.server";
+import { ShopDatesProvider } from "../components/ShopDates";
 
-export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+export const links = () => [
+  { rel: "stylesheet", href: polarisStyles },
+  { rel: "stylesheet", href: adminStyles },
+];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
-  return { apiKey: process.env.SHOPIFY_API_KEY || "" };
+  const { admin, session } = await authenticate.admin(request);
+  return { apiKey: process.env.SHOPIFY_API_KEY || "", timeZone: await shopTimezone(admin.graphql, session.shop) };
 };
 
 export default function App() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, timeZone } = useLoaderData<typeof loader>();
 
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
@@ -33,7 +39,9 @@ export default function App() {
       </NavMenu>
       {/* The page's one main landmark (Polaris' Page renders none outside a Frame). */}
       <main>
-        <Outlet />
+        <ShopDatesProvider timeZone={timeZone}>
+          <Outlet />
+        </ShopDatesProvider>
       </main>
     </AppProvider>
   );

@@ -14,6 +14,7 @@ import { TopAmbassadorsCard } from "./components/TopAmbassadorsCard";
 import { FraudFlagsCard } from "./components/FraudFlagsCard";
 import { DefinitionsCard } from "./components/DefinitionsCard";
 import { pageTitle } from "../../utils/page-title";
+import { useShopDates } from "~/components/ShopDates";
 
 export const meta = () => pageTitle("Dashboard");
 
@@ -62,6 +63,7 @@ export type DashboardData = ReturnType<typeof useLoaderData<typeof loader>>;
 const REFRESH_MS = 1_500;
 
 export default function Dashboard() {
+  const dates = useShopDates();
   const data = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const fetcher = useFetcher<typeof action>();
@@ -96,7 +98,7 @@ export default function Dashboard() {
               <RetentionCard retention={retention.figures}>
                 <InlineStack gap="300" blockAlign="center">
                   <Text as="p" tone="subdued">
-                    Computed {new Date(retention.computedAt ?? 0).toLocaleString("en", { timeZone: "UTC" })} UTC
+                    Computed {dates.dateTime(retention.computedAt ?? new Date(0))}
                     {computing ? " · updating…" : retention.stale ? " · new orders since; updated within minutes" : ""}
                   </Text>
                   <fetcher.Form method="post">

@@ -4,6 +4,7 @@ import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, Layout, Page, 
 import { authenticate } from "../../shopify.server";
 import { listDataRequests } from "../../models/CustomerDataRequest/CustomerDataRequest.server";
 import { pageTitle } from "../../utils/page-title";
+import { useShopDates } from "~/components/ShopDates";
 
 export const meta = () => pageTitle("Data requests");
 
@@ -22,9 +23,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default function DataRequests() {
+  const dates = useShopDates();
   const { requests } = useLoaderData<typeof loader>();
   return (
     <Page title="Data requests" backAction={{ content: "Settings", url: "/app/settings" }}>
@@ -54,17 +55,17 @@ export default function DataRequests() {
                 resourceName={{ singular: "data request", plural: "data requests" }}
                 itemCount={requests.length}
                 selectable={false}
-                headings={[{ title: "Received (UTC)" }, { title: "Customer" }, { title: "Status" }, { title: "Report" }]}
+                headings={[{ title: "Received" }, { title: "Customer" }, { title: "Status" }, { title: "Report" }]}
               >
                 {requests.map((row, index) => (
                   <IndexTable.Row id={row.id} key={row.id} position={index}>
-                    <IndexTable.Cell>{when.format(new Date(row.receivedAt))}</IndexTable.Cell>
+                    <IndexTable.Cell>{dates.dateTime(row.receivedAt)}</IndexTable.Cell>
                     <IndexTable.Cell>
                       {row.email ?? "(email erased)"} · customer {row.customerId ?? "?"}
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       {row.downloadedAt ? (
-                        <Badge tone="success">{`Downloaded ${when.format(new Date(row.downloadedAt))}`}</Badge>
+                        <Badge tone="success">{`Downloaded ${dates.dateTime(row.downloadedAt)}`}</Badge>
                       ) : (
                         <Badge tone="attention">To send</Badge>
                       )}

@@ -6,6 +6,7 @@ import { recentReconciliationRuns } from "../../models/Attribution/Reconciliatio
 import { deliveriesNotApplied, TOPIC_NAMES, type InboxTopic } from "../../models/WebhookInbox/WebhookInbox.server";
 import { requestReconciliation } from "../../jobs/reconciliation.server";
 import { pageTitle } from "../../utils/page-title";
+import { useShopDates } from "~/components/ShopDates";
 
 export const meta = () => pageTitle("Order check");
 
@@ -56,7 +57,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return redirect("/app/reconciliation");
 };
 
-const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 const STATUS: Record<string, { label: string; tone?: "success" | "critical" | "info" }> = {
   running: { label: "Checking…", tone: "info" },
@@ -65,13 +65,14 @@ const STATUS: Record<string, { label: string; tone?: "success" | "critical" | "i
 };
 
 function RunCard({ run }: { run: ReconciliationRunView }) {
+  const dates = useShopDates();
   const status = STATUS[run.status] ?? { label: run.status };
   return (
     <Card>
       <BlockStack gap="200">
         <InlineStack gap="200" blockAlign="center">
           <Text as="h3" variant="headingSm">
-            {when.format(new Date(run.startedAt))} UTC
+            {dates.dateTime(run.startedAt)}
           </Text>
           <Badge tone={status.tone}>{status.label}</Badge>
           <Text as="span" tone="subdued">
@@ -102,6 +103,7 @@ function RunCard({ run }: { run: ReconciliationRunView }) {
 }
 
 export default function Reconciliation() {
+  const dates = useShopDates();
   const { runs, notApplied } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const running = runs.some((run) => run.status === "running");
@@ -137,7 +139,7 @@ export default function Reconciliation() {
                 <List>
                   {notApplied.map((delivery) => (
                     <List.Item key={delivery.id}>
-                      {delivery.topic}, {when.format(new Date(delivery.receivedAt))} UTC: {delivery.error}
+                      {delivery.topic}, {dates.dateTime(delivery.receivedAt)}: {delivery.error}
                     </List.Item>
                   ))}
                 </List>

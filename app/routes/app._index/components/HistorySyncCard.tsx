@@ -13,18 +13,12 @@ import {
 } from "@shopify/polaris";
 import type { HistorySyncActionError, loader as historySyncLoader } from "../../app.history-sync/route";
 import type { HistorySyncView } from "../../app.history-sync/history-sync-view";
+import { useShopDates } from "~/components/ShopDates";
 
 /** While a sync is unfinished the card re-reads it this often. */
 export const SYNC_REFRESH_MS = 1500;
 
 const numbers = new Intl.NumberFormat("en");
-// UTC on both server and browser, so the rendered text agrees.
-const dateTime = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "short",
-  timeZone: "UTC",
-});
-const date = new Intl.DateTimeFormat("en", { dateStyle: "long", timeZone: "UTC" });
 
 const BADGES: Record<string, { label: string; tone: BadgeProps["tone"] }> = {
   running: { label: "In progress", tone: "info" },
@@ -110,6 +104,7 @@ function latest(a: HistorySyncView | null, b: HistorySyncView | null | undefined
 }
 
 export function HistorySyncCard({ sync: loaded, orderCount }: HistorySyncCardProps) {
+  const dates = useShopDates();
   const fetcher = useFetcher<HistorySyncActionError>();
   const poll = useFetcher<typeof historySyncLoader>();
   const sync = latest(loaded, poll.data?.sync);
@@ -161,8 +156,8 @@ export function HistorySyncCard({ sync: loaded, orderCount }: HistorySyncCardPro
                 {sync.method === "bulk" ? "Bulk export" : "Page by page"}
                 {sync.bulkStatus ? ` · Shopify status: ${sync.bulkStatus}` : ""}
                 {sync.finishedAt
-                  ? ` · Finished ${dateTime.format(new Date(sync.finishedAt))} UTC`
-                  : ` · Started ${dateTime.format(new Date(sync.startedAt))} UTC`}
+                  ? ` · Finished ${dates.dateTime(sync.finishedAt)}`
+                  : ` · Started ${dates.dateTime(sync.startedAt)}`}
               </Text>
             </InlineStack>
           </BlockStack>
@@ -186,7 +181,7 @@ export function HistorySyncCard({ sync: loaded, orderCount }: HistorySyncCardPro
           <Banner tone="warning" title="Only your last 60 days of orders can be read">
             <Text as="p">
               Shopify only lets the app read orders from the last 60 days (since{" "}
-              {date.format(new Date(sync.ordersReadableSince))}) until you grant it access to all
+              {dates.date(sync.ordersReadableSince)}) until you grant it access to all
               orders. Candidates are based on those orders.
             </Text>
           </Banner>

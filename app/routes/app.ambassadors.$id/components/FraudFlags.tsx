@@ -1,10 +1,11 @@
 import { useFetcher } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import type { FraudFlagView } from "../../../models/Fraud/flag-view";
+import { useShopDates } from "~/components/ShopDates";
 
-const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 function FlagRow({ flag, showAmbassador }: { flag: FraudFlagView; showAmbassador: boolean }) {
+  const dates = useShopDates();
   const fetcher = useFetcher();
   const resolved = flag.resolvedAt !== null || fetcher.state !== "idle" || fetcher.data !== undefined;
   return (
@@ -17,7 +18,7 @@ function FlagRow({ flag, showAmbassador }: { flag: FraudFlagView; showAmbassador
           </Text>
         )}
         <Text as="span" tone="subdued">
-          {when.format(new Date(flag.createdAt))} UTC
+          {dates.dateTime(flag.createdAt)}
         </Text>
         {resolved ? (
           <Badge>Reviewed</Badge>

@@ -1,6 +1,6 @@
 import { Badge, BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
+import { useShopDates } from "~/components/ShopDates";
 
-const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 const EVENT_LABELS: Record<string, string> = {
   invited: "Invited",
@@ -28,6 +28,7 @@ export function History({
   events: Array<{ id: string; kind: string; detail: string; createdAt: string }>;
   pastCodes: Array<{ code: string; wanted: string; state: string; error: string | null; createdAt: string }>;
 }) {
+  const dates = useShopDates();
   return (
     <Card>
       <BlockStack gap="300">
@@ -55,7 +56,7 @@ export function History({
                   {EVENT_LABELS[event.kind] ?? event.kind}
                 </Text>
                 <Text as="span" tone="subdued">
-                  {when.format(new Date(event.createdAt))} UTC
+                  {dates.dateTime(event.createdAt)}
                 </Text>
               </InlineStack>
               {event.detail ? <Text as="p">{event.detail}</Text> : null}

@@ -1,9 +1,11 @@
 import { BlockStack, Box, Card, IndexTable, Link, Text } from "@shopify/polaris";
 import { EmptyList, ListPagination } from "./ListPagination";
-import { formatDate, type ContentView, type PageInfo } from "./types";
+import type { ContentView, PageInfo } from "./types";
+import { useShopDates } from "~/components/ShopDates";
 
 /** Content links ambassadors sent, newest first. */
 export function ContentCard({ content, info }: { content: ContentView[]; info: PageInfo }) {
+  const dates = useShopDates();
   return (
     <Card padding="0">
       <Box padding="400" paddingBlockEnd="200">
@@ -59,7 +61,7 @@ export function ContentCard({ content, info }: { content: ContentView[]; info: P
                   </Text>
                 </div>
               </IndexTable.Cell>
-              <IndexTable.Cell>{formatDate(item.createdAt)}</IndexTable.Cell>
+              <IndexTable.Cell>{dates.dateTime(item.createdAt)}</IndexTable.Cell>
             </IndexTable.Row>
           ))}
         </IndexTable>

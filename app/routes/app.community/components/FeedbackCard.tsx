@@ -1,6 +1,7 @@
 import { Badge, BlockStack, Box, Button, Card, IndexTable, InlineStack, Link, Text } from "@shopify/polaris";
 import { EmptyList, ListPagination } from "./ListPagination";
-import { formatDate, type FeedbackView, type PageInfo } from "./types";
+import type { FeedbackView, PageInfo } from "./types";
+import { useShopDates } from "~/components/ShopDates";
 
 const stars = (rating: number) => `${"★".repeat(rating)}${"☆".repeat(5 - rating)}`;
 
@@ -21,6 +22,7 @@ export function FeedbackCard({
   /** A mark-as-read is being saved: "all", an id, or null. */
   busy: string | null;
 }) {
+  const dates = useShopDates();
   return (
     <Card padding="0">
       <Box padding="400" paddingBlockEnd="200">
@@ -98,7 +100,7 @@ export function FeedbackCard({
                   </Text>
                 </div>
               </IndexTable.Cell>
-              <IndexTable.Cell>{formatDate(item.createdAt)}</IndexTable.Cell>
+              <IndexTable.Cell>{dates.dateTime(item.createdAt)}</IndexTable.Cell>
               <IndexTable.Cell>
                 {item.read ? null : (
                   <Button

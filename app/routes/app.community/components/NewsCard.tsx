@@ -13,7 +13,8 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { EmptyList, ListPagination } from "./ListPagination";
-import { formatDate, type CommunityResult, type NewsView, type PageInfo } from "./types";
+import type { CommunityResult, NewsView, PageInfo } from "./types";
+import { useShopDates } from "~/components/ShopDates";
 
 export interface NewsLimits {
   title: number;
@@ -100,6 +101,7 @@ export function NewsList({
   /** The news being deleted, if any. */
   busyId: string | null;
 }) {
+  const dates = useShopDates();
   return (
     <Card padding="0">
       <Box padding="400" paddingBlockEnd="200">
@@ -123,7 +125,7 @@ export function NewsList({
                       {item.title}
                     </Text>
                     <Text as="p" variant="bodySm" tone="subdued">
-                      Posted {formatDate(item.publishedAt)}
+                      Posted {dates.dateTime(item.publishedAt)}
                     </Text>
                     <Text as="p" breakWord>
                       <span style={{ whiteSpace: "pre-line" }}>{item.body}</span>

@@ -59,11 +59,3 @@ export const PAGE_PARAMS = {
   content: "contentPage",
 } as const;
 export type CommunityList = keyof typeof PAGE_PARAMS;
-
-// Dates in UTC so the server's and the browser's rendering agree.
-export const dateTimeFormat = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "short",
-  timeZone: "UTC",
-});
-export const formatDate = (iso: string) => `${dateTimeFormat.format(new Date(iso))} UTC`;

@@ -1,4 +1,5 @@
 import { Badge, BlockStack, Card, InlineStack, Link, Text } from "@shopify/polaris";
+import { useShopDates } from "~/components/ShopDates";
 
 export interface FraudFlagRow {
   id: string;
@@ -16,6 +17,7 @@ const KIND_LABELS: Record<string, string> = {
 };
 
 export function FraudFlagsCard({ flags }: { flags: FraudFlagRow[] }) {
+  const dates = useShopDates();
   return (
     <Card>
       <BlockStack gap="200">
@@ -38,7 +40,7 @@ export function FraudFlagsCard({ flags }: { flags: FraudFlagRow[] }) {
                   </Link>
                   <Text as="span">{flag.detail}</Text>
                   <Text as="span" tone="subdued">
-                    {flag.createdAt.slice(0, 10)}
+                    {dates.date(flag.createdAt)}
                   </Text>
                 </InlineStack>
               </li>

@@ -1,0 +1,7 @@
+export const ShopTimezoneQuery = `#graphql
+  query ShopTimezone {
+    shop {
+      ianaTimezone
+    }
+  }
+`;
