@@ -11,7 +11,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useState } from "react";
+import { useDebouncedSearch } from "../../hooks/useDebouncedSearch";
 import { authenticate } from "../../shopify.server";
 import { AMBASSADOR_STATES, type AmbassadorState } from "../../models/Ambassador/states";
 import { listAmbassadors } from "../../models/Ambassador/AmbassadorList.server";
@@ -63,14 +63,23 @@ export default function Ambassadors() {
   const navigate = useNavigate();
   const navigation = useNavigation();
   const [params] = useSearchParams();
-  const [query, setQuery] = useState(data.query);
   const allCount = Object.values(data.byStatus).reduce((a, b) => a + b, 0);
 
-  const go = (change: (next: URLSearchParams) => void) => {
+  const go = (change: (next: URLSearchParams) => void, options?: { replace: boolean }) => {
     const next = new URLSearchParams(params);
     change(next);
-    navigate(`?${next.toString()}`);
+    if (next.toString() !== params.toString()) navigate(`?${next.toString()}`, { ...options, preventScrollReset: true });
   };
+  const search = useDebouncedSearch(data.query, (query) =>
+    go(
+      (next) => {
+        if (query) next.set("q", query);
+        else next.delete("q");
+        next.delete("page");
+      },
+      { replace: true },
+    ),
+  );
   const selected = Math.max(0, TABS.findIndex((t) => t.id === (data.status ?? "all")));
 
   return (
@@ -119,36 +128,28 @@ export default function Ambassadors() {
                   <form
                     onSubmit={(event) => {
                       event.preventDefault();
-                      go((next) => {
-                        if (query.trim()) next.set("q", query.trim());
-                        else next.delete("q");
-                        next.delete("page");
-                      });
+                      search.searchNow(search.value);
                     }}
                   >
                     <TextField
                       label="Search ambassadors"
                       labelHidden
                       placeholder="Search by name, email or code"
-                      value={query}
-                      onChange={setQuery}
+                      value={search.value}
+                      onChange={search.change}
                       autoComplete="off"
                       maxLength={QUERY_MAX}
                       clearButton
-                      onClearButtonClick={() => {
-                        setQuery("");
-                        go((next) => {
-                          next.delete("q");
-                          next.delete("page");
-                        });
-                      }}
+                      onClearButtonClick={() => search.searchNow("")}
                     />
                   </form>
                 </div>
                 {data.rows.length === 0 ? (
                   <div style={{ padding: "var(--p-space-400)" }}>
                     <Text as="p" tone="subdued">
-                      No ambassadors match this view.
+                      {data.query
+                        ? `No ${data.status ? `${STATUS_LABELS[data.status].toLowerCase()} ` : ""}ambassadors match “${data.query}”.`
+                        : `No ${data.status ? STATUS_LABELS[data.status].toLowerCase() : ""} ambassadors.`}
                     </Text>
                   </div>
                 ) : (

@@ -1,3 +1,4 @@
+import { CellText } from "~/components/CellText";
 import { Badge, IndexTable, Link, Text, Tooltip, type BadgeProps } from "@shopify/polaris";
 import type { AmbassadorState } from "~/models/Ambassador/states";
 import type { AmbassadorListRow } from "~/models/Ambassador/AmbassadorList.server";
@@ -75,15 +76,9 @@ export function AmbassadorsTable({ rows, currencyCode }: { rows: AmbassadorRow[]
         <IndexTable.Row id={row.id} key={row.id} position={index}>
           <IndexTable.Cell>
             <Link url={`/app/ambassadors/${row.id}`} removeUnderline dataPrimaryLink>
-              <Text as="span" fontWeight="semibold">
-                {row.name}
-              </Text>
+              <CellText fontWeight="semibold">{row.name}</CellText>
             </Link>
-            {row.email && row.email !== row.name ? (
-              <Text as="p" tone="subdued">
-                {row.email}
-              </Text>
-            ) : null}
+            {row.email && row.email !== row.name ? <CellText tone="subdued">{row.email}</CellText> : null}
           </IndexTable.Cell>
           <IndexTable.Cell>
             <AmbassadorStatusBadge status={row.status} />

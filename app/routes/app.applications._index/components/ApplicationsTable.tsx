@@ -1,3 +1,4 @@
+import { CellText } from "~/components/CellText";
 import { useEffect, type ReactNode } from "react";
 import {
   Badge,
@@ -11,6 +12,7 @@ import {
   type BadgeProps,
 } from "@shopify/polaris";
 import { formatMoney } from "~/utils/shop-money";
+import { useShopDates } from "~/components/ShopDates";
 
 export interface ApplicationRow {
   [key: string]: unknown;
@@ -35,8 +37,6 @@ const STATUS_BADGES: Record<string, { label: string; tone: BadgeProps["tone"] }>
   rejected: { label: "Rejected", tone: undefined },
 };
 
-// Dates in UTC so the server's and the browser's rendering agree.
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 const count = (n: number, one: string, many: string) =>
   `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 
@@ -77,6 +77,7 @@ export function ApplicationsTable({
   loading,
   emptyState,
 }: ApplicationsTableProps) {
+  const dates = useShopDates();
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
     useIndexResourceState(rows, { resourceIDResolver: (row) => row.id });
 
@@ -131,16 +132,16 @@ export function ApplicationsTable({
           >
             <IndexTable.Cell>
               <BlockStack gap="050">
-                <Text as="span" variant="bodyMd" fontWeight="semibold">
+                <CellText variant="bodyMd" fontWeight="semibold">
                   {row.name}
-                </Text>
-                <Text as="span" variant="bodySm" tone="subdued">
+                </CellText>
+                <CellText variant="bodySm" tone="subdued">
                   {row.email}
-                </Text>
+                </CellText>
                 {row.socialHandle ? (
-                  <Text as="span" variant="bodySm" tone="subdued">
+                  <CellText variant="bodySm" tone="subdued">
                     {row.socialHandle}
-                  </Text>
+                  </CellText>
                 ) : null}
               </BlockStack>
             </IndexTable.Cell>
@@ -156,7 +157,7 @@ export function ApplicationsTable({
             </IndexTable.Cell>
             <IndexTable.Cell>
               <BlockStack gap="050">
-                <Text as="span">{dateFormat.format(new Date(row.createdAt))}</Text>
+                <Text as="span">{dates.date(row.createdAt)}</Text>
                 {row.submissions > 1 ? (
                   <Text as="span" variant="bodySm" tone="subdued">
                     Applied {count(row.submissions, "time", "times")}

@@ -1,3 +1,4 @@
+import { CellText } from "~/components/CellText";
 import { memo, useEffect, type ReactNode } from "react";
 import {
   Badge,
@@ -10,6 +11,7 @@ import {
 import type { AmbassadorStatus, CandidateDecision } from "~/models/Candidate/Candidate.server";
 import { formatMoney } from "~/utils/shop-money";
 import { STATUS_LABELS } from "../search-params";
+import { useShopDates } from "~/components/ShopDates";
 
 export interface CandidateRow {
   [key: string]: unknown;
@@ -30,8 +32,6 @@ const STATUS_TONES: Record<AmbassadorStatus, BadgeProps["tone"]> = {
   dismissed: undefined,
 };
 
-// Dates in UTC so the server's and the browser's rendering agree.
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 const numberFormat = new Intl.NumberFormat("en");
 
 export interface CandidatesTableProps {
@@ -69,6 +69,7 @@ export const CandidatesTable = memo(function CandidatesTable({
   loading,
   emptyState,
 }: CandidatesTableProps) {
+  const dates = useShopDates();
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
     useIndexResourceState(rows, { resourceIDResolver: (row) => row.id });
 
@@ -134,12 +135,12 @@ export const CandidatesTable = memo(function CandidatesTable({
         >
           <IndexTable.Cell>
             <BlockStack gap="050">
-              <Text as="span" variant="bodyMd" fontWeight="semibold">
+              <CellText variant="bodyMd" fontWeight="semibold">
                 {row.name ?? `Customer ${row.id}`}
-              </Text>
-              <Text as="span" variant="bodySm" tone="subdued">
+              </CellText>
+              <CellText variant="bodySm" tone="subdued">
                 {row.email ?? "No email on file"}
-              </Text>
+              </CellText>
             </BlockStack>
           </IndexTable.Cell>
           <IndexTable.Cell>
@@ -153,7 +154,7 @@ export const CandidatesTable = memo(function CandidatesTable({
             </Text>
           </IndexTable.Cell>
           <IndexTable.Cell>
-            {row.lastOrderAt ? dateFormat.format(new Date(row.lastOrderAt)) : "—"}
+            {row.lastOrderAt ? dates.date(row.lastOrderAt) : "—"}
           </IndexTable.Cell>
           <IndexTable.Cell>
             <Text as="span" alignment="end" numeric>

@@ -6,9 +6,7 @@ import {
   type TextFilter,
   type TextFilterValues,
 } from "../search-params";
-
-/** Typing pauses this long before the list reloads. */
-export const TEXT_DEBOUNCE_MS = 400;
+import { SEARCH_DEBOUNCE_MS } from "../../../hooks/useDebouncedSearch";
 
 export interface CandidateSearchState {
   /** What the fields show (may be ahead of the URL while the merchant types). */
@@ -80,7 +78,7 @@ export function useCandidateSearch(): CandidateSearchState {
       latestText.current = { ...latestText.current, [key]: value };
       setTextState(latestText.current);
       clearTimeout(timer.current);
-      timer.current = setTimeout(() => navigate(null, true), TEXT_DEBOUNCE_MS);
+      timer.current = setTimeout(() => navigate(null, true), SEARCH_DEBOUNCE_MS);
     },
     [navigate]
   );

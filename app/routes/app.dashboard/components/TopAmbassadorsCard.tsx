@@ -1,3 +1,4 @@
+import { CellText } from "~/components/CellText";
 import { BlockStack, Card, DataTable, Link, Text } from "@shopify/polaris";
 import { formatMoney } from "../../../utils/shop-money";
 import { DEFINITIONS, formatRate, formatRoi, type AmbassadorFigures } from "../../../models/Analytics/definitions";
@@ -21,8 +22,7 @@ export function TopAmbassadorsCard({ top, currencyCode }: { top: AmbassadorFigur
               headings={["Ambassador", "Revenue", "Orders", "Clicks", "Conversion", "New customers", "Discount cost", "Reward cost", "ROI"]}
               rows={top.map((a) => [
                 <Link key={a.ambassadorId} url={`/app/ambassadors/${a.ambassadorId}`} removeUnderline>
-                  {a.name}
-                  {a.code ? ` (${a.code})` : ""}
+                  <CellText>{a.code ? `${a.name} (${a.code})` : a.name}</CellText>
                 </Link>,
                 money(a.revenueCents),
                 a.orders.toLocaleString("en"),
