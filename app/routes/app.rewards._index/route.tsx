@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import {
   Badge,
+  EmptySearchResult,
   Banner,
   BlockStack,
   Button,
@@ -29,12 +30,15 @@ import {
   type PayoutFilters,
 } from "../../models/Rewards/Payouts.server";
 import { isPayoutMethod, PAYOUT_STATUSES } from "../../models/Rewards/payout-kinds";
-import { enqueueMaturation } from "../../jobs/reward-maturation.server";
+import { enqueueTierTags } from "../../jobs/reward-maturation.server";
+import { matureRewards, type MaturationResult } from "../../models/Rewards/Maturation.server";
 import { enqueuePayouts } from "../../jobs/reward-payouts.server";
 import { isProgramPaused } from "../../models/AmbassadorProgram/ProgramPause.server";
 import { formatMoney } from "../../utils/shop-money";
 import { pageTitle } from "../../utils/page-title";
 import { useFileDownload } from "./hooks/useFileDownload";
+import { CellText } from "~/components/CellText";
+import { useShopDates } from "~/components/ShopDates";
 
 export const meta = () => pageTitle("Rewards");
 
@@ -157,7 +161,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<RewardsAc
     const ids = form.getAll("payoutIds").filter((v): v is string => typeof v === "string" && v !== "");
     const reference = form.get("reference");
     const result = await markPayoutsPaid(shop, ids, typeof reference === "string" ? reference : "");
-    return result.ok ? { ok: true, message: `${result.paid} payout(s) marked paid.` } : result;
+    return result.ok ? { ok: true, message: `${plural(result.paid, "payout")} marked paid.` } : result;
   }
   if (intent === "send") {
     if (await isProgramPaused(prisma, shop)) {
@@ -167,11 +171,23 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<RewardsAc
     return { ok: true, message: "Pending reward code and store credit payouts were sent." };
   }
   if (intent === "mature") {
-    await enqueueMaturation(shop);
-    return { ok: true, message: "Rewards past their hold were approved." };
+    const matured = await matureRewards(shop, new Date());
+    if (matured.tierTagChanges.length > 0) enqueueTierTags(shop);
+    return { ok: true, message: maturationMessage(matured) };
   }
   return { ok: false, errors: { intent: "Unknown action" } };
 };
+
+const plural = (count: number, noun: string) => `${count.toLocaleString("en")} ${noun}${count === 1 ? "" : "s"}`;
+
+/** What "Approve rewards past their hold now" did, including nothing. */
+function maturationMessage({ approved, voided }: MaturationResult) {
+  if (approved === 0 && voided === 0) return "No rewards were past their hold: nothing was approved.";
+  const parts = [];
+  if (approved > 0) parts.push(`${plural(approved, "reward")} approved`);
+  if (voided > 0) parts.push(`${plural(voided, "reward")} voided (their orders were cancelled or refunded)`);
+  return `${parts.join(", ")}.`;
+}
 
 function statusBadge(status: string) {
   const tone = status === "paid" ? "success" : status === "failed" ? "critical" : status === "sending" ? "attention" : undefined;
@@ -179,6 +195,8 @@ function statusBadge(status: string) {
 }
 
 const AMBASSADORS_CSV = "/app/exports/ambassadors.csv";
+/** The payout list's filters (search parameters). */
+const PAYOUT_FILTERS = ["status", "method", "from", "to", "ambassador"] as const;
 const PAYOUTS_CSV = "/app/exports/payouts.csv";
 
 export default function Rewards() {
@@ -187,6 +205,7 @@ export default function Rewards() {
   const navigation = useNavigation();
   const submit = useSubmit();
   const exports = useFileDownload();
+  const dates = useShopDates();
   const [params, setParams] = useSearchParams();
   const [method, setMethod] = useState<string>(defaultMethod);
   const [reference, setReference] = useState("");
@@ -282,13 +301,21 @@ export default function Rewards() {
                 <IndexTable
                   resourceName={{ singular: "ambassador", plural: "ambassadors" }}
                   itemCount={balances.length}
+                  emptyState={
+                    <EmptySearchResult
+                      title="No rewards yet"
+                      description="Ambassadors earn rewards when orders use their codes; balances show here from the first one."
+                    />
+                  }
                   selectable={false}
                   headings={[{ title: "Ambassador" }, { title: "Pending" }, { title: "Approved" }, { title: "In payout" }, { title: "Paid" }]}
                 >
                   {balances.map((b, index) => (
                     <IndexTable.Row id={b.ambassadorId} key={b.ambassadorId} position={index}>
                       <IndexTable.Cell>
-                        <Link to={`/app/rewards?ambassador=${encodeURIComponent(b.ambassadorId)}`}>{b.name}</Link>
+                        <Link to={`/app/rewards?ambassador=${encodeURIComponent(b.ambassadorId)}`}>
+                          <CellText>{b.name}</CellText>
+                        </Link>
                       </IndexTable.Cell>
                       <IndexTable.Cell>{b.pending}</IndexTable.Cell>
                       <IndexTable.Cell>
@@ -340,14 +367,23 @@ export default function Rewards() {
                 <IndexTable
                   resourceName={{ singular: "payout", plural: "payouts" }}
                   itemCount={payouts.length}
+                  emptyState={
+                    PAYOUT_FILTERS.some((key) => params.get(key)) ? (
+                      <EmptySearchResult title="No payouts match these filters" description="Change or clear the filters above." />
+                    ) : (
+                      <EmptySearchResult title="No payouts yet" description="Create payouts from approved balances above." />
+                    )
+                  }
                   selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
                   onSelectionChange={handleSelectionChange}
                   headings={[{ title: "Created" }, { title: "Ambassador" }, { title: "Amount" }, { title: "Method" }, { title: "Status" }, { title: "Reference" }]}
                 >
                   {payouts.map((p, index) => (
                     <IndexTable.Row id={p.id} key={p.id} position={index} selected={selectedResources.includes(p.id)}>
-                      <IndexTable.Cell>{p.createdAt.slice(0, 10)}</IndexTable.Cell>
-                      <IndexTable.Cell>{p.name}</IndexTable.Cell>
+                      <IndexTable.Cell>{dates.date(p.createdAt)}</IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <CellText>{p.name}</CellText>
+                      </IndexTable.Cell>
                       <IndexTable.Cell>{p.amount}</IndexTable.Cell>
                       <IndexTable.Cell>{METHOD_LABEL[p.method] ?? p.method}</IndexTable.Cell>
                       <IndexTable.Cell>{statusBadge(p.status)}</IndexTable.Cell>

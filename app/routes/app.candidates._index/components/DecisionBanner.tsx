@@ -5,11 +5,11 @@ export type DecisionOutcome =
   | { ok: true; decision: CandidateDecision; updated: number; unknown: string[] }
   | { ok: false; message: string };
 
-const DONE: Record<CandidateDecision, string> = {
-  invited: "marked as invited",
-  approved: "approved as ambassadors",
-  dismissed: "dismissed",
-  none: "cleared of any decision",
+const DONE: Record<CandidateDecision, { one: string; many: string }> = {
+  invited: { one: "marked as invited", many: "marked as invited" },
+  approved: { one: "approved as an ambassador", many: "approved as ambassadors" },
+  dismissed: { one: "dismissed", many: "dismissed" },
+  none: { one: "cleared of any decision", many: "cleared of any decision" },
 };
 
 const customers = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "customer" : "customers"}`;
@@ -22,7 +22,7 @@ export function decisionMessage(outcome: DecisionOutcome): {
   if (!outcome.ok) return { title: outcome.message, details: null };
   const title =
     outcome.updated > 0
-      ? `${customers(outcome.updated)} ${DONE[outcome.decision]}.`
+      ? `${customers(outcome.updated)} ${DONE[outcome.decision][outcome.updated === 1 ? "one" : "many"]}.`
       : "No customer was changed.";
   if (outcome.unknown.length === 0) return { title, details: null };
   const shown = outcome.unknown.slice(0, 10).join(", ");

@@ -42,6 +42,17 @@ beforeEach(async () => {
 });
 
 describe("Rewards page", () => {
+  it("says what Approve rewards past their hold did, nothing included", async () => {
+    const mature = async () => action(await args(post("/app/rewards", { intent: "mature" })));
+    expect(await mature()).toEqual({ ok: true, message: "No rewards were past their hold: nothing was approved." });
+
+    const amb = await createAmbassador(TEST_SHOP, { firstName: "Jane" });
+    await rewardOrder(TEST_SHOP, { orderId: "o-due", ambassadorId: amb.id, netCents: 10_000, processedAt: T0 }, "order:o-due:1", T0);
+    expect(await mature()).toEqual({ ok: true, message: "1 reward approved." });
+    expect(await prisma.rewardEntry.count({ where: { shop: TEST_SHOP, status: "approved" } })).toBe(1);
+    expect(await mature()).toEqual({ ok: true, message: "No rewards were past their hold: nothing was approved." });
+  });
+
   it("shows balances and creates payouts for positive approved balances only, in this shop", async () => {
     const mine = await approved(TEST_SHOP, 1_500, { firstName: "Jane" });
     const theirs = await approved(OTHER, 2_000);
@@ -94,7 +105,7 @@ describe("Rewards page", () => {
     const result = await action(
       await args(post("/app/rewards", { intent: "mark-paid", reference: "BANK-42", payoutIds: [...mine.map((p) => p.id), otherPayout.id] }))
     );
-    expect(result).toEqual({ ok: true, message: "2 payout(s) marked paid." });
+    expect(result).toEqual({ ok: true, message: "2 payouts marked paid." });
     expect(await prisma.payout.findMany({ where: { shop: TEST_SHOP }, select: { status: true, reference: true } })).toEqual([
       { status: "paid", reference: "BANK-42" },
       { status: "paid", reference: "BANK-42" },
