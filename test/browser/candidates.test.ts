@@ -296,12 +296,24 @@ describe("Candidates in a browser", () => {
     await page.screenshot({ path: path.join(artifacts, "candidates.png") });
   });
 
-  it("approves selected candidates and says so in a banner", async () => {
+  it("asks before approving several candidates, then approves them and says so in a banner", async () => {
     const rows = await tableRows();
     const checkboxes = page.locator("table tbody tr").getByRole("checkbox");
     await checkboxes.nth(0).check({ force: true });
     await checkboxes.nth(1).check({ force: true });
     await page.getByRole("button", { name: "Approve" }).click();
+
+    // Nothing changes until the merchant confirms what will happen in Shopify.
+    const dialog = page.getByRole("dialog", { name: "Approve 2 customers as ambassadors?" });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain("personal discount code in Shopify");
+    await page.screenshot({ path: path.join(artifacts, "candidates-approve-confirm.png"), fullPage: true });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect((await tableRows()).filter((r) => r.status.includes("Approved"))).toEqual([]);
+
+    await page.getByRole("button", { name: "Approve" }).click();
+    await dialog.getByRole("button", { name: "Approve 2 customers" }).click();
     await page.getByText("2 customers approved as ambassadors.").waitFor();
     await settled();
 

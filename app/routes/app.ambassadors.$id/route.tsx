@@ -39,6 +39,7 @@ import { listFraudFlags } from "../../models/Fraud/Fraud.server";
 import { rewardBalances } from "../../models/Rewards/Payouts.server";
 import prisma from "../../db.server";
 import { pageTitle } from "../../utils/page-title";
+import { useConfirmation } from "~/components/ConfirmationModal";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.ambassador.name ?? "Ambassador");
 
@@ -158,6 +159,7 @@ export default function AmbassadorDetail() {
   const [newCode, setNewCode] = useState("");
   const [notes, setNotes] = useState(ambassador.notes);
   const [copied, setCopied] = useState(false);
+  const { ask, modal } = useConfirmation();
 
   // While Shopify is still catching up (code being created or switched), look again.
   const settling = !ambassador.problem && ambassador.status === "active" && !code?.live;
@@ -193,10 +195,29 @@ export default function AmbassadorDetail() {
       }
       secondaryActions={
         ambassador.status !== "removed"
-          ? [{ content: "Remove from program", destructive: true, onAction: () => act("remove") }]
+          ? [
+              {
+                content: "Remove from program",
+                destructive: true,
+                onAction: () =>
+                  ask({
+                    title: `Remove ${ambassador.name} from the program?`,
+                    changes: [
+                      code
+                        ? `Their code ${code.code} is switched off in Shopify and stops applying at checkout; their share link stops giving the discount.`
+                        : "No code is created for them in Shopify.",
+                      "The ambassador tag is taken off their customer in Shopify. Their orders, rewards and history stay, and you can reactivate them later with the same code.",
+                    ],
+                    confirm: "Remove from program",
+                    destructive: true,
+                    onConfirm: () => act("remove"),
+                  }),
+              },
+            ]
           : []
       }
     >
+      {modal}
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

@@ -11,6 +11,7 @@ import { ApplicationsTable, type ApplicationRow, type Decision } from "./compone
 import { OutcomeBanner, type DecisionOutcome } from "./components/OutcomeBanner";
 import { EmptyTab, NoApplications } from "./components/EmptyStates";
 import { pageTitle } from "../../utils/page-title";
+import { bulkApprovalConfirmation, useConfirmation } from "~/components/ConfirmationModal";
 
 export const meta = () => pageTitle("Applications");
 
@@ -89,11 +90,16 @@ export default function Applications() {
     setSearchParams(params);
   };
 
+  const { ask, modal } = useConfirmation();
   const onDecide = (decision: Decision, ids: string[]) => {
-    const form = new FormData();
-    form.set("intent", decision);
-    for (const id of ids) form.append("id", id);
-    fetcher.submit(form, { method: "post" });
+    const send = () => {
+      const form = new FormData();
+      form.set("intent", decision);
+      for (const id of ids) form.append("id", id);
+      fetcher.submit(form, { method: "post" });
+    };
+    if (decision === "approve" && ids.length > 1) ask(bulkApprovalConfirmation(ids.length, send));
+    else send();
   };
 
   const tabs = APPLICATION_TABS.map((t) => ({
@@ -108,6 +114,7 @@ export default function Applications() {
       title="Applications"
       subtitle="Shoppers who asked to become ambassadors from your storefront"
     >
+      {modal}
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

@@ -22,6 +22,7 @@ import { DecisionBanner, type DecisionOutcome } from "./components/DecisionBanne
 import { NoCandidates, SyncFirst } from "./components/EmptyStates";
 import { useCandidateSearch } from "./components/useCandidateSearch";
 import { pageTitle } from "../../utils/page-title";
+import { bulkApprovalConfirmation, useConfirmation } from "~/components/ConfirmationModal";
 
 export const meta = () => pageTitle("Candidates");
 
@@ -167,14 +168,19 @@ export default function Candidates() {
   // Stable callbacks and elements: typing in the search re-renders the filters, not the
   // 50-row table (the table is memoised), so keystrokes answer at once.
   const submitDecision = fetcher.submit;
+  const { ask, modal } = useConfirmation();
   const decide = useCallback(
     (decision: CandidateDecision, ids: string[]) => {
-      const form = new FormData();
-      form.set("decision", decision);
-      for (const id of ids) form.append("customerId", id);
-      submitDecision(form, { method: "post" });
+      const send = () => {
+        const form = new FormData();
+        form.set("decision", decision);
+        for (const id of ids) form.append("customerId", id);
+        submitDecision(form, { method: "post" });
+      };
+      if (decision === "approved" && ids.length > 1) ask(bulkApprovalConfirmation(ids.length, send));
+      else send();
     },
-    [submitDecision]
+    [submitDecision, ask]
   );
   const { update } = searchState;
   const showNext = useCallback(
@@ -206,6 +212,7 @@ export default function Candidates() {
       title="Candidates"
       subtitle="Your repeat buyers, ranked by how often, how recently and how much they buy"
     >
+      {modal}
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -16,6 +16,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { useConfirmation } from "~/components/ConfirmationModal";
 import { authenticate } from "../../shopify.server";
 import { shopCurrency } from "../../models/ProgramSettings/ShopCurrency.server";
 import { getRewardSettings } from "../../models/Rewards/RewardSettings.server";
@@ -241,6 +242,35 @@ function TierOrMilestoneForm({ intent, initial, id, currencyCode, result }: RowF
   );
 }
 
+function DeleteTierButton({ tier }: { tier: { id: string; name: string; tag: string } }) {
+  const submit = useSubmit();
+  const { ask, modal } = useConfirmation();
+  return (
+    <>
+      {modal}
+      <Button
+        variant="plain"
+        tone="critical"
+        accessibilityLabel={`Delete tier ${tier.name}`}
+        onClick={() =>
+          ask({
+            title: `Delete the ${tier.name} tier?`,
+            changes: [
+              `Ambassadors in ${tier.name} leave it: the “${tier.tag}” tag is taken off their customers in Shopify, and they move to the highest other tier their results reach, if any.`,
+              "Its commission no longer applies to new orders. Rewards already earned stay as they are.",
+            ],
+            confirm: "Delete tier",
+            destructive: true,
+            onConfirm: () => submit({ intent: "tier-delete", id: tier.id }, { method: "post" }),
+          })
+        }
+      >
+        Delete
+      </Button>
+    </>
+  );
+}
+
 function DeleteButton({ intent, id }: { intent: string; id: string }) {
   return (
     <Form method="post">
@@ -281,7 +311,7 @@ export default function RewardSettingsPage() {
                       <IndexTable.Cell>{tier.minOrders === "0" ? "—" : tier.minOrders}</IndexTable.Cell>
                       <IndexTable.Cell>{tier.commissionPercent} %</IndexTable.Cell>
                       <IndexTable.Cell>{tier.tag}</IndexTable.Cell>
-                      <IndexTable.Cell><DeleteButton intent="tier-delete" id={tier.id} /></IndexTable.Cell>
+                      <IndexTable.Cell><DeleteTierButton tier={tier} /></IndexTable.Cell>
                     </IndexTable.Row>
                   ))}
                 </IndexTable>

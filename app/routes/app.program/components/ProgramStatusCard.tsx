@@ -1,6 +1,7 @@
 import { useFetcher } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, List, Text } from "@shopify/polaris";
 import type { ProgramStatusActionResult } from "../../app.program.status/route";
+import { useConfirmation } from "~/components/ConfirmationModal";
 
 export interface ProgramStatusView {
   paused: boolean;
@@ -16,8 +17,21 @@ export function ProgramStatusCard({ status }: { status: ProgramStatusView }) {
   const busy = fetcher.state !== "idle";
   const submit = (intent: string) => fetcher.submit({ intent }, { method: "post", action: "/app/program/status" });
   const result = fetcher.data;
+  const { ask, modal } = useConfirmation();
+  const confirmPauseCodes = () =>
+    ask({
+      title: "Pause all ambassador codes?",
+      changes: [
+        "The app deactivates the “Ambassador program” discount in Shopify: every ambassador’s code stops applying at checkout at once, and share links stop giving the discount.",
+        "Orders already placed keep their discount, rewards already earned stay, and you can turn codes back on at any time.",
+      ],
+      confirm: "Pause all codes",
+      destructive: true,
+      onConfirm: () => submit("pause-codes"),
+    });
   return (
     <Card>
+      {modal}
       <BlockStack gap="300">
         <InlineStack gap="200" blockAlign="center">
           <Text as="h2" variant="headingMd">
@@ -64,7 +78,7 @@ export function ProgramStatusCard({ status }: { status: ProgramStatusView }) {
                 Turn codes back on
               </Button>
             ) : (
-              <Button tone="critical" onClick={() => submit("pause-codes")} loading={busy}>
+              <Button tone="critical" onClick={confirmPauseCodes} loading={busy}>
                 Pause all codes now
               </Button>
             )
