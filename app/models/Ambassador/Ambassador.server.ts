@@ -223,6 +223,7 @@ export async function approveApplications(shop: string, applicationIds: string[]
       .map((id) => ({ id, message: "No such application" }));
     const toActivate: Array<{ id: string; firstName: string | null; code: string | null; status: string }> = [];
     const approved: string[] = [];
+    const approvedCustomers: (string | null)[] = [];
     for (const application of applications) {
       if (application.status === "rejected" || application.personalDataErasedAt) {
         errors.push({ id: application.id, message: "This application was rejected or erased" });
@@ -263,10 +264,14 @@ export async function approveApplications(shop: string, applicationIds: string[]
         where: { id: application.id },
         data: { status: "approved", ambassadorId: ambassador.id, decidedAt: new Date() },
       });
+      approvedCustomers.push(ambassador.customerId);
       if (ambassador.status === "active") approved.push(ambassador.id);
       else toActivate.push(ambassador);
     }
     const batchId = await activateAll(tx, shop, toActivate, program.codeDigits, "approved");
+    // Candidates shows the same truth as Ambassadors: the applicant is approved there too.
+    const customerIds = approvedCustomers.filter((id): id is string => id !== null);
+    if (customerIds.length > 0) await setCandidateDecision(shop, customerIds, "approved", tx);
     return { approved: [...approved, ...toActivate.map((a) => a.id)], batchId, errors };
   });
 }
