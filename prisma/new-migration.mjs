@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Writes a new migration offline: `prisma migrate dev` needs a shadow database that the JS
 // schema engine cannot replay, so we diff the schema as of the last migration (kept in
-// prisma/migrations/schema.snapshot.prisma) against prisma/schema.prisma.
+// prisma/migrations/schema.snapshot.prisma) against prisma/schema.prisma. The JS schema
+// engine connects even to diff, so `npm run migration:new` runs this with a database
+// (scripts/with-local-database.ts).
 //
 //   npm run migration:new -- <name>
 import { execFileSync } from "node:child_process";
