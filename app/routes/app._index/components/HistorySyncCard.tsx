@@ -48,9 +48,12 @@ interface Progress {
   stage: string;
 }
 
-function progressOf(sync: HistorySyncView, orderCountEstimate: number | null): Progress {
+/** What the card says of a run: the bar, its label and the stage. */
+export function progressOf(sync: HistorySyncView, orderCountEstimate: number | null): Progress {
   const done = sync.ordersIngested;
-  const total = sync.objectCount > 0 ? sync.objectCount : orderCountEstimate;
+  // The shop's order count when Shopify gave it: a bulk export's object count grows while
+  // it runs (and counts more than orders), so it is the total only when nothing better is known.
+  const total = orderCountEstimate && orderCountEstimate > 0 ? Math.max(orderCountEstimate, done) : sync.objectCount > 0 ? sync.objectCount : null;
   const of =
     total && total > 0
       ? `${numbers.format(done)} of ${orders(total)}`
@@ -71,7 +74,7 @@ function progressOf(sync: HistorySyncView, orderCountEstimate: number | null): P
     const exported = sync.objectCount > 0 ? ` ${orders(sync.objectCount)} exported so far.` : "";
     return {
       percent: 0,
-      label: `0 of ${sync.objectCount > 0 ? orders(sync.objectCount) : "your orders"}`,
+      label: `0 of ${total ? orders(total) : "your orders"}`,
       stage: `Shopify is preparing an export of your orders (${
         BULK_STATUSES[sync.bulkStatus ?? ""] ?? "requested"
       }).${exported}`,
