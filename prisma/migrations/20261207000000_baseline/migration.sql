@@ -1,9 +1,6 @@
 -- The whole schema, squashed from the migrations written before PostgreSQL became the only database.
 
 -- From 20261125172600_webhook_inbox
--- PostgreSQL baseline: the schema as of the SQLite migrations up to and including this one
--- (PostgreSQL support starts here: every later SQLite migration has a twin of the same name
--- in this folder, written by `npm run migration:new` or `npm run migration:postgres`).
 
 -- CreateTable
 CREATE TABLE "Session" (
@@ -633,8 +630,8 @@ CREATE UNIQUE INDEX "FraudFlag_shop_kind_sourceKey_key" ON "FraudFlag"("shop", "
 CREATE INDEX "ReconciliationRun_shop_startedAt_idx" ON "ReconciliationRun"("shop", "startedAt");
 
 
--- Hand-written, as in SQLite's 20261125170600_partial_candidate_sort_indexes: the
--- Candidates page's sort indexes hold candidates only (Prisma cannot declare a partial index).
+-- Hand-written: the Candidates page's sort indexes hold candidates only (Prisma cannot
+-- declare a partial index).
 DROP INDEX "CustomerStats_shop_orderCount_customerId_idx";
 CREATE INDEX "CustomerStats_shop_orderCount_customerId_idx" ON "CustomerStats"("shop", "orderCount", "customerId") WHERE "scoreMilli" > 0;
 
