@@ -17,7 +17,7 @@ import type { DiscountBuyerSelection, DiscountCodeBasicInput } from "../../types
 import prisma from "../../db.server";
 import type { AdminGraphqlClient } from "../../shopify.server";
 import { adminQuery } from "../../utils/admin-graphql.server";
-import { majorUnitsInput, parseMajorUnits } from "../../utils/shop-money";
+import { majorUnitsInput, parseMajorUnits } from "../ProgramSettings/shop-money";
 import { currencyExponent } from "../OrderHistory/money";
 import { ProgramDiscountUpdateMutation } from "../../graphql/ProgramDiscountUpdateMutation";
 import { ShopStorefrontQuery } from "../../graphql/ShopStorefrontQuery";

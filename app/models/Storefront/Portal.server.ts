@@ -1,5 +1,5 @@
 import prisma from "../../db.server";
-import { formatMoney } from "../../utils/shop-money";
+import { formatMoney } from "../ProgramSettings/shop-money";
 import { shareLinkFor } from "../AmbassadorProgram/share-link";
 import { programStatus } from "../AmbassadorProgram/ProgramPause.server";
 import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";

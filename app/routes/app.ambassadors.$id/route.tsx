@@ -30,7 +30,7 @@ import { getAmbassadorDetail } from "../../models/Ambassador/AmbassadorList.serv
 import { retryHeldUp } from "../../models/Ambassador/CodeProvisioning.server";
 import { getProgramSettings } from "../../models/ProgramSettings/ProgramSettings.server";
 import { enqueueProvisioning } from "../../jobs/ambassador-provisioning.server";
-import { formatMoney } from "../../utils/shop-money";
+import { formatMoney } from "../../models/ProgramSettings/shop-money";
 import { CODE_LENGTH } from "../../models/AmbassadorProgram/code-format";
 import { AmbassadorStatusBadge } from "../app.ambassadors._index/components/AmbassadorsTable";
 import { History } from "./components/History";

@@ -13,7 +13,7 @@ import { getProgramSettings } from "../../models/ProgramSettings/ProgramSettings
 import { approveCandidates, inviteCandidates } from "../../models/Ambassador/Ambassador.server";
 import { enqueueProvisioning } from "../../jobs/ambassador-provisioning.server";
 import { latestHistorySync } from "../../models/OrderHistory/HistorySync.server";
-import { formatMoney } from "../../utils/shop-money";
+import { formatMoney } from "../../models/ProgramSettings/shop-money";
 import { parseCandidateSearch } from "./search-params.server";
 import { readView, type CandidateParam } from "./search-params";
 import { CandidateFilters } from "./components/CandidateFilters";

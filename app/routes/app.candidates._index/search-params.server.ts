@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { CandidateFilters, ListCandidatesOptions } from "~/models/Candidate/Candidate.server";
 import { SETTINGS_LIMITS } from "~/models/ProgramSettings/ProgramSettings.server";
-import { parseMajorUnits } from "~/utils/shop-money";
+import { parseMajorUnits } from "~/models/ProgramSettings/shop-money";
 import {
   DEFAULT_DIRECTION,
   DEFAULT_PAGE_SIZE,

@@ -34,7 +34,7 @@ import { enqueueTierTags } from "../../jobs/reward-maturation.server";
 import { matureRewards, type MaturationResult } from "../../models/Rewards/Maturation.server";
 import { enqueuePayouts } from "../../jobs/reward-payouts.server";
 import { isProgramPaused } from "../../models/AmbassadorProgram/ProgramPause.server";
-import { formatMoney } from "../../utils/shop-money";
+import { formatMoney } from "../../models/ProgramSettings/shop-money";
 import { pageTitle } from "../../utils/page-title";
 import { useFileDownload } from "./hooks/useFileDownload";
 import { CellText } from "~/components/CellText";

@@ -30,7 +30,7 @@ import {
 } from "../../models/Rewards/RewardRules.server";
 import { enqueueTierTags } from "../../jobs/reward-maturation.server";
 import prisma from "../../db.server";
-import { currencySymbol, formatMoney, majorUnitsInput } from "../../utils/shop-money";
+import { currencySymbol, formatMoney, majorUnitsInput } from "../../models/ProgramSettings/shop-money";
 import { pageTitle } from "../../utils/page-title";
 
 export const meta = () => pageTitle("Reward settings");

@@ -12,7 +12,7 @@ import {
 } from "../../models/ProgramSettings/ProgramSettings.server";
 import { listCandidates } from "../../models/Candidate/Candidate.server";
 import { shopCurrency } from "../../models/ProgramSettings/ShopCurrency.server";
-import { majorUnitsInput, parseMajorUnits } from "../../utils/shop-money";
+import { majorUnitsInput, parseMajorUnits } from "../../models/ProgramSettings/shop-money";
 import {
   SettingsForm,
   type SettingsFieldErrors,

@@ -11,7 +11,7 @@ import {
 } from "~/models/Analytics/MetricsCache.server";
 import { enqueueMetrics, refreshMetricsIfDue } from "~/jobs/metrics.server";
 import { drainJobs } from "~/jobs/runner.server";
-import { formatMoney } from "~/utils/shop-money";
+import { formatMoney } from "~/models/ProgramSettings/shop-money";
 import { shopsErasedAfterFile } from "#/factories/orders";
 import {
   COHORT_DAYS,

@@ -2,7 +2,7 @@ import { CellText } from "~/components/CellText";
 import { Badge, IndexTable, Link, Text, Tooltip, type BadgeProps } from "@shopify/polaris";
 import type { AmbassadorState } from "~/models/Ambassador/states";
 import type { AmbassadorListRow } from "~/models/Ambassador/AmbassadorList.server";
-import { formatMoney } from "~/utils/shop-money";
+import { formatMoney } from "~/models/ProgramSettings/shop-money";
 
 /** A list row as the page receives it (dates serialized). */
 export type AmbassadorRow = Omit<AmbassadorListRow, "activatedAt"> & {

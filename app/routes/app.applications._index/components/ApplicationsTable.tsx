@@ -11,7 +11,7 @@ import {
   useIndexResourceState,
   type BadgeProps,
 } from "@shopify/polaris";
-import { formatMoney } from "~/utils/shop-money";
+import { formatMoney } from "~/models/ProgramSettings/shop-money";
 import { useShopDates } from "~/components/ShopDates";
 
 export interface ApplicationRow {

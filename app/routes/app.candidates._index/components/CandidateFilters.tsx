@@ -13,7 +13,7 @@ import type {
   CandidateSort,
   SortDirection,
 } from "~/models/Candidate/Candidate.server";
-import { currencySymbol } from "~/utils/shop-money";
+import { currencySymbol } from "~/models/ProgramSettings/shop-money";
 import {
   PARAM_LABELS,
   STATUS_LABELS,

@@ -9,7 +9,7 @@ import {
   type BadgeProps,
 } from "@shopify/polaris";
 import type { AmbassadorStatus, CandidateDecision } from "~/models/Candidate/Candidate.server";
-import { formatMoney } from "~/utils/shop-money";
+import { formatMoney } from "~/models/ProgramSettings/shop-money";
 import { STATUS_LABELS } from "../search-params";
 import { useShopDates } from "~/components/ShopDates";
 

@@ -1,5 +1,5 @@
 import { BlockStack, Card, InlineGrid, Text } from "@shopify/polaris";
-import { formatMoney } from "../../../utils/shop-money";
+import { formatMoney } from "../../../models/ProgramSettings/shop-money";
 import { DEFINITIONS, formatRate, formatRoi, type Figures } from "../../../models/Analytics/definitions";
 
 function Kpi({ id, label, value, help, note }: { id: string; label: string; value: string; help: string; note?: string }) {

@@ -1,5 +1,5 @@
 import { BlockStack, Box, Card, Text } from "@shopify/polaris";
-import { formatMoney } from "../../../utils/shop-money";
+import { formatMoney } from "../../../models/ProgramSettings/shop-money";
 import { DEFINITIONS, type SeriesPoint } from "../../../models/Analytics/definitions";
 import { ClientChart } from "./viz";
 

@@ -1,6 +1,6 @@
 import { CellText } from "~/components/CellText";
 import { BlockStack, Card, DataTable, Link, Text } from "@shopify/polaris";
-import { formatMoney } from "../../../utils/shop-money";
+import { formatMoney } from "../../../models/ProgramSettings/shop-money";
 import { DEFINITIONS, formatRate, formatRoi, type AmbassadorFigures } from "../../../models/Analytics/definitions";
 
 export function TopAmbassadorsCard({ top, currencyCode }: { top: AmbassadorFigures[]; currencyCode: string | null }) {

@@ -9,7 +9,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { currencySymbol } from "~/utils/shop-money";
+import { currencySymbol } from "~/models/ProgramSettings/shop-money";
 
 export interface SettingsFormValues {
   minOrders: string;
