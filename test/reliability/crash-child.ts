@@ -1,10 +1,13 @@
 /**
  * The app's background work in a process of its own, for crash.test.ts to SIGKILL mid-way
  * and start again: `node --import tsx crash-child.ts <sync|codes> <shop> <local shop url>
- * [syncId]`. It runs the app's models against the test database (TEST_DATABASE_FILE) and
- * sends its Admin API calls to the local shop running in the test process, whose state the
- * test reads. Prints `progress <orders>` after each committed ingest batch, `done` at the end.
+ * [syncId]`. It runs the app's models against the test file's database (its DATABASE_URL)
+ * and sends its Admin API calls to the local shop running in the test process, whose state
+ * the test reads. Prints `progress <orders>` after each committed ingest batch and waits
+ * for a line on stdin before going on (the test kills it there when it is far enough),
+ * `done` at the end.
  */
+import readline from "node:readline";
 import { testEnv } from "../setup/test-env";
 import { installShopifyFetchRedirect } from "../local-shop/fetch-redirect";
 
@@ -14,7 +17,7 @@ installShopifyFetchRedirect({ [shop]: localShopUrl });
 
 const { unauthenticated } = await import("~/shopify.server");
 const { admin } = await unauthenticated.admin(shop);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const fromTest = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
 if (mode === "sync") {
   const { continueHistorySync } = await import("~/models/OrderHistory/OrderHistorySync.server");
@@ -27,8 +30,8 @@ if (mode === "sync") {
     onProgress: async (batch) => {
       orders += batch;
       console.log(`progress ${orders}`);
-      // The work of a big shop takes a while: leave the killer a window mid-run.
-      await sleep(5);
+      // The gate: the test answers each progress line, or kills the process here, mid-run.
+      await fromTest.next();
     },
   });
 } else if (mode === "codes") {

@@ -48,13 +48,16 @@ interface ChildRun {
 
 /**
  * Runs the child; `killWhen` is checked on each line it prints and every few milliseconds,
- * and SIGKILLs it the first time it answers true.
+ * and SIGKILLs it the first time it answers true. A `progress` line is answered on stdin
+ * (the child waits for it) unless that line killed it.
  */
 function runChild(args: string[], killWhen?: (line: string | null) => boolean): Promise<ChildRun> {
   const child = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], {
     env: process.env,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  // Writing to a child just killed fails: nothing is waiting for the answer then.
+  child.stdin.on("error", () => {});
   let output = "";
   let killed = false;
   const kill = () => {
@@ -65,6 +68,7 @@ function runChild(args: string[], killWhen?: (line: string | null) => boolean): 
   readline.createInterface({ input: child.stdout }).on("line", (line) => {
     output += `${line}\n`;
     if (killWhen?.(line)) kill();
+    else if (line.startsWith("progress ") && !killed) child.stdin.write("go\n");
   });
   child.stderr.on("data", (chunk) => (output += String(chunk)));
   const timer = killWhen ? setInterval(() => killWhen(null) && kill(), 2) : null;
