@@ -111,29 +111,6 @@ export function scoreExpression(
     ) ELSE 0.0 END) AS INTEGER)`;
 }
 
-/**
- * scoreExpression as `?`-placeholder text and its values, over column expressions given
- * as text: for OrderHistory/customer-stats.server.ts's statements, until they are tagged
- * templates that take scoreExpression itself.
- */
-export function scoreSql(
-  columns: { orderCount: string; netSpentCents: string; lastOrderAt: string },
-  parameters: Omit<ScoreParameters, "spendReferenceCents"> & { spendReferenceCents: number | { sql: string } },
-  now: Date,
-): { sql: string; values: unknown[] } {
-  const reference = parameters.spendReferenceCents;
-  const expression = scoreExpression(
-    {
-      orderCount: Prisma.raw(columns.orderCount),
-      netSpentCents: Prisma.raw(columns.netSpentCents),
-      lastOrderAt: Prisma.raw(columns.lastOrderAt),
-    },
-    { ...parameters, spendReferenceCents: typeof reference === "number" ? reference : Prisma.raw(reference.sql) },
-    now,
-  );
-  return { sql: expression.sql, values: expression.values };
-}
-
 type Db = Prisma.TransactionClient;
 
 /**
