@@ -6,7 +6,7 @@
  * Ledger states: an approved entry joins a payout (payoutId set, still "approved"), becomes
  * "paid" with it, or is released again (payoutId null) when the payout fails. No separate
  * "payout" ledger entry is written: balance = Σ approved entries not in a payout; paid =
- * Σ paid entries.
+ * Σ paid entries (RewardBalance keeps these sums per ambassador).
  *
  * Each Shopify-backed payout is idempotent across crashes:
  * - reward code: the code's text is derived from the payout id (`rewardCodeFor`), so a
@@ -20,7 +20,6 @@
  *   twice); the payout keeps the adopted transaction id for the merchant to check.
  */
 import prisma from "../../db.server";
-import { positional } from "../../utils/sql-placeholders";
 import type { AdminGraphqlClient } from "../../shopify.server";
 import { adminQuery } from "../../utils/admin-graphql.server";
 import { RewardCodeCreateMutation } from "../../graphql/RewardCodeCreateMutation";
@@ -56,27 +55,41 @@ export interface Balance {
   paidCents: number;
 }
 
-/** Per-ambassador balances (only ambassadors with entries), shop-scoped. */
+/** A RewardBalance row as the pages show it. */
+function balanceOf(row: {
+  ambassadorId: string;
+  pendingCents: bigint;
+  approvedCents: bigint;
+  inPayoutCents: bigint;
+  paidCents: bigint;
+}): Balance {
+  return {
+    ambassadorId: row.ambassadorId,
+    pendingCents: Number(row.pendingCents),
+    approvedCents: Number(row.approvedCents),
+    inPayoutCents: Number(row.inPayoutCents),
+    paidCents: Number(row.paidCents),
+  };
+}
+
+const BALANCE_COLUMNS = {
+  ambassadorId: true,
+  pendingCents: true,
+  approvedCents: true,
+  inPayoutCents: true,
+  paidCents: true,
+} as const;
+
+/**
+ * Per-ambassador balances (only ambassadors with an entry pending, approved or paid),
+ * shop-scoped: RewardBalance, kept with every ledger write.
+ */
 export async function rewardBalances(shop: string, ambassadorIds?: string[]): Promise<Map<string, Balance>> {
-  const groups = await prisma.rewardEntry.groupBy({
-    by: ["ambassadorId", "status", "payoutId"],
-    where: { shop, status: { in: ["pending", "approved", "paid"] }, ...(ambassadorIds ? { ambassadorId: { in: ambassadorIds } } : {}) },
-    _sum: { amountCents: true },
+  const rows = await prisma.rewardBalance.findMany({
+    where: { shop, ...(ambassadorIds ? { ambassadorId: { in: ambassadorIds } } : {}) },
+    select: BALANCE_COLUMNS,
   });
-  const balances = new Map<string, Balance>();
-  for (const group of groups) {
-    let balance = balances.get(group.ambassadorId);
-    if (!balance) {
-      balance = { ambassadorId: group.ambassadorId, pendingCents: 0, approvedCents: 0, inPayoutCents: 0, paidCents: 0 };
-      balances.set(group.ambassadorId, balance);
-    }
-    const amount = Number(group._sum.amountCents ?? 0n);
-    if (group.status === "pending") balance.pendingCents += amount;
-    else if (group.status === "paid") balance.paidCents += amount;
-    else if (group.payoutId) balance.inPayoutCents += amount;
-    else balance.approvedCents += amount;
-  }
-  return balances;
+  return new Map(rows.map((row) => [row.ambassadorId, balanceOf(row)]));
 }
 
 export const BALANCES_PAGE_SIZE = 50;
@@ -90,47 +103,26 @@ export interface BalancePage {
   total: number;
 }
 
-// One row per ambassador, summed in the database: the page never loads the whole ledger.
-const BALANCE_SUMS = `SUM(CASE WHEN "status" = 'pending' THEN "amountCents" ELSE 0 END) AS "pending",
-  SUM(CASE WHEN "status" = 'approved' AND "payoutId" IS NULL THEN "amountCents" ELSE 0 END) AS "approved",
-  SUM(CASE WHEN "status" = 'approved' AND "payoutId" IS NOT NULL THEN "amountCents" ELSE 0 END) AS "inPayout",
-  SUM(CASE WHEN "status" = 'paid' THEN "amountCents" ELSE 0 END) AS "paid"`;
-const BALANCE_ENTRIES = `FROM "RewardEntry" WHERE "shop" = ? AND "status" IN ('pending', 'approved', 'paid')`;
-
 /**
  * One page of balances, largest approved (what can be paid now) first, then pending, for
- * the Rewards page; the same figures as `rewardBalances`.
+ * the Rewards page; the same figures as `rewardBalances`. Reads RewardBalance (one row per
+ * ambassador, in the order of its index), never the ledger.
  */
 export async function rewardBalancePage(
   shop: string,
   { page = 1, pageSize = BALANCES_PAGE_SIZE }: { page?: number; pageSize?: number } = {}
 ): Promise<BalancePage> {
-  const [{ total }] = await prisma.$queryRawUnsafe<{ total: unknown }[]>(
-    positional(`SELECT COUNT(DISTINCT "ambassadorId") AS "total" ${BALANCE_ENTRIES}`),
-    shop
-  );
-  const count = Number(total);
+  const count = await prisma.rewardBalance.count({ where: { shop } });
   const pageCount = Math.max(1, Math.ceil(count / pageSize));
   const current = Math.min(Math.max(1, Math.floor(page)), pageCount);
-  const rows = await prisma.$queryRawUnsafe<{ ambassadorId: string; pending: unknown; approved: unknown; inPayout: unknown; paid: unknown }[]>(
-    positional(`SELECT "ambassadorId", ${BALANCE_SUMS} ${BALANCE_ENTRIES}
-     GROUP BY "ambassadorId" ORDER BY "approved" DESC, "pending" DESC, "ambassadorId" LIMIT ? OFFSET ?`),
-    shop,
-    pageSize,
-    (current - 1) * pageSize
-  );
-  return {
-    rows: rows.map((row) => ({
-      ambassadorId: row.ambassadorId,
-      pendingCents: Number(row.pending),
-      approvedCents: Number(row.approved),
-      inPayoutCents: Number(row.inPayout),
-      paidCents: Number(row.paid),
-    })),
-    page: current,
-    pageCount,
-    total: count,
-  };
+  const rows = await prisma.rewardBalance.findMany({
+    where: { shop },
+    orderBy: [{ approvedCents: "desc" }, { pendingCents: "desc" }, { ambassadorId: "asc" }],
+    skip: (current - 1) * pageSize,
+    take: pageSize,
+    select: BALANCE_COLUMNS,
+  });
+  return { rows: rows.map(balanceOf), page: current, pageCount, total: count };
 }
 
 export interface CreatePayoutsResult {

@@ -2,8 +2,7 @@
  * The shop's reward rules (RewardSettings): commission, flat reward per order, hold,
  * default payout method, and the leak thresholds the fraud checks read.
  */
-import type { Prisma, RewardSettings } from "@prisma/client";
-import { rowsOfShop } from "../../utils/raw-rows.server";
+import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
 
 import { PAYOUT_METHODS, type PayoutMethod } from "./payout-kinds";
@@ -32,8 +31,7 @@ type Db = Prisma.TransactionClient | typeof prisma;
 
 /** The shop's settings, or the defaults when it never saved any. Works inside a transaction. */
 export async function getRewardSettingsIn(db: Db, shop: string): Promise<RewardSettingsValues> {
-  // Raw (see raw-rows.server.ts): read by every inbox batch with a program code.
-  const [row] = await rowsOfShop<RewardSettings>(db, shop, "RewardSettings");
+  const row = await db.rewardSettings.findUnique({ where: { shop } });
   if (!row) return { ...DEFAULT_REWARD_SETTINGS };
   return {
     commissionBasisPoints: row.commissionBasisPoints,

@@ -22,8 +22,7 @@
  * Never calls Shopify: what needs Shopify afterwards (tier tags) is returned so the caller
  * can enqueue it once its transaction has committed (`afterRewardChange`).
  */
-import type { AmbassadorTier, AttributedOrder, Prisma, RewardEntry, RewardTier } from "@prisma/client";
-import { insertRows, rowsWhereIn } from "../../utils/raw-rows.server";
+import type { Prisma } from "@prisma/client";
 import { evaluateStanding, type StandingChange } from "./tiers.server";
 import { getRewardSettingsIn } from "./RewardSettings.server";
 
@@ -90,14 +89,12 @@ export async function applyAttributionChange(
   if (ids.length === 0) return change;
 
   const settings = await getRewardSettingsIn(tx, shop);
-  // Raw reads (see raw-rows.server.ts): this runs in every inbox batch with a program code.
-  const attributed = await rowsWhereIn<AttributedOrder>(tx, { table: "AttributedOrder", shop, column: "orderId", values: ids });
+  const attributed = await tx.attributedOrder.findMany({ where: { shop, orderId: { in: ids } } });
   const byOrder = new Map(attributed.map((row) => [row.orderId, row]));
-  const entries = (
-    await rowsWhereIn<RewardEntry>(tx, { table: "RewardEntry", shop, column: "orderId", values: ids })
-  )
-    .filter((entry) => (ORDER_ENTRY_KINDS as readonly string[]).includes(entry.kind))
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const entries = await tx.rewardEntry.findMany({
+    where: { shop, orderId: { in: ids }, kind: { in: [...ORDER_ENTRY_KINDS] } },
+    orderBy: { createdAt: "asc" },
+  });
 
   // The rate each ambassador earns on orders rewarded for the first time now: their
   // tier's as it stands before this change (the order that crosses a threshold still
@@ -105,11 +102,11 @@ export async function applyAttributionChange(
   const ambassadorIds = new Set<string>();
   for (const row of attributed) ambassadorIds.add(row.ambassadorId);
   for (const entry of entries) ambassadorIds.add(entry.ambassadorId);
-  const standings = (
-    await rowsWhereIn<AmbassadorTier>(tx, { table: "AmbassadorTier", shop, column: "ambassadorId", values: [...ambassadorIds] })
-  ).filter((standing) => standing.tierId !== null);
+  const standings = await tx.ambassadorTier.findMany({
+    where: { shop, ambassadorId: { in: [...ambassadorIds] }, tierId: { not: null } },
+  });
   const tierIds = [...new Set(standings.map((s) => s.tierId!))];
-  const tiers = await rowsWhereIn<RewardTier>(tx, { table: "RewardTier", shop, column: "id", values: tierIds });
+  const tiers = tierIds.length > 0 ? await tx.rewardTier.findMany({ where: { shop, id: { in: tierIds } } }) : [];
   const tierRate = new Map(tiers.map((tier) => [tier.id, tier.commissionBasisPoints]));
   const rateOf = new Map(
     standings.map((s) => [s.ambassadorId, tierRate.get(s.tierId!) ?? settings.commissionBasisPoints])
@@ -168,15 +165,14 @@ export async function applyAttributionChange(
   }
 
   const seen = new Set(
-    (
-      await rowsWhereIn<{ sourceKey: string }>(tx, {
-        table: "RewardEntry",
-        columns: ["sourceKey"],
-        shop,
-        column: "sourceKey",
-        values: plans.map((plan) => plan.sourceKey),
-      })
-    ).map((entry) => entry.sourceKey)
+    plans.length === 0
+      ? []
+      : (
+          await tx.rewardEntry.findMany({
+            where: { shop, sourceKey: { in: plans.map((plan) => plan.sourceKey) } },
+            select: { sourceKey: true },
+          })
+        ).map((entry) => entry.sourceKey)
   );
   const created: Prisma.RewardEntryCreateManyInput[] = [];
   for (const { orderId, ambassadorId, row, live, mine, isCurrent, terms, target, delta, sourceKey } of plans) {
@@ -225,7 +221,7 @@ export async function applyAttributionChange(
       note: reason,
     });
   }
-  change.entriesCreated += await insertRows(tx, "RewardEntry", created);
+  if (created.length > 0) change.entriesCreated += (await tx.rewardEntry.createMany({ data: created })).count;
 
   change.ambassadorIds = [...ambassadorIds];
   if (ambassadorIds.size > 0) {

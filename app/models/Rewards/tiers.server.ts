@@ -14,9 +14,7 @@
  *   voided milestone is re-armed (pending again) when they cross it again, so it is paid
  *   at most once.
  */
-import type { AmbassadorTier, Prisma, RewardMilestone, RewardTier } from "@prisma/client";
-import { rowsOfShop, rowsWhereIn } from "../../utils/raw-rows.server";
-import { jsonTextElements, positional } from "../../utils/sql-dialect.server";
+import type { Prisma, RewardMilestone, RewardTier } from "@prisma/client";
 import { getRewardSettingsIn } from "./RewardSettings.server";
 
 export interface StandingChange {
@@ -67,25 +65,18 @@ export async function earningTotals(
   const totals = new Map<string, Totals>();
   for (const id of ambassadorIds) totals.set(id, { salesCents: 0, orders: 0, lastProcessedAt: null });
   if (ambassadorIds.length === 0) return totals;
-  // Raw (see raw-rows.server.ts): runs in every inbox batch with a program code. SQLite
-  // gives the aggregates untyped (the MAX as stored text), PostgreSQL SUM as a decimal.
-  const groups = await tx.$queryRawUnsafe<
-    { ambassadorId: string; sales: unknown; orders: unknown; lastProcessedAt: Date | string | null }[]
-  >(
-    positional(`
-      SELECT a."ambassadorId", SUM(a."netCents") AS "sales", COUNT(*) AS "orders", MAX(a."processedAt") AS "lastProcessedAt"
-      FROM "AttributedOrder" a
-      WHERE a."shop" = ? AND a."ambassadorId" IN (SELECT l.value FROM ${jsonTextElements("l")})
-        AND a."selfReferral" = false AND a."cancelledAt" IS NULL AND a."netCents" > 0
-      GROUP BY a."ambassadorId"`),
-    shop,
-    JSON.stringify(ambassadorIds),
-  );
+  const groups = await tx.attributedOrder.groupBy({
+    by: ["ambassadorId"],
+    where: { shop, ambassadorId: { in: ambassadorIds }, selfReferral: false, cancelledAt: null, netCents: { gt: 0 } },
+    _sum: { netCents: true },
+    _count: { _all: true },
+    _max: { processedAt: true },
+  });
   for (const group of groups) {
     totals.set(group.ambassadorId, {
-      salesCents: Number(group.sales ?? 0),
-      orders: Number(group.orders),
-      lastProcessedAt: group.lastProcessedAt === null ? null : new Date(group.lastProcessedAt),
+      salesCents: Number(group._sum.netCents ?? 0),
+      orders: group._count._all,
+      lastProcessedAt: group._max.processedAt,
     });
   }
   return totals;
@@ -99,18 +90,11 @@ export async function evaluateStanding(
 ): Promise<StandingChange> {
   const result: StandingChange = { tierTagChanges: [], milestonesAwarded: [] };
   if (ambassadorIds.length === 0) return result;
-  tiers ??= await rowsOfShop<RewardTier>(tx, shop, "RewardTier");
-  milestones ??= await rowsOfShop<RewardMilestone>(tx, shop, "RewardMilestone");
+  tiers ??= await tx.rewardTier.findMany({ where: { shop } });
+  milestones ??= await tx.rewardMilestone.findMany({ where: { shop } });
   const totals = await earningTotals(tx, shop, ambassadorIds);
   const current = new Map(
-    (
-      await rowsWhereIn<AmbassadorTier>(tx, {
-        table: "AmbassadorTier",
-        shop,
-        column: "ambassadorId",
-        values: ambassadorIds,
-      })
-    ).map((row) => [
+    (await tx.ambassadorTier.findMany({ where: { shop, ambassadorId: { in: ambassadorIds } } })).map((row) => [
       row.ambassadorId,
       row,
     ])

@@ -186,6 +186,67 @@ describe("tiers and milestones", () => {
 });
 
 describe("balances for the Rewards page", () => {
+  /** An ambassador's balance as the ledger's sums say it should be. */
+  async function ledgerBalance(shop: string, ambassadorId: string) {
+    const balance = { ambassadorId, pendingCents: 0, approvedCents: 0, inPayoutCents: 0, paidCents: 0 };
+    for (const entry of await ledger(shop, ambassadorId)) {
+      const amount = Number(entry.amountCents);
+      if (entry.status === "pending") balance.pendingCents += amount;
+      else if (entry.status === "paid") balance.paidCents += amount;
+      else if (entry.status === "approved" && entry.payoutId) balance.inPayoutCents += amount;
+      else if (entry.status === "approved") balance.approvedCents += amount;
+    }
+    return balance;
+  }
+
+  it("equal the ledger's sums after earning, reversal, maturation, payout and clawback", async () => {
+    const shop = newShop("rw-balance-ledger");
+    await settings(shop, { commissionBasisPoints: 1000, flatRewardCents: 100, holdDays: 30 });
+    const amb = await createAmbassador(shop);
+    const other = await createAmbassador(shop);
+    const expectSame = async () => {
+      const balances = await rewardBalances(shop);
+      for (const id of [amb.id, other.id]) {
+        const expected = await ledgerBalance(shop, id);
+        const live = (await ledger(shop, id)).some((e) => e.status !== "void");
+        expect(balances.get(id) ?? null).toEqual(live ? expected : null);
+      }
+    };
+
+    // Earned in the hold, one order partly refunded, one moved to another ambassador.
+    await rewardOrder(shop, { orderId: "1", ambassadorId: amb.id, netCents: 10_000, processedAt: T0 }, "order:1:1", T0);
+    await rewardOrder(shop, { orderId: "2", ambassadorId: amb.id, netCents: 5_000, processedAt: T0 }, "order:2:1", T0);
+    await rewardOrder(shop, { orderId: "2", ambassadorId: amb.id, netCents: 2_000, processedAt: T0 }, "refund:2", after(1));
+    await rewardOrder(shop, { orderId: "3", ambassadorId: amb.id, netCents: 8_000, processedAt: T0 }, "order:3:1", T0);
+    await rewardOrder(shop, { orderId: "3", ambassadorId: other.id, netCents: 8_000, processedAt: T0 }, "order:3:2", after(1));
+    await expectSame();
+    expect((await rewardBalances(shop)).get(amb.id)).toMatchObject({ pendingCents: 1_100 + 300, approvedCents: 0 });
+
+    // A full refund in the hold voids; maturation approves the rest.
+    await rewardOrder(shop, { orderId: "2", ambassadorId: amb.id, netCents: 0, processedAt: T0 }, "refund:2b", after(2));
+    await matureRewards(shop, after(31));
+    await expectSame();
+
+    // Paid out, then a clawback after the payout, then a payout that fails and is released.
+    const first = await createPayouts(shop, { method: "cash" });
+    await expectSame();
+    await markPayoutsPaid(shop, first.created.map((p) => p.id), "BANK-1");
+    await rewardOrder(shop, { orderId: "1", ambassadorId: amb.id, netCents: 4_000, processedAt: T0 }, "refund:1", after(40));
+    await expectSame();
+    expect((await rewardBalances(shop)).get(amb.id)).toMatchObject({ approvedCents: -600, paidCents: 1_100 });
+    await rewardOrder(shop, { orderId: "4", ambassadorId: amb.id, netCents: 30_000, processedAt: after(41) }, "order:4:1", after(41));
+    await matureRewards(shop, after(80));
+    const second = await createPayouts(shop, { method: "discount_code" });
+    expect(second.created.map((p) => p.amountCents)).toContain(3_100 - 600);
+    await expectSame();
+    await prisma.rewardEntry.updateMany({ where: { shop, payoutId: second.created[0].id }, data: { payoutId: null } });
+    await expectSame();
+
+    // The shop's ledger erased: no balance left behind.
+    await prisma.rewardEntry.deleteMany({ where: { shop } });
+    expect((await rewardBalances(shop)).size).toBe(0);
+  });
+
   it("are paged in the database, largest approved first, with the same figures and nothing of another shop", async () => {
     const shop = newShop("rw-balance-pages");
     const otherShop = newShop("rw-balance-other");
