@@ -15,6 +15,15 @@ import {
   generateCode,
   normalizeCode,
 } from "../AmbassadorProgram/code-format";
+import {
+  activateWithCodes,
+  customersWithAmbassadors,
+  heldCodes,
+  insertCodes,
+  insertEvents,
+  insertInvitedAmbassadors,
+  takenCodes,
+} from "./approval-queries.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -39,15 +48,42 @@ export async function newUniqueCode(
   digits: number,
   random: () => number = Math.random,
 ): Promise<string> {
+  const [code] = await newUniqueCodes(db, shop, [firstName], digits, random);
+  return code;
+}
+
+/**
+ * newUniqueCode for many ambassadors at once, distinct from each other: each round tries
+ * one code for every name still without one and looks them all up in one query.
+ */
+export async function newUniqueCodes(
+  db: Db,
+  shop: string,
+  firstNames: (string | null)[],
+  digits: number,
+  random: () => number = Math.random,
+): Promise<string[]> {
+  const codes: string[] = new Array(firstNames.length);
+  const chosen = new Set<string>();
+  let waiting = firstNames.map((_, i) => i);
   // Two more digits than the setting before giving up: 100× the room.
-  for (let length = digits; length <= digits + 2; length++) {
-    for (let attempt = 0; attempt < CODE_TRIES_PER_LENGTH; attempt++) {
-      const code = generateCode(firstName, length, random);
-      const taken = await db.ambassadorCode.findUnique({ where: { shop_code: { shop, code } }, select: { id: true } });
-      if (!taken) return code;
-    }
+  for (let round = 0; waiting.length > 0; round++) {
+    const length = digits + Math.floor(round / CODE_TRIES_PER_LENGTH);
+    if (length > digits + 2) throw new Error(`Could not find a free code for "${firstNames[waiting[0]] ?? ""}"`);
+    const tries = waiting.map((i) => generateCode(firstNames[i], length, random));
+    const unavailable = await takenCodes(db, shop, [...new Set(tries)]);
+    const next: number[] = [];
+    waiting.forEach((i, k) => {
+      const code = tries[k];
+      if (unavailable.has(code) || chosen.has(code)) next.push(i);
+      else {
+        codes[i] = code;
+        chosen.add(code);
+      }
+    });
+    waiting = next;
   }
-  throw new Error(`Could not find a free code for "${firstName ?? ""}"`);
+  return codes;
 }
 
 /**
@@ -120,39 +156,37 @@ export async function approveCandidates(shop: string, customerIds: string[]): Pr
   return prisma.$transaction(async (tx) => {
     const decision = await setCandidateDecision(shop, customerIds, "approved", tx);
     const errors = decision.unknown.map((id) => ({ id, message: "Not a customer of this shop" }));
-    const customers = await tx.customerStats.findMany({
-      where: { shop, customerId: { in: decision.updated } },
-      select: { customerId: true, displayName: true, email: true },
-    });
+    // Set-wise (a page approves hundreds at once): the customers with their ambassadors in
+    // one read, the new ambassadors in one insert.
+    const customers = await customersWithAmbassadors(tx, shop, decision.updated);
+    const created = await insertInvitedAmbassadors(
+      tx,
+      shop,
+      customers
+        .filter((customer) => customer.ambassadorId === null)
+        .map((customer) => ({ customerId: customer.customerId, email: customer.email, ...splitName(customer.displayName) })),
+      new Date(),
+    );
     const toActivate: Array<{ id: string; firstName: string | null; code: string | null; status: string }> = [];
     const approved: string[] = [];
     for (const customer of customers) {
-      const existing = await tx.ambassador.findUnique({
-        where: { shop_customerId: { shop, customerId: customer.customerId } },
-      });
-      if (existing?.status === "active") {
-        approved.push(existing.id);
-        continue;
+      if (customer.ambassadorId !== null && customer.status === "active") approved.push(customer.ambassadorId);
+      else if (customer.ambassadorId !== null) {
+        toActivate.push({ id: customer.ambassadorId, firstName: customer.firstName, code: customer.code, status: customer.status as string });
+      } else {
+        const id = created.get(customer.customerId) as string;
+        toActivate.push({ id, firstName: splitName(customer.displayName).firstName, code: null, status: "invited" });
       }
-      const ambassador =
-        existing ??
-        (await tx.ambassador.create({
-          data: {
-            shop,
-            customerId: customer.customerId,
-            status: "invited",
-            source: "candidate",
-            email: customer.email,
-            ...splitName(customer.displayName),
-          },
-        }));
-      toActivate.push(ambassador);
     }
     const batchId = await activateAll(tx, shop, toActivate, program.codeDigits, "approved");
     return { approved: [...approved, ...toActivate.map((a) => a.id)], batchId, errors };
   });
 }
 
+/**
+ * `activate` for many ambassadors, in a handful of statements whatever their number: each
+ * gets their previous code again when it was only switched off, else a new one.
+ */
 async function activateAll(
   tx: Db,
   shop: string,
@@ -162,9 +196,31 @@ async function activateAll(
 ): Promise<string | null> {
   if (ambassadors.length === 0) return null;
   const batch = await tx.approvalBatch.create({ data: { shop, total: ambassadors.length } });
+  const previous = new Map(
+    (await heldCodes(tx, shop, ambassadors.flatMap((a) => (a.code ? [a.code] : [])))).map((row) => [row.code, row]),
+  );
+  const codeOf = new Map<string, string>();
+  const restored: string[] = [];
+  const needNew: typeof ambassadors = [];
   for (const ambassador of ambassadors) {
-    await activate(tx, shop, ambassador, { batchId: batch.id, codeDigits, event });
+    const held = ambassador.code ? previous.get(ambassador.code) : undefined;
+    if (held && held.wanted !== "retired" && held.shopifyState !== "failed") {
+      codeOf.set(ambassador.id, held.code);
+      restored.push(held.id);
+    } else {
+      needNew.push(ambassador);
+    }
   }
+  if (restored.length > 0) {
+    await tx.ambassadorCode.updateMany({ where: { shop, id: { in: restored } }, data: { wanted: "active", batchId: batch.id } });
+  }
+  const fresh = await newUniqueCodes(tx, shop, needNew.map((a) => a.firstName), codeDigits);
+  const now = new Date();
+  await insertCodes(tx, shop, needNew.map((ambassador, i) => ({ ambassadorId: ambassador.id, code: fresh[i] })), batch.id, now);
+  needNew.forEach((ambassador, i) => codeOf.set(ambassador.id, fresh[i]));
+  const withCodes = ambassadors.map((a) => ({ ambassadorId: a.id, code: codeOf.get(a.id) as string }));
+  await activateWithCodes(tx, shop, withCodes, now);
+  await insertEvents(tx, shop, withCodes.map((a) => ({ ambassadorId: a.ambassadorId, detail: `Code ${a.code}` })), event, now);
   // Retention compares ambassadors before and after joining: once per approval, not per row.
   await markMetricsStale(tx, shop);
   return batch.id;
