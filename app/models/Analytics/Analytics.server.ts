@@ -58,14 +58,24 @@ export interface Dashboard {
   retention: CachedRetention;
 }
 
-export async function getDashboard(shop: string, period: Period): Promise<Dashboard> {
-  const [settings, figures, top, series, fraudFlags, retention] = await Promise.all([
-    getProgramSettings(shop),
+export type PeriodFigures = Pick<Dashboard, "figures" | "top" | "series" | "fraudFlags">;
+
+/** The figures computed live for the period (indexed ranges): what the page streams. */
+export async function getPeriodFigures(shop: string, period: Period): Promise<PeriodFigures> {
+  const [figures, top, series, fraudFlags] = await Promise.all([
     shopFigures(shop, period),
     topAmbassadors(shop, period),
     revenueSeries(shop, period),
     openFraudFlags(shop),
+  ]);
+  return { figures, top, series, fraudFlags };
+}
+
+export async function getDashboard(shop: string, period: Period): Promise<Dashboard> {
+  const [settings, live, retention] = await Promise.all([
+    getProgramSettings(shop),
+    getPeriodFigures(shop, period),
     readRetentionCache(shop),
   ]);
-  return { period, currencyCode: settings.currencyCode, figures, top, series, fraudFlags, retention };
+  return { period, currencyCode: settings.currencyCode, ...live, retention };
 }

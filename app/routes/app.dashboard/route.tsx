@@ -1,10 +1,24 @@
-import { useEffect } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
-import { Banner, BlockStack, Button, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { Suspense, useEffect } from "react";
+import { defer, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Await, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  SkeletonBodyText,
+  SkeletonDisplayText,
+  Text,
+} from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { authenticate } from "../../shopify.server";
-import { getDashboard, parsePeriod } from "../../models/Analytics/Analytics.server";
+import { getPeriodFigures, parsePeriod } from "../../models/Analytics/Analytics.server";
+import { readRetentionCache } from "../../models/Analytics/MetricsCache.server";
+import { getProgramSettings } from "../../models/ProgramSettings/ProgramSettings.server";
 import { enqueueMetrics, refreshMetricsIfDue } from "../../jobs/metrics.server";
 import { PeriodPicker } from "./components/PeriodPicker";
 import { KpiGrid } from "./components/KpiGrid";
@@ -21,24 +35,26 @@ export const meta = () => pageTitle("Dashboard");
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
 /**
- * Reads only: live period figures (indexed ranges) and the cached retention figures. When
- * the cache is absent, stale and old enough, or too old, the metrics job is started in the
- * background and the page shows its progress, re-reading itself until it is done.
+ * Reads only. The cached retention figures and the page's frame come at once; the period's
+ * live figures (indexed ranges) stream in when ready (`defer`), so the first open never
+ * waits on them. When the cache is absent, stale and old enough, or too old, the metrics
+ * job is started in the background and the page shows its progress, re-reading itself
+ * until it is done.
  */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { period, error } = parsePeriod(new URL(request.url).searchParams);
-  const dashboard = await getDashboard(session.shop, period);
-  const cache = dashboard.retention;
+  const live = getPeriodFigures(session.shop, period).then((figures) => ({
+    ...figures,
+    fraudFlags: figures.fraudFlags.map((flag) => ({ ...flag, createdAt: flag.createdAt.toISOString() })),
+  }));
+  const [settings, cache] = await Promise.all([getProgramSettings(session.shop), readRetentionCache(session.shop)]);
   const refreshing = refreshMetricsIfDue(session.shop, cache);
-  return {
+  return defer({
     period,
     periodError: error,
-    currencyCode: dashboard.currencyCode,
-    figures: dashboard.figures,
-    top: dashboard.top,
-    series: dashboard.series,
-    fraudFlags: dashboard.fraudFlags.map((flag) => ({ ...flag, createdAt: flag.createdAt.toISOString() })),
+    currencyCode: settings.currencyCode,
+    live,
     retention: {
       figures: cache.retention,
       computedAt: cache.computedAt?.toISOString() ?? null,
@@ -46,7 +62,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       refreshing,
       progress: cache.progress,
     },
-  };
+  });
 };
 
 /** "Recompute now": starts the metrics job and returns at once. */
@@ -91,9 +107,17 @@ export default function Dashboard() {
               </Banner>
             ) : null}
             <PeriodPicker period={data.period} />
-            <KpiGrid figures={data.figures} currencyCode={data.currencyCode} />
-            <RevenueChart series={data.series} currencyCode={data.currencyCode} />
-            <TopAmbassadorsCard top={data.top} currencyCode={data.currencyCode} />
+            <Suspense fallback={<FiguresLoading />}>
+              <Await resolve={data.live} errorElement={<FiguresFailed />}>
+                {(live) => (
+                  <>
+                    <KpiGrid figures={live.figures} currencyCode={data.currencyCode} />
+                    <RevenueChart series={live.series} currencyCode={data.currencyCode} />
+                    <TopAmbassadorsCard top={live.top} currencyCode={data.currencyCode} />
+                  </>
+                )}
+              </Await>
+            </Suspense>
             {retention.figures ? (
               <RetentionCard retention={retention.figures}>
                 <InlineStack gap="300" blockAlign="center">
@@ -129,11 +153,38 @@ export default function Dashboard() {
                 </BlockStack>
               </Banner>
             )}
-            <FraudFlagsCard flags={data.fraudFlags} />
+            <Suspense fallback={null}>
+              <Await resolve={data.live} errorElement={null}>
+                {(live) => <FraudFlagsCard flags={live.fraudFlags} />}
+              </Await>
+            </Suspense>
             <DefinitionsCard />
           </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** While the period's figures stream in: the cards' shapes, so nothing jumps. */
+function FiguresLoading() {
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <Text as="p" tone="subdued">
+          Adding up the period&apos;s orders…
+        </Text>
+        <SkeletonDisplayText size="large" />
+        <SkeletonBodyText lines={6} />
+      </BlockStack>
+    </Card>
+  );
+}
+
+function FiguresFailed() {
+  return (
+    <Banner tone="critical" title="The period's figures could not be loaded">
+      <Text as="p">Reload the page to try again. Retention below is unaffected.</Text>
+    </Banner>
   );
 }

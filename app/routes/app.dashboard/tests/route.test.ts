@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import { drainJobs } from "~/jobs/runner.server";
 import { finishHistorySync, startHistorySync } from "~/models/OrderHistory/HistorySync.server";
@@ -6,10 +6,13 @@ import type { LocalShop } from "#/local-shop";
 import { deleteShopData } from "#/factories/orders";
 import { COHORT_DAYS, scenarioDates, seedAnalyticsScenario, seedCurrency } from "#/factories/analytics";
 import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import * as analytics from "~/models/Analytics/Analytics.server";
 import { action, loader } from "../route";
 
+/** What the page shows once everything has streamed in. */
 async function load(search = "") {
-  return loader({ request: await adminRequest(`/app/dashboard${search}`), params: {}, context: {} });
+  const { data } = await loader({ request: await adminRequest(`/app/dashboard${search}`), params: {}, context: {} });
+  return { ...data, ...(await data.live) };
 }
 
 describe("Dashboard page", () => {
@@ -60,6 +63,29 @@ describe("Dashboard page", () => {
     const bad = await load("?period=custom&from=2026-13-01&to=2026-01-01");
     expect(bad.period.key).toBe("30d");
     expect(bad.periodError).toMatch(/start and end date/);
+  });
+
+  it("answers at once with the cached figures while the period's figures are still being added up", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const real = analytics.getPeriodFigures;
+    const slow = vi.spyOn(analytics, "getPeriodFigures").mockImplementation(async (...args) => {
+      await gate;
+      return real(...args);
+    });
+    try {
+      const { data } = await loader({ request: await adminRequest("/app/dashboard"), params: {}, context: {} });
+      expect(data.retention.figures?.acquired.d90.sample).toBe(4);
+      let streamed = false;
+      const live = data.live.then((figures) => ((streamed = true), figures));
+      // Held at the gate: the loader has answered without the period's figures.
+      expect(slow).toHaveBeenCalled();
+      expect(streamed).toBe(false);
+      release();
+      expect((await live).figures.orders).toBe(3);
+    } finally {
+      slow.mockRestore();
+    }
   });
 
   it("Recompute now returns at once; the page shows the figures again when the job is done", async () => {
