@@ -263,7 +263,7 @@ export interface IngestResult {
  * Batches the parser may run ahead of the writer (about 1 MB of COPY text each): enough to
  * keep it parsing while a batch commits, few enough to hold memory to tens of MB.
  */
-const BATCHES_AHEAD = 16;
+const BATCHES_AHEAD = 8;
 
 /**
  * The newest staged version of each order of the shop, in order id order (the staging

@@ -207,6 +207,9 @@ export async function recomputeAllCustomersAfterSync(
   now = new Date(),
 ): Promise<number> {
   await bulkWrites.transaction(async (tx) => {
+    // A first sync has no customers yet: nothing to update, nothing can be an orphan.
+    const [known] = await tx.query(Prisma.sql`SELECT 1 FROM "CustomerStats" WHERE "shop" = ${shop} LIMIT 1`);
+    if (!known) return;
     // Existing customers take a newer staged profile here; new ones get theirs as they are created.
     await tx.execute(Prisma.sql`
       UPDATE "CustomerStats" SET
@@ -215,8 +218,7 @@ export async function recomputeAllCustomersAfterSync(
       WHERE "CustomerStats"."shop" = ${shop} AND "CustomerStats"."customerId" = p."customerId"
         AND "CustomerStats"."personalDataErasedAt" IS NULL
         AND ("CustomerStats"."profileUpdatedAt" IS NULL OR p."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`);
-    // Before the totals: only customers that had orders can be orphans, and on a first sync
-    // there are none yet.
+    // Before the totals: only customers that had orders can be orphans.
     await tx.execute(zeroOrphans(shop, null));
   });
 
