@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import pg from "pg";
 import prisma from "~/db.server";
 import {
   ingestBulkOrdersJsonl,
@@ -282,6 +283,77 @@ describe("ingestBulkOrdersJsonl", () => {
     const stats = await statsOf(shop);
     expect(stats[String(LINUS)]).toEqual({ orderCount: 0, netSpentCents: 0, firstOrderAt: null, lastOrderAt: null });
     expect(stats[String(ADA)]).toMatchObject({ orderCount: 3, netSpentCents: 35_050 });
+  });
+});
+
+describe("ingest racing a webhook", () => {
+  /** A transaction on a connection of its own that the test commits when it chooses. */
+  async function heldTransaction(statement: string, values: unknown[]) {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query("BEGIN");
+    await client.query(statement, values);
+    return {
+      /** Waits until another session waits on this transaction's rows, then commits. */
+      async commitOnceWaitedFor() {
+        for (let tries = 0; ; tries++) {
+          const { rows } = await client.query("SELECT 1 FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'");
+          if (rows.length > 0) break;
+          if (tries > 400) throw new Error("nothing waited on the held transaction");
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        await client.query("COMMIT");
+        await client.end();
+      },
+    };
+  }
+
+  it("settles a staged order a webhook inserts while the merge runs, newer snapshot winning", async () => {
+    const shop = newShop("race-merge");
+    const crash = new Error("process killed");
+    // Order 1 is stored, so the first batch (orders 1–3) is staged; the process dies after it.
+    await upsertOrderSnapshots(shop, [orderSnapshotFromWebhook(orderWebhookPayload(history[0]))]);
+    let processedLines = 0;
+    await expect(
+      ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), {
+        batchSize: 3,
+        onProgress: (lines) => {
+          processedLines = lines;
+          throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
+    expect(await prisma.orderFactStaging.count({ where: { shop } })).toBe(3);
+    // A webhook's transaction inserts order 2 (Grace), cancelled later, while the resumed
+    // ingest merges the staged one: the merge meets it only when inserting.
+    const webhook = await heldTransaction(
+      `INSERT INTO "OrderFact" ("shop", "orderId", "customerId", "processedAt", "totalCents", "refundedCents", "cancelledAt", "sourceUpdatedAt")
+       VALUES ($1, '2', $2, '2024-01-11T10:00:00Z', 8000, 0, '2024-06-01T00:00:00Z', '2024-06-01T00:00:00Z')`,
+      [shop, String(GRACE)],
+    );
+    const resumed = ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()), { batchSize: 3, startAtLine: processedLines });
+    await webhook.commitOnceWaitedFor();
+    await resumed;
+
+    const order = await prisma.orderFact.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId: "2" } } });
+    expect(order.cancelledAt?.toISOString()).toBe("2024-06-01T00:00:00.000Z");
+    expect(await prisma.orderFactStaging.count({ where: { shop } })).toBe(0);
+    expect((await statsOf(shop))[String(GRACE)]).toMatchObject({ orderCount: 1, netSpentCents: 1_500 });
+  });
+
+  it("keeps a customer a webhook creates while the sync writes the customers", async () => {
+    const shop = newShop("race-customers");
+    const webhook = await heldTransaction(
+      `INSERT INTO "CustomerStats" ("shop", "customerId", "displayName") VALUES ($1, $2, 'From a webhook')`,
+      [shop, String(LINUS)],
+    );
+    const ingest = ingestBulkOrdersJsonl(shop, chunkedStream(historyJsonl()));
+    await webhook.commitOnceWaitedFor();
+    await ingest;
+
+    expect(await statsOf(shop)).toEqual(expectedStats);
+    const linus = await prisma.customerStats.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: String(LINUS) } } });
+    expect(linus.displayName).toBe("From a webhook");
   });
 });
 
