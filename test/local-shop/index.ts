@@ -15,7 +15,20 @@ export {
   orderWebhookPayload,
   shopWebhookPayload,
   complianceWebhookPayloads,
+  orderAsOf,
+  refundWebhookPayload,
 } from "./webhook-payloads";
+export {
+  checkDiscountCode,
+  checkoutTotals,
+  completeCheckout,
+  customerByEmail,
+  type CheckoutInput,
+  type CheckoutLine,
+  type CheckoutResult,
+  type CheckoutTotals,
+  type DiscountCheck,
+} from "./checkout";
 export { signWebhookBody, buildWebhook, deliverWebhook, type WebhookOptions, type BuiltWebhook } from "./webhooks";
 export { appProxySignature, signAppProxyParams, APP_PROXY_PATH_PREFIX, type ProxyParams } from "./app-proxy";
 export { mintSessionToken, verifySessionToken, type SessionTokenPayload, type MintSessionTokenOptions } from "./session-token";

@@ -16,6 +16,8 @@ export interface ShopInfo {
   timezoneOffsetMinutes: number;
   plan: { publicDisplayName: string; partnerDevelopment: boolean; shopifyPlus: boolean };
   createdAt: number;
+  /** The storefront's primary domain (`https://…`); null: the myshopify.com domain. */
+  primaryDomainUrl: string | null;
 }
 
 export type CustomerState = "ENABLED" | "DISABLED" | "INVITED" | "DECLINED";

@@ -13,8 +13,9 @@ import {
   type TransportFault,
 } from "./graphql-endpoint";
 import { gid } from "./ids";
+import { completeCheckout, type CheckoutInput, type CheckoutResult } from "./checkout";
 import { answerAccessTokenRequest } from "./oauth";
-import type { BulkOperationRecord } from "./records";
+import type { BulkOperationRecord, RefundRecord } from "./records";
 import { completeRedeemCodeBulkCreation } from "./resolvers/discounts";
 import type { LocalShopServices } from "./resolvers";
 import { loadAdminSchema } from "./schema";
@@ -23,6 +24,7 @@ import { mintSessionToken } from "./session-token";
 import { DEFAULT_GRANTED_SCOPES, LocalShopStore } from "./store";
 import { LeakyBucket, type ThrottleOptions } from "./throttle";
 import { buildWebhook, deliverWebhook, type WebhookOptions } from "./webhooks";
+import { orderWebhookPayload, refundWebhookPayload } from "./webhook-payloads";
 
 export interface LocalShopOptions {
   /** Default "demo-shop.myshopify.com". */
@@ -36,6 +38,8 @@ export interface LocalShopOptions {
   webhookSubscriptions?: Record<string, string>;
   /** Default: customers, orders (+ read_all_orders) and discounts, read and write. */
   grantedScopes?: string[];
+  /** The storefront's primary domain (default: the myshopify.com domain); `store.shop` may change it later. */
+  primaryDomainUrl?: string;
   throttle?: ThrottleOptions;
   /** Clock for throttling, data timestamps and the 60-day order window (default Date.now). */
   now?: () => number;
@@ -67,6 +71,17 @@ export interface LocalShop {
     options?: { accessToken?: string },
   ): Promise<{ status: number; body: Record<string, unknown> & { data?: unknown; errors?: unknown; extensions?: unknown } }>;
   sendWebhook(topic: string, payload: unknown, options?: WebhookOptions & { path?: string }): Promise<Response>;
+  /**
+   * A shopper's checkout (see checkout.ts): the order is created, and orders/create is sent
+   * to the app when subscribed. A delivery the app does not take is recorded in
+   * `store.webhookDeliveries`, as Shopify would retry it: the shopper's order stands.
+   */
+  checkout(input: CheckoutInput): Promise<CheckoutResult>;
+  /**
+   * The merchant refunds an order in Shopify admin (all that is left by default): the
+   * refund is recorded, then refunds/create and orders/updated are sent when subscribed.
+   */
+  refundOrder(orderId: number, input?: { amountCents?: number; note?: string | null }): Promise<RefundRecord>;
   signAppProxyQuery(params?: { loggedInCustomerId?: string; extra?: ProxyParams }): URLSearchParams;
   /** A session token for this shop and app (what App Bridge hands the app). */
   mintSessionToken(options?: { userId?: string | number; ttlSeconds?: number }): string;
@@ -130,6 +145,7 @@ export async function startLocalShop(options: LocalShopOptions): Promise<LocalSh
     now,
     grantedScopes: options.grantedScopes ?? DEFAULT_GRANTED_SCOPES,
     shopName: options.shopName,
+    primaryDomainUrl: options.primaryDomainUrl,
   });
   for (const token of options.accessTokens ?? []) store.issueAccessToken({ token });
   const seedSummary = options.seed ? seedStore(store, options.seed) : null;
@@ -232,6 +248,30 @@ export async function startLocalShop(options: LocalShopOptions): Promise<LocalSh
     }
   }
 
+  /** Sends `topic` if the app subscribed to it; a failed delivery stays recorded only. */
+  async function notify(topic: string, payload: unknown) {
+    if (!options.appUrl || !options.webhookSubscriptions?.[topic]) return;
+    try {
+      await sendWebhook(topic, payload);
+    } catch {
+      // Recorded in store.webhookDeliveries (Shopify retries later; the shop carries on).
+    }
+  }
+
+  async function checkout(input: CheckoutInput): Promise<CheckoutResult> {
+    const result = completeCheckout(store, input);
+    if (result.ok) await notify("orders/create", orderWebhookPayload(store, result.order));
+    return result;
+  }
+
+  async function refundOrder(orderId: number, input: { amountCents?: number; note?: string | null } = {}) {
+    const refund = store.addRefund(orderId, input);
+    const order = store.requireOrder(orderId);
+    await notify("refunds/create", refundWebhookPayload(store, order, refund));
+    await notify("orders/updated", orderWebhookPayload(store, order));
+    return refund;
+  }
+
   function notifyBulkFinished(operation: BulkOperationRecord) {
     const topic = "bulk_operations/finish";
     if (!options.appUrl || !options.webhookSubscriptions?.[topic]) return;
@@ -332,6 +372,8 @@ export async function startLocalShop(options: LocalShopOptions): Promise<LocalSh
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
     sendWebhook,
+    checkout,
+    refundOrder,
     signAppProxyQuery: (params = {}) =>
       signAppProxyParams({
         shop: shopDomain,

@@ -42,6 +42,8 @@ export interface StoreOptions {
   currencyCode?: string;
   ianaTimezone?: string;
   email?: string;
+  /** The storefront's primary domain, e.g. a storefront preview's URL. */
+  primaryDomainUrl?: string;
 }
 
 export type NewCustomer = Partial<Omit<CustomerRecord, "id" | "legacyResourceId" | "orderIds">>;
@@ -156,6 +158,7 @@ export class LocalShopStore {
       timezoneOffsetMinutes: -300,
       plan: { publicDisplayName: "Basic", partnerDevelopment: false, shopifyPlus: false },
       createdAt: this.now() - 3 * 365 * 24 * 60 * 60 * 1000,
+      primaryDomainUrl: options.primaryDomainUrl ?? null,
     };
   }
 

@@ -1,6 +1,6 @@
 import { gid } from "./ids";
 import { financialStatus, orderAmounts } from "./order-amounts";
-import type { CustomerRecord, OrderRecord } from "./records";
+import type { CustomerRecord, OrderRecord, RefundRecord } from "./records";
 import type { LocalShopStore } from "./store";
 
 /**
@@ -35,7 +35,13 @@ export function customerWebhookPayload(store: LocalShopStore, customer: Customer
   };
 }
 
-export function orderWebhookPayload(store: LocalShopStore, order: OrderRecord) {
+/**
+ * An orders/* body. `asOf` builds it as Shopify sent it at that moment (a replayed
+ * history): refunds and a cancellation after `asOf` are left out, and `updated_at` is the
+ * last change up to then.
+ */
+export function orderWebhookPayload(store: LocalShopStore, current: OrderRecord, options: { asOf?: number } = {}) {
+  const order = options.asOf === undefined ? current : orderAsOf(current, options.asOf);
   const amounts = orderAmounts(order);
   const customer = order.customerId === null ? undefined : store.customer(order.customerId);
   const currency = store.shop.currencyCode;
@@ -96,6 +102,51 @@ export function orderWebhookPayload(store: LocalShopStore, order: OrderRecord) {
           tags: customer.tags.join(", "),
         }
       : null,
+  };
+}
+
+/** The order as it stood at `at`: later refunds and a later cancellation not yet made. */
+export function orderAsOf(order: OrderRecord, at: number): OrderRecord {
+  const refunds = order.refunds.filter((r) => r.createdAt <= at);
+  const cancelled = order.cancelledAt !== null && order.cancelledAt <= at;
+  const changes = [order.createdAt, ...refunds.map((r) => r.createdAt), ...(cancelled ? [order.cancelledAt as number] : [])];
+  return {
+    ...order,
+    refunds,
+    cancelledAt: cancelled ? order.cancelledAt : null,
+    cancelReason: cancelled ? order.cancelReason : null,
+    closedAt: order.closedAt !== null && order.closedAt <= at ? order.closedAt : null,
+    updatedAt: Math.max(...changes),
+  };
+}
+
+/** A refunds/create body (REST shape): the refund's money is in its transactions. */
+export function refundWebhookPayload(store: LocalShopStore, order: OrderRecord, refund: RefundRecord) {
+  const currency = store.shop.currencyCode;
+  return {
+    id: refund.id,
+    admin_graphql_api_id: gid("Refund", refund.id),
+    order_id: order.id,
+    created_at: iso(refund.createdAt),
+    processed_at: iso(refund.createdAt),
+    note: refund.note,
+    restock: false,
+    refund_line_items: [],
+    order_adjustments: [],
+    transactions: [
+      {
+        id: refund.id,
+        admin_graphql_api_id: gid("OrderTransaction", refund.id),
+        order_id: order.id,
+        kind: "refund",
+        gateway: "bogus",
+        status: "success",
+        amount: rest(refund.amountCents),
+        currency,
+        created_at: iso(refund.createdAt),
+        processed_at: iso(refund.createdAt),
+      },
+    ],
   };
 }
 

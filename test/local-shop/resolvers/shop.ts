@@ -64,9 +64,9 @@ export function shopView(store: LocalShopStore) {
     primaryDomain: {
       __typename: "Domain",
       id: gid("Domain", 1),
-      host: shop.myshopifyDomain,
-      url,
-      sslEnabled: true,
+      host: shop.primaryDomainUrl ? new URL(shop.primaryDomainUrl).host : shop.myshopifyDomain,
+      url: shop.primaryDomainUrl ?? url,
+      sslEnabled: shop.primaryDomainUrl ? shop.primaryDomainUrl.startsWith("https:") : true,
     },
     customerTags: (args: { first: number }, context: ResolverContext) =>
       stringConnection(distinctTags(context.store.customers.map((c) => c.tags)), args.first),
