@@ -1,14 +1,19 @@
 import pg from "pg";
 import {
+  checkDiscountCode,
+  checkoutTotals,
   installShopifyFetchRedirect,
+  orderAmounts,
   startLocalShop,
   uninstallShopifyFetchRedirect,
   type LocalShop,
+  type OrderRecord,
 } from "../local-shop";
+import type { DemoHistoryPlan, PlacedOrders } from "../factories/demo-history";
 import { migrateDatabase } from "../utils/database";
-import { readAppToml, repoRoot } from "./app-config";
+import { readAppToml } from "./app-config";
 import { listenOn, startAppServer } from "./app-server";
-import { startStorefront } from "./storefront";
+import { startStorefront, type PreviewCheckout, type PreviewOrder } from "./storefront";
 
 export const DEMO_SHOP_DOMAIN = "demo-shop.myshopify.com";
 // Known only to the local demo shop and the app it runs: not a Shopify credential.
@@ -30,6 +35,23 @@ export interface DemoOptions {
   databaseUrl?: string;
   /** Play Shopify admin's part (session tokens) around /app. Off = production behaviour. */
   demoAdmin?: boolean;
+  /**
+   * Six months of the ambassador program (test/factories/demo-history.ts): its orders in
+   * the local shop, and the app living through them. The demo shop's rows in the database
+   * are replaced (the local shop lives in memory, so the app's records are rebuilt with it).
+   * Needs `demoAdmin` (the install).
+   */
+  history?: boolean;
+}
+
+/** The seeded program, when `history` was asked for. */
+export interface DemoHistory {
+  plan: DemoHistoryPlan;
+  placed: PlacedOrders;
+  /** PlannedAmbassador.key → the app's Ambassador.id */
+  ambassadorIds: Map<string, string>;
+  /** Milliseconds the history sync and the program's seeding took. */
+  seedingMs: number;
 }
 
 export interface Demo {
@@ -39,6 +61,7 @@ export interface Demo {
   shopDomain: string;
   databaseUrl: string;
   localShop: LocalShop;
+  history: DemoHistory | null;
   close(): Promise<void>;
 }
 
@@ -51,9 +74,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error("startDemo needs a database: pass databaseUrl or set DATABASE_URL.");
   migrateDatabase(databaseUrl);
+  const history = options.history === true && options.demoAdmin !== false;
+  if (history) await forgetShop(databaseUrl, DEMO_SHOP_DOMAIN);
   // The shop remembers the access tokens it issued in earlier demo runs, as Shopify does.
   const accessTokens = await storedAccessTokens(databaseUrl, DEMO_SHOP_DOMAIN);
 
+  const now = Date.now();
   const localShop = await startLocalShop({
     shopDomain: DEMO_SHOP_DOMAIN,
     apiKey: DEMO_API_KEY,
@@ -62,8 +88,16 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     webhookSubscriptions: toml.webhookUris,
     grantedScopes: toml.scopes,
     accessTokens,
-    seed: { customers: options.customers, orders: options.orders, seed: options.seed ?? 1 },
+    seed: { customers: options.customers, orders: options.orders, seed: options.seed ?? 1, now },
   });
+  let plan: DemoHistoryPlan | null = null;
+  let placed: PlacedOrders | null = null;
+  if (history) {
+    // The program's orders are in the shop before the app first reads its history.
+    const { planDemoHistory, placeDemoOrders } = await import("../factories/demo-history");
+    plan = planDemoHistory(localShop.store, { now });
+    placed = placeDemoOrders(localShop.store, plan);
+  }
   installShopifyFetchRedirect({ [DEMO_SHOP_DOMAIN]: localShop.url });
 
   // shopify.server.ts and db.server.ts read these when the build is imported.
@@ -86,15 +120,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         : { shop: DEMO_SHOP_DOMAIN, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET },
   });
 
-  if (options.demoAdmin !== false) {
-    // The merchant opens the app once, as at install: token exchange stores the shop's
-    // offline session, which storefront (app proxy) requests rely on.
-    const response = await fetch(`${appUrl}/app`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
-    if (!response.ok) throw new Error(`Demo install failed: /app answered ${response.status}`);
-  }
-
   const shopName = localShop.store.shop.name;
-  const firstRepeatBuyer = localShop.store.customers.find((c) => c.orderIds.length >= 2);
+  // "Log in (demo)": a repeat buyer who is not an ambassador yet (they can apply).
+  const ambassadorCustomers = new Set(plan?.ambassadors.map((a) => a.customerId) ?? []);
+  const firstRepeatBuyer = localShop.store.customers.find(
+    (c) => c.orderIds.length >= 2 && !ambassadorCustomers.has(c.legacyResourceId),
+  );
   const storefront = await startStorefront({
     port: options.storefrontPort,
     shopName,
@@ -113,7 +144,43 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       return { id, first_name: customer.firstName ?? "", email: customer.email ?? "", metafields };
     },
     demoLoginCustomerId: firstRepeatBuyer?.legacyResourceId,
+    checkout: previewCheckout(localShop),
   });
+  // The storefront preview is the store's primary domain: share links lead to it.
+  localShop.store.shop.primaryDomainUrl = storefront.url;
+
+  if (options.demoAdmin !== false) {
+    // The merchant opens the app once, as at install: token exchange stores the shop's
+    // offline session, which storefront (app proxy) requests rely on.
+    const response = await fetch(`${appUrl}/app`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    if (!response.ok) throw new Error(`Demo install failed: /app answered ${response.status}`);
+  }
+
+  let demoHistory: DemoHistory | null = null;
+  if (plan && placed) {
+    const started = Date.now();
+    await waitForHistorySync(databaseUrl, DEMO_SHOP_DOMAIN);
+    // The app's models, from source, on the app's database (DATABASE_URL is set above).
+    const { seedDemoProgram } = await import("../factories/demo-program");
+    const { unauthenticated } = await import("../../app/shopify.server");
+    const { admin } = await unauthenticated.admin(DEMO_SHOP_DOMAIN);
+    const seeded = await seedDemoProgram({
+      shop: DEMO_SHOP_DOMAIN,
+      localShop,
+      graphql: admin.graphql,
+      plan,
+      placed,
+      async deliver(topic, payload, webhook) {
+        const response = await localShop.sendWebhook(topic, payload, webhook);
+        if (!response.ok) throw new Error(`The app refused the ${topic} webhook: HTTP ${response.status}`);
+      },
+      settle: () => waitForWebhookInbox(databaseUrl, DEMO_SHOP_DOMAIN),
+    });
+    // The merchant's first look at the Dashboard computes its retention cohorts in the background.
+    await fetch(`${appUrl}/app/dashboard`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    await waitForRetention(databaseUrl, DEMO_SHOP_DOMAIN);
+    demoHistory = { plan, placed, ambassadorIds: seeded.ambassadorIds, seedingMs: Date.now() - started };
+  }
 
   return {
     appUrl,
@@ -122,6 +189,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     shopDomain: DEMO_SHOP_DOMAIN,
     databaseUrl,
     localShop,
+    history: demoHistory,
     async close() {
       await storefront.close();
       await app.close();
@@ -129,6 +197,123 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       await localShop.close();
     },
   };
+}
+
+/** The storefront preview's checkout: the local shop's, which notifies the app as Shopify does. */
+function previewCheckout(localShop: LocalShop): PreviewCheckout {
+  const store = localShop.store;
+  const view = (order: OrderRecord): PreviewOrder => {
+    const amounts = orderAmounts(order);
+    const customer = order.customerId === null ? undefined : store.customer(order.customerId);
+    return {
+      id: order.legacyResourceId,
+      name: order.name,
+      email: order.email,
+      firstName: customer?.firstName ?? null,
+      lines: order.lineItems.map((li) => ({ title: li.title, quantity: li.quantity, unitPriceCents: li.unitPriceCents })),
+      discountCode: order.discountCodes[0]?.code ?? null,
+      discountCents: amounts.discountCents,
+      shippingCents: amounts.shippingCents,
+      taxCents: amounts.taxCents,
+      totalCents: amounts.totalCents,
+      refundedCents: amounts.refundedCents,
+    };
+  };
+  const buyerOf = ({ customerId, email }: { customerId: string | null; email: string | null }) =>
+    (customerId ? store.customer(Number(customerId)) : undefined) ??
+    (email ? store.customers.find((c) => c.email?.toLowerCase() === email.toLowerCase()) : undefined) ??
+    null;
+  return {
+    checkDiscount(code, lines, buyer) {
+      const check = checkDiscountCode(store, code, lines, buyerOf(buyer));
+      return check.ok ? { ok: true, amountCents: check.amountCents } : check;
+    },
+    totals: (lines, discountCents) => checkoutTotals(lines, discountCents),
+    async placeOrder(input) {
+      const result = await localShop.checkout({ ...input, customerId: input.customerId ? Number(input.customerId) : null });
+      return result.ok ? { ok: true, orderId: result.order.legacyResourceId } : result;
+    },
+    order(orderId) {
+      const order = store.order(Number(orderId));
+      return order ? view(order) : undefined;
+    },
+    async refund(orderId, amountCents) {
+      await localShop.refundOrder(Number(orderId), { amountCents, note: "Refunded from the demo tools" });
+    },
+  };
+}
+
+/** Deletes every row of `shop` (every table with a "shop" column): a fresh install. */
+async function forgetShop(databaseUrl: string, shop: string) {
+  await withClient(databaseUrl, async (client) => {
+    const { rows } = await client.query<{ table: string }>(
+      `SELECT c.table_name AS "table" FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+       WHERE c.table_schema = 'public' AND c.column_name = 'shop' AND t.table_type = 'BASE TABLE'`,
+    );
+    for (const { table } of rows) await client.query(`DELETE FROM "${table.replace(/"/g, '""')}" WHERE "shop" = $1`, [shop]);
+  });
+}
+
+/** Polls `check` (a query on the app's database) until it says done; throws after `timeoutMs`. */
+async function pollDatabase(
+  databaseUrl: string,
+  what: string,
+  check: (client: pg.Client) => Promise<boolean>,
+  timeoutMs = 180_000,
+) {
+  await withClient(databaseUrl, async (client) => {
+    for (const deadline = Date.now() + timeoutMs; !(await check(client)); ) {
+      if (Date.now() > deadline) throw new Error(`The demo gave up waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+}
+
+function waitForHistorySync(databaseUrl: string, shop: string) {
+  return pollDatabase(databaseUrl, "the install's history sync", async (client) => {
+    const { rows } = await client.query<{ status: string; error: string | null }>(
+      `SELECT "status", "error" FROM "HistorySync" WHERE "shop" = $1 ORDER BY "startedAt" DESC LIMIT 1`,
+      [shop],
+    );
+    if (rows[0]?.status === "failed") throw new Error(`The demo's history sync failed: ${rows[0].error}`);
+    return rows[0]?.status === "completed";
+  });
+}
+
+/** Every webhook the app acknowledged is applied (one it gave up on is an error). */
+function waitForWebhookInbox(databaseUrl: string, shop: string) {
+  return pollDatabase(databaseUrl, "the app to apply the history's webhooks", async (client) => {
+    const { rows } = await client.query<{ waiting: string; failed: string; error: string | null }>(
+      `SELECT COUNT(*) FILTER (WHERE "processedAt" IS NULL AND "attempts" < 3) AS "waiting",
+              COUNT(*) FILTER (WHERE "processedAt" IS NULL AND "attempts" >= 3) AS "failed",
+              MAX("lastError") AS "error"
+       FROM "WebhookInbox" WHERE "shop" = $1`,
+      [shop],
+    );
+    if (Number(rows[0].failed) > 0) throw new Error(`The app could not apply a history webhook: ${rows[0].error}`);
+    return Number(rows[0].waiting) === 0;
+  });
+}
+
+function waitForRetention(databaseUrl: string, shop: string) {
+  return pollDatabase(databaseUrl, "the Dashboard's retention figures", async (client) => {
+    const { rows } = await client.query<{ value: string }>(
+      `SELECT "value" FROM "MetricsCache" WHERE "shop" = $1 AND "key" = 'retention'`,
+      [shop],
+    );
+    return rows.length > 0 && rows[0].value !== "null";
+  });
+}
+
+async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 async function storedAccessTokens(databaseUrl: string, shop: string): Promise<string[]> {

@@ -4,6 +4,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { Liquid, Tag, type TagToken, type TopLevelToken, type Liquid as LiquidEngine } from "liquidjs";
 import { repoRoot } from "./app-config";
+import { CATALOGUE, productByHandle, usd, type CatalogueProduct } from "./catalogue";
 
 /**
  * A storefront preview: the part of Shopify that renders the theme around our theme app
@@ -27,7 +28,54 @@ export interface StorefrontOptions {
   findCustomer: (id: string) => PreviewCustomer | undefined;
   /** The customer "Log in (demo)" signs in as (a numeric Shopify customer id). */
   demoLoginCustomerId?: string;
+  /** Shopify's checkout behind the cart (the local shop's); without it, /checkout is not found. */
+  checkout?: PreviewCheckout;
   extensionDir?: string;
+}
+
+export interface PreviewLine {
+  title: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+/** An order as the thank-you page and the demo's order tools show it. */
+export interface PreviewOrder {
+  id: string;
+  name: string;
+  email: string | null;
+  firstName: string | null;
+  lines: PreviewLine[];
+  discountCode: string | null;
+  discountCents: number;
+  shippingCents: number;
+  taxCents: number;
+  totalCents: number;
+  refundedCents: number;
+}
+
+/** What the storefront asks of Shopify's checkout (see test/local-shop/checkout.ts). */
+export interface PreviewCheckout {
+  /** What `code` takes off these lines for this buyer, or why it does not apply. */
+  checkDiscount(
+    code: string,
+    lines: PreviewLine[],
+    buyer: { customerId: string | null; email: string | null },
+  ): { ok: true; amountCents: number } | { ok: false; message: string };
+  /** Shipping, tax and total of the lines after `discountCents`. */
+  totals(lines: PreviewLine[], discountCents: number): { shippingCents: number; taxCents: number; totalCents: number };
+  /** Places the order; Shopify then notifies the app (orders/create). */
+  placeOrder(input: {
+    lines: PreviewLine[];
+    email: string;
+    firstName: string;
+    lastName: string;
+    customerId: string | null;
+    discountCode: string | null;
+  }): Promise<{ ok: true; orderId: string } | { ok: false; field: "email" | "discountCode" | "lines"; message: string }>;
+  order(orderId: string): PreviewOrder | undefined;
+  /** Refunds (all that is left by default), as the merchant would in Shopify admin; Shopify notifies the app. */
+  refund(orderId: string, amountCents?: number): Promise<void>;
 }
 
 export interface PreviewCustomer {
@@ -53,6 +101,9 @@ interface BlockSchema {
 const CUSTOMER_COOKIE = "demo_customer_id";
 /** The discount code Shopify's /discount/CODE route applied to the cart. */
 const DISCOUNT_COOKIE = "demo_discount_code";
+/** The cart: [product handle, quantity] pairs, as JSON. */
+const CART_COOKIE = "demo_cart";
+const MAX_QUANTITY = 99;
 
 export async function startStorefront(options: StorefrontOptions): Promise<Storefront> {
   const extensionDir =
@@ -99,16 +150,62 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       });
       return res.end();
     }
+    if (url.pathname === "/cart/add" || url.pathname === "/cart/change") {
+      if (req.method !== "POST") return notFound(res);
+      const form = new URLSearchParams((await readBody(req)).toString("utf8"));
+      const product = productByHandle(form.get("handle") ?? "");
+      if (!product) return notFound(res);
+      const cart = readCart(req);
+      const quantity = Math.max(0, Math.min(MAX_QUANTITY, Math.trunc(Number(form.get("quantity") ?? "1")) || 0));
+      const held = cart.find(([handle]) => handle === product.handle);
+      const wanted = url.pathname === "/cart/add" ? (held?.[1] ?? 0) + Math.max(1, quantity) : quantity;
+      const next = cart.filter(([handle]) => handle !== product.handle);
+      if (wanted > 0) next.push([product.handle, Math.min(MAX_QUANTITY, wanted)]);
+      res.writeHead(303, { Location: "/cart", "Set-Cookie": cartCookie(next) });
+      return res.end();
+    }
+    if (url.pathname === "/cart" && req.method === "GET") {
+      return sendPage(req, res, url, customerId, { template: "page", title: "Your cart", body: cartBody(cartLines(readCart(req)), readCookie(req, DISCOUNT_COOKIE)) });
+    }
+    const checkout = options.checkout;
+    if (checkout && url.pathname === "/checkout") {
+      return handleCheckout(req, res, url, customerId, checkout);
+    }
+    const thanks = /^\/thank-you\/(\d+)$/.exec(url.pathname);
+    if (checkout && thanks && req.method === "GET") {
+      const order = checkout.order(thanks[1]);
+      if (!order) return notFound(res);
+      return sendPage(req, res, url, customerId, { template: "page", title: `Order ${order.name}`, body: thankYouBody(order) });
+    }
+    const refund = /^\/demo\/orders\/(\d+)\/refund$/.exec(url.pathname);
+    if (checkout && refund && req.method === "POST") {
+      const form = new URLSearchParams((await readBody(req)).toString("utf8"));
+      const amount = form.get("amount")?.trim();
+      const cents = amount ? Math.round(Number(amount) * 100) : undefined;
+      const order = checkout.order(refund[1]);
+      if (!order || (cents !== undefined && !(cents > 0))) return notFound(res);
+      await checkout.refund(order.id, cents);
+      const back = form.get("return_to") ?? "";
+      res.writeHead(303, { Location: /^\/(?!\/)/.test(back) ? back : `/thank-you/${order.id}` });
+      return res.end();
+    }
     if (url.pathname === "/account/logout") {
       res.writeHead(303, { Location: "/", "Set-Cookie": `${CUSTOMER_COOKIE}=; Path=/; Max-Age=0` });
       return res.end();
     }
     const page = PAGES[url.pathname];
-    if (!page || req.method !== "GET") {
-      res.writeHead(404, { "Content-Type": "text/plain" });
-      return res.end("Not found");
-    }
-    const withBlocks = url.searchParams.get("blocks") !== "off";
+    if (!page || req.method !== "GET") return notFound(res);
+    return sendPage(req, res, url, customerId, page, { withBlocks: url.searchParams.get("blocks") !== "off" });
+  }
+
+  async function sendPage(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    customerId: string,
+    page: PageDefinition,
+    { withBlocks = false, cookies = [] as string[], status = 200 } = {},
+  ) {
     const customer = customerId ? options.findCustomer(customerId) : undefined;
     const html = await renderPage(engine, extensionDir, {
       shopName: options.shopName,
@@ -117,9 +214,74 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       withBlocks,
       demoLoginCustomerId: options.demoLoginCustomerId,
       discountCode: readCookie(req, DISCOUNT_COOKIE),
+      cartCount: readCart(req).reduce((sum, [, quantity]) => sum + quantity, 0),
       returnTo: url.pathname + url.search,
     });
-    sendText(req, res, { "Content-Type": "text/html; charset=utf-8" }, html);
+    const headers: Record<string, string | string[]> = { "Content-Type": "text/html; charset=utf-8" };
+    if (cookies.length > 0) headers["Set-Cookie"] = cookies;
+    sendText(req, res, headers, html, status);
+  }
+
+  /**
+   * Shopify's checkout, one page: contact, the discount code (the one /discount/CODE
+   * applied is filled in), the order summary, and "Pay now", which places the order and
+   * lands on the thank-you page.
+   */
+  async function handleCheckout(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    customerId: string,
+    checkout: PreviewCheckout,
+  ) {
+    const lines = cartLines(readCart(req));
+    if (lines.length === 0) {
+      res.writeHead(303, { Location: "/cart" });
+      return res.end();
+    }
+    const customer = customerId ? options.findCustomer(customerId) : undefined;
+    const form =
+      req.method === "POST" ? new URLSearchParams((await readBody(req)).toString("utf8")) : new URLSearchParams();
+    const fields: CheckoutFields = {
+      email: form.get("email") ?? customer?.email ?? "",
+      firstName: form.get("first_name") ?? customer?.first_name ?? "",
+      lastName: form.get("last_name") ?? "",
+      discountCode: (form.has("discount_code") ? form.get("discount_code") : readCookie(req, DISCOUNT_COOKIE)) ?? "",
+    };
+    const errors: Partial<Record<"email" | "discountCode" | "lines", string>> = {};
+    const buyer = { customerId: customerId || null, email: fields.email.trim() || null };
+    const code = fields.discountCode.trim();
+    const check = code ? checkout.checkDiscount(code, lines, buyer) : null;
+    if (check && !check.ok) errors.discountCode = check.message;
+    // Shopify keeps the code entered at checkout for the rest of the visit.
+    const cookies = form.has("discount_code")
+      ? [code ? `${DISCOUNT_COOKIE}=${encodeURIComponent(code)}; Path=/; SameSite=Lax` : `${DISCOUNT_COOKIE}=; Path=/; Max-Age=0`]
+      : [];
+
+    if (req.method === "POST" && form.get("intent") === "pay" && !errors.discountCode) {
+      const placed = await checkout.placeOrder({
+        lines,
+        email: fields.email,
+        firstName: fields.firstName,
+        lastName: fields.lastName,
+        customerId: customerId || null,
+        discountCode: code || null,
+      });
+      if (placed.ok) {
+        res.writeHead(303, {
+          Location: `/thank-you/${placed.orderId}`,
+          "Set-Cookie": [`${CART_COOKIE}=; Path=/; Max-Age=0`, `${DISCOUNT_COOKIE}=; Path=/; Max-Age=0`],
+        });
+        return res.end();
+      }
+      errors[placed.field] = placed.message;
+    } else if (req.method !== "GET" && req.method !== "POST") {
+      return notFound(res);
+    }
+    const discountCents = check?.ok ? check.amountCents : 0;
+    const body = checkoutBody(fields, errors, lines, discountCents, code, checkout.totals(lines, discountCents));
+    const invalid = Object.keys(errors).length > 0 && req.method === "POST";
+    return sendPage(req, res, url, customerId, { template: "page", title: "Checkout", body }, { cookies, status: invalid ? 422 : 200 });
   }
 
   async function forwardToAppProxy(
@@ -170,6 +332,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
         withBlocks: false,
         demoLoginCustomerId: options.demoLoginCustomerId,
         discountCode: readCookie(req, DISCOUNT_COOKIE),
+        cartCount: readCart(req).reduce((sum, [, quantity]) => sum + quantity, 0),
         returnTo: url.pathname + url.search,
       });
       delete headers["content-type"];
@@ -199,19 +362,16 @@ interface PageDefinition {
 }
 
 /** The demo catalogue: twelve products, each with a drawn picture of its own. */
-const PRODUCTS = [
-  "Linen tote", "Ceramic mug", "Wool beanie", "Beeswax candle", "Oak serving board", "Cotton apron",
-  "Leather wallet", "Glass carafe", "Knit scarf", "Clay planter", "Enamel pin", "Canvas notebook",
-].map((title, index) => ({
-  title,
-  handle: index === 0 ? "demo-product" : title.toLowerCase().replace(/\W+/g, "-"),
-  price: `$${(18 + ((index * 7) % 40)).toFixed(2)}`,
-  image: `/theme-assets/product-${index}.svg`,
-}));
+const PRODUCTS = CATALOGUE;
 
 // Sizes are given, as themes give them, so that nothing moves as pictures arrive.
-function productCard(product: (typeof PRODUCTS)[number], eager = false) {
-  return `<li class="card"><a href="/products/${product.handle}"><img src="${product.image}" alt="${escapeHtml(product.title)}" width="400" height="400"${eager ? "" : ' loading="lazy"'}><span class="card__title">${escapeHtml(product.title)}</span></a><span class="card__price">${product.price}</span></li>`;
+function productCard(product: CatalogueProduct, eager = false) {
+  return `<li class="card"><a href="/products/${product.handle}"><img src="${product.image}" alt="${escapeHtml(product.cardTitle)}" width="400" height="400"${eager ? "" : ' loading="lazy"'}><span class="card__title">${escapeHtml(product.cardTitle)}</span></a><span class="card__price">${usd(product.priceCents)}</span></li>`;
+}
+
+/** The product form: adds the product to the cart (the storefront's /cart/add). */
+function addToCartForm(product: CatalogueProduct) {
+  return `<form action="/cart/add" method="post"><input type="hidden" name="handle" value="${product.handle}"><label for="quantity">Quantity</label> <input id="quantity" name="quantity" type="number" min="1" max="${MAX_QUANTITY}" value="1"> <button type="submit">Add to cart</button></form>`;
 }
 
 // Home, product and collection: the pages Shopify weighs for storefront performance
@@ -227,7 +387,7 @@ const PAGES: Record<string, PageDefinition> = {
   "/products/demo-product": {
     template: "product",
     title: "Demo product",
-    body: `<div class="product"><img src="${PRODUCTS[0].image}" alt="Demo product" width="600" height="600" fetchpriority="high"><div class="product__info"><h1>Demo product</h1><p class="product__price">$25.00</p><form action="/cart/add" method="post"><label for="quantity">Quantity</label> <input id="quantity" name="quantity" type="number" min="1" value="1"> <button type="button">Add to cart</button></form><p>A sturdy linen tote, stitched by hand, roomy enough for the market run and soft enough to fold into a pocket.</p><ul><li>100% European linen</li><li>40 × 38 cm, 12 cm gusset</li><li>Machine washable at 30 °C</li></ul></div></div>
+    body: `<div class="product"><img src="${PRODUCTS[0].image}" alt="Demo product" width="600" height="600" fetchpriority="high"><div class="product__info"><h1>Demo product</h1><p class="product__price">${usd(PRODUCTS[0].priceCents)}</p>${addToCartForm(PRODUCTS[0])}<p>A sturdy linen tote, stitched by hand, roomy enough for the market run and soft enough to fold into a pocket.</p><ul><li>100% European linen</li><li>40 × 38 cm, 12 cm gusset</li><li>Machine washable at 30 °C</li></ul></div></div>
 <section><h2>You may also like</h2><ul class="grid">${PRODUCTS.slice(1, 5).map((p) => productCard(p)).join("")}</ul></section>`,
   },
   "/collections/all": {
@@ -235,7 +395,113 @@ const PAGES: Record<string, PageDefinition> = {
     title: "All products",
     body: `<h1>All products</h1><p>${PRODUCTS.length} products</p><ul class="grid">${PRODUCTS.map((p, i) => productCard(p, i < 4)).join("")}</ul>`,
   },
+  // The other products, on the same template as the demo product.
+  ...Object.fromEntries(
+    PRODUCTS.slice(1).map((product, index) => [
+      `/products/${product.handle}`,
+      {
+        template: "product" as const,
+        title: product.title,
+        body: `<div class="product"><img src="${product.image}" alt="${escapeHtml(product.title)}" width="600" height="600" fetchpriority="high"><div class="product__info"><h1>${escapeHtml(product.title)}</h1><p class="product__price">${usd(product.priceCents)}</p>${addToCartForm(product)}<p>Made by hand in a small workshop we know by name.</p></div></div>
+<section><h2>You may also like</h2><ul class="grid">${[1, 2, 3, 4].map((k) => productCard(PRODUCTS[(index + 1 + k) % PRODUCTS.length])).join("")}</ul></section>`,
+      },
+    ]),
+  ),
 };
+
+/** The cart's lines at catalogue prices (unknown handles dropped). */
+function cartLines(cart: [string, number][]): PreviewLine[] {
+  return cart.flatMap(([handle, quantity]) => {
+    const product = productByHandle(handle);
+    return product ? [{ title: product.title, quantity, unitPriceCents: product.priceCents }] : [];
+  });
+}
+
+function summaryRows(lines: PreviewLine[]) {
+  return lines
+    .map((line) => `<tr><th scope="row">${escapeHtml(line.title)} × ${line.quantity}</th><td>${usd(line.quantity * line.unitPriceCents)}</td></tr>`)
+    .join("");
+}
+
+function cartBody(lines: PreviewLine[], discountCode: string | undefined) {
+  if (lines.length === 0) {
+    return `<h1>Your cart</h1><p>Your cart is empty.</p><p><a class="button" href="/collections/all">Continue shopping</a></p>`;
+  }
+  const subtotal = lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+  return `<h1>Your cart</h1>
+<table class="summary"><tbody>${summaryRows(lines)}</tbody><tfoot><tr><th scope="row">Subtotal</th><td>${usd(subtotal)}</td></tr></tfoot></table>
+${discountCode ? `<p>Discount code <strong>${escapeHtml(discountCode)}</strong> will be applied at checkout.</p>` : "<p>Discount codes are entered at checkout.</p>"}
+<p><a class="button" href="/checkout">Check out</a></p>`;
+}
+
+interface CheckoutFields {
+  email: string;
+  firstName: string;
+  lastName: string;
+  discountCode: string;
+}
+
+function field(id: string, label: string, value: string, attributes: string, error?: string) {
+  const described = error ? ` aria-invalid="true" aria-describedby="${id}-error"` : "";
+  return `<p class="field"><label for="${id}">${label}</label><input id="${id}" name="${id}" value="${escapeHtml(value)}" ${attributes}${described}>${error ? `<span class="field__error" id="${id}-error">${escapeHtml(error)}</span>` : ""}</p>`;
+}
+
+function checkoutBody(
+  fields: CheckoutFields,
+  errors: Partial<Record<"email" | "discountCode" | "lines", string>>,
+  lines: PreviewLine[],
+  discountCents: number,
+  code: string,
+  totals: { shippingCents: number; taxCents: number; totalCents: number },
+) {
+  const subtotal = lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+  return `<h1>Checkout</h1>
+<form class="checkout" method="post" action="/checkout" novalidate>
+<section><h2>Contact</h2>
+${field("email", "Email", fields.email, 'type="email" autocomplete="email" required', errors.email)}
+${field("first_name", "First name", fields.firstName, 'autocomplete="given-name"')}
+${field("last_name", "Last name", fields.lastName, 'autocomplete="family-name"')}
+</section>
+<section><h2>Discount</h2>
+${field("discount_code", "Discount code", fields.discountCode, 'autocomplete="off"', errors.discountCode)}
+<p><button type="submit" name="intent" value="apply">Apply</button></p>
+</section>
+<section aria-labelledby="summary-heading"><h2 id="summary-heading">Order summary</h2>
+<table class="summary"><tbody>${summaryRows(lines)}</tbody><tfoot>
+<tr><th scope="row">Subtotal</th><td>${usd(subtotal)}</td></tr>
+${discountCents > 0 ? `<tr><th scope="row">Discount (${escapeHtml(code.toUpperCase())})</th><td>${usd(-discountCents)}</td></tr>` : ""}
+<tr><th scope="row">Shipping</th><td>${totals.shippingCents ? usd(totals.shippingCents) : "Free"}</td></tr>
+<tr><th scope="row">Tax</th><td>${usd(totals.taxCents)}</td></tr>
+<tr><th scope="row">Total</th><td><strong>${usd(totals.totalCents)}</strong></td></tr>
+</tfoot></table>
+</section>
+${errors.lines ? `<p role="alert">${escapeHtml(errors.lines)}</p>` : ""}
+<p><button class="button" type="submit" name="intent" value="pay">Pay now</button></p>
+</form>`;
+}
+
+function thankYouBody(order: PreviewOrder) {
+  const subtotal = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+  const left = order.totalCents - order.refundedCents;
+  const status = order.refundedCents === 0 ? "Paid" : left > 0 ? "Partially refunded" : "Refunded";
+  return `<h1>Thank you${order.firstName ? `, ${escapeHtml(order.firstName)}` : ""}!</h1>
+<p>Order <strong>${escapeHtml(order.name)}</strong> is confirmed. A confirmation was sent to ${escapeHtml(order.email ?? "you")}.</p>
+<table class="summary" aria-label="Order summary"><tbody>${summaryRows(order.lines)}</tbody><tfoot>
+<tr><th scope="row">Subtotal</th><td>${usd(subtotal)}</td></tr>
+${order.discountCode ? `<tr><th scope="row">Discount (${escapeHtml(order.discountCode.toUpperCase())})</th><td>${usd(-order.discountCents)}</td></tr>` : ""}
+<tr><th scope="row">Shipping</th><td>${order.shippingCents ? usd(order.shippingCents) : "Free"}</td></tr>
+<tr><th scope="row">Tax</th><td>${usd(order.taxCents)}</td></tr>
+<tr><th scope="row">Total</th><td><strong>${usd(order.totalCents)}</strong></td></tr>
+${order.refundedCents > 0 ? `<tr><th scope="row">Refunded</th><td>${usd(-order.refundedCents)}</td></tr>` : ""}
+</tfoot></table>
+<p>Payment status: <strong data-testid="payment-status">${status}</strong></p>
+<p><a href="/">Continue shopping</a></p>
+<section class="demo-tools" aria-labelledby="demo-tools-heading"><h2 id="demo-tools-heading">Demo tools</h2>
+<p>What the merchant would do in Shopify admin: Shopify then tells the app (refunds/create).</p>
+${left > 0 ? `<form method="post" action="/demo/orders/${order.id}/refund"><input type="hidden" name="return_to" value="/thank-you/${order.id}"><button type="submit">Refund this order (${usd(left)})</button></form>
+<form method="post" action="/demo/orders/${order.id}/refund"><input type="hidden" name="return_to" value="/thank-you/${order.id}"><label for="refund-amount">Partial refund, in dollars</label> <input id="refund-amount" name="amount" type="number" min="0.01" step="0.01" max="${(left / 100).toFixed(2)}" required> <button type="submit">Refund amount</button></form>` : "<p>Nothing left to refund.</p>"}
+</section>`;
+}
 
 /** The theme's own stylesheet (render-blocking, as a theme's is), the same with and without our blocks. */
 const THEME_CSS = `*{box-sizing:border-box}body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;line-height:1.5}
@@ -247,7 +513,10 @@ nav a{margin-right:1rem}main{max-width:75rem;margin:0 auto}img{max-width:100%;he
 .card a{color:inherit;text-decoration:none}.card__title{display:block;margin-top:.5rem}.card__price{color:#555}
 .text-columns{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:2rem;margin:2rem 0}
 .product{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:2rem}.product__price{font-size:1.25rem}
-footer{border-top:1px solid #eee;margin-top:2rem}`;
+footer{border-top:1px solid #eee;margin-top:2rem}
+.summary{border-collapse:collapse;min-width:20rem}.summary th,.summary td{padding:.35rem .5rem;text-align:left;border-bottom:1px solid #eee}
+.summary td{text-align:right}.field label{display:block;font-weight:600}.field input{padding:.5rem;min-width:18rem}
+.field__error{display:block;color:#b00020}.demo-tools{margin-top:2rem;padding:1rem;border:1px dashed #999;background:#fafafa}`;
 
 /** A drawn picture for each product and the hero (pictures, as a theme has, without binary files). */
 function themePicture(name: string): string | undefined {
@@ -313,6 +582,7 @@ async function renderPage(
     withBlocks: boolean;
     demoLoginCustomerId?: string;
     discountCode?: string;
+    cartCount?: number;
     returnTo: string;
   },
 ) {
@@ -357,7 +627,7 @@ async function renderPage(
 <link rel="stylesheet" href="/theme-assets/theme.css">
 ${head.join("\n")}
 </head><body data-template="${context.page.template}">
-<header><nav><strong>${escapeHtml(context.shopName)}</strong> <a href="/">Home</a><a href="/collections/all">Catalog</a><a href="/products/demo-product">Product</a></nav><div>${account}</div></header>
+<header><nav><strong>${escapeHtml(context.shopName)}</strong> <a href="/">Home</a><a href="/collections/all">Catalog</a><a href="/products/demo-product">Product</a><a href="/cart">Cart${context.cartCount ? ` (${context.cartCount})` : ""}</a></nav><div>${account}</div></header>
 ${discount}<main>${context.page.body}
 ${blocks.join("\n")}
 </main>
@@ -380,13 +650,41 @@ function liquidCustomer(customer: PreviewCustomer) {
 }
 
 /** Compressed as Shopify's storefront and CDN send text, when the browser accepts gzip. */
-function sendText(req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>, body: string | Buffer) {
+function sendText(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  headers: Record<string, string | string[]>,
+  body: string | Buffer,
+  status = 200,
+) {
   if (/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) {
-    res.writeHead(200, { ...headers, "Content-Encoding": "gzip", Vary: "Accept-Encoding" });
+    res.writeHead(status, { ...headers, "Content-Encoding": "gzip", Vary: "Accept-Encoding" });
     return res.end(zlib.gzipSync(body));
   }
-  res.writeHead(200, headers);
+  res.writeHead(status, headers);
   res.end(body);
+}
+
+function notFound(res: http.ServerResponse) {
+  res.writeHead(404, { "Content-Type": "text/plain" });
+  res.end("Not found");
+}
+
+function readCart(req: http.IncomingMessage): [string, number][] {
+  try {
+    const parsed = JSON.parse(readCookie(req, CART_COOKIE) ?? "[]") as unknown;
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter(
+      (item): item is [string, number] =>
+        Array.isArray(item) && typeof item[0] === "string" && Number.isInteger(item[1]) && item[1] > 0 && item[1] <= MAX_QUANTITY,
+    );
+  } catch {
+    return [];
+  }
+}
+
+function cartCookie(cart: [string, number][]) {
+  return `${CART_COOKIE}=${encodeURIComponent(JSON.stringify(cart))}; Path=/; SameSite=Lax`;
 }
 
 function serveAsset(req: http.IncomingMessage, res: http.ServerResponse, dir: string, name: string) {
