@@ -6,7 +6,7 @@ import {
   type LocalShop,
 } from "../local-shop";
 import { migrateDatabase } from "../utils/database";
-import { readAppToml, repoRoot } from "./app-config";
+import { readAppToml } from "./app-config";
 import { listenOn, startAppServer } from "./app-server";
 import { startStorefront } from "./storefront";
 
