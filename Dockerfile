@@ -1,6 +1,6 @@
 # Production image, as Shopify's Remix app template builds it: install, build, then at
 # start `npm run setup` (Prisma client + migrations on DATABASE_URL) and serve.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 
 EXPOSE 3000
 WORKDIR /app

@@ -6,7 +6,8 @@
  * Why pg-boss 10: it takes a job whose worker died back after the job's `expireInSeconds`
  * (checked by its maintenance, every JOB_QUEUE_MAINTENANCE_SECONDS) and retries it, both
  * configurable per queue; graphile-worker 0.17 only unlocks a crashed worker's job after a
- * fixed 4 hours. pg-boss 11+ needs Node 22; 10.x runs on Node 20.
+ * fixed 4 hours. pg-boss 11+ starts a new table schema with no migration from 10's
+ * (docs/jobs.md, "Why pg-boss 10").
  *
  * Each definition is a queue with the `stately` policy and the definition's key as
  * singleton key: at most one job per key queued and one active, across all instances. So a

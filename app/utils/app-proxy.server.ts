@@ -10,9 +10,10 @@ const CLOCK_TOLERANCE_SECONDS = 90;
  *
  * When the library refuses, the signature is checked once more exactly as Shopify
  * computes it (the documented `"key=value"` strings sorted by byte, a repeated key's
- * values joined with commas): the library keeps only the last value of a repeated query
- * key and sorts keys with localeCompare, so it refuses genuine Shopify requests such as
- * `?utm_source=a&utm_source=b` or `?Ref=x` (found by the reliability suite's fuzzing).
+ * values joined with commas): the library sorts keys with localeCompare, so it refuses
+ * genuine Shopify requests such as `?Ref=x` (found by the reliability suite's fuzzing).
+ * (Before @shopify/shopify-api 15 it also kept only the last value of a repeated key, as
+ * in `?utm_source=a&utm_source=b`; 15 joins them as Shopify does.)
  */
 export async function authenticateAppProxy(request: Request): Promise<{ session: Awaited<ReturnType<typeof authenticate.public.appProxy>>["session"] }> {
   try {

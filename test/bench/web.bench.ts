@@ -8,7 +8,7 @@
  * being the longest Event Timing entry of its interaction (durationThreshold 16: an
  * interaction that reports nothing took under 16 ms and counts as 16).
  *
- * Storefront: Lighthouse 12 (mobile, simulated throttling, as Shopify's speed score) on the
+ * Storefront: Lighthouse 13 (mobile, simulated throttling, as Shopify's speed score) on the
  * storefront preview's home, product and collection pages with and without the app's
  * blocks, weighted as Shopify does (17 / 40 / 43 %); the drop is the score without our
  * blocks minus the score with them. Also the blocks' own JavaScript gzipped, whether it is
@@ -380,7 +380,8 @@ async function runLighthouse(url: string, port: number): Promise<LighthouseRun> 
   if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
   const { lhr } = result;
   if (lhr.runtimeError) throw new Error(`Lighthouse on ${url}: ${lhr.runtimeError.message}`);
-  const items = (lhr.audits["render-blocking-resources"]?.details as { items?: Array<{ url: string }> } | undefined)?.items ?? [];
+  // Lighthouse 13 replaced the render-blocking-resources audit with this insight (same items).
+  const items = (lhr.audits["render-blocking-insight"]?.details as { items?: Array<{ url: string }> } | undefined)?.items ?? [];
   const numeric = (id: string) => lhr.audits[id]?.numericValue ?? 0;
   return {
     score: (lhr.categories.performance.score ?? 0) * 100,

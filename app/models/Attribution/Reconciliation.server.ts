@@ -215,7 +215,8 @@ async function applyAdminApiOrder(
     refundId: numericId(refund.id, "Refund"),
     orderId: snapshot.orderId,
     amountCents: toMinorUnits(refund.totalRefundedSet.shopMoney.amount, exponent),
-    createdAt: new Date(refund.createdAt),
+    // Refund.createdAt is nullable in the schema: an undated refund counts from the order.
+    createdAt: new Date(refund.createdAt ?? node.processedAt),
   }));
   const codes = normalizeDiscountCodes(node.discountCodes);
   const estimate = node.totalDiscountsSet ? toMinorUnits(node.totalDiscountsSet.shopMoney.amount, exponent) : 0;

@@ -101,7 +101,7 @@ describe("token exchange through Shopify's library", () => {
   });
 
   it("refuses every other Shopify host, but lets other hosts through", async () => {
-    await expect(fetch("https://other-shop.myshopify.com/admin/api/2026-07/graphql.json")).rejects.toMatchObject({
+    await expect(fetch("https://other-shop.myshopify.com/admin/api/2026-10/graphql.json")).rejects.toMatchObject({
       cause: expect.objectContaining({ message: expect.stringMatching(/refusing to fetch https:\/\/other-shop\.myshopify\.com/) }),
     });
     await expect(fetch("https://admin.shopify.com/store/demo-shop")).rejects.toMatchObject({

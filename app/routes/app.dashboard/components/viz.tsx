@@ -4,9 +4,10 @@ import { Text } from "@shopify/polaris";
 type Viz = typeof import("@shopify/polaris-viz");
 
 /**
- * Polaris Viz, loaded in the browser only: its charts measure their container and read
- * `navigator`, which Node 20's server render does not have. Until it has loaded (and
- * without JavaScript) the card shows its numbers as a table beside the chart anyway.
+ * Polaris Viz, loaded in the browser only: its charts measure their container, which the
+ * server render does not have (Node 21+ has a `navigator`, but no window or layout). Until
+ * it has loaded (and without JavaScript) the card shows its numbers as a table beside the
+ * chart anyway.
  *
  * The drawing is for the eye only: Polaris Viz labels its points and legends with roles
  * screen readers cannot use (points named by a tooltip that does not exist until hovered,
