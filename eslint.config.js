@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", ".cache/", "node_modules/", "app/types/", "test-results/", "extensions/**/assets/"] },
+  { ignores: ["build/", ".cache/", "node_modules/", "app/types/", "test-results/", ".data/", "extensions/**/assets/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
