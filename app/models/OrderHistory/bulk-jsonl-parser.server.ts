@@ -91,9 +91,7 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
 
   let lineNumber = 0;
   let carry: Buffer | null = null;
-  let orderRows = "";
   let orders = 0;
-  let profileRows = "";
   let profiles = 0;
   let currencyCode: string | null = null;
   let batchesPending = 0;
@@ -232,6 +230,34 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
   }
   const shopField = field(options.shop);
 
+  /**
+   * A batch's rows as UTF-8 bytes, appended row by row: a batch built as one string would
+   * live (as a rope of every row) until it is sent, and be promoted by the collector.
+   */
+  function byteBuilder() {
+    let bytes = Buffer.allocUnsafe(1 << 16);
+    let length = 0;
+    return {
+      append(text: string) {
+        // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+        if (length + text.length * 3 > bytes.length) {
+          const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, length + text.length * 3));
+          bytes.copy(grown, 0, 0, length);
+          bytes = grown;
+        }
+        length += bytes.write(text, length);
+      },
+      /** The bytes so far in a buffer of their own (transferable), and a fresh start. */
+      take(): Buffer {
+        const taken = Buffer.from(bytes.subarray(0, length));
+        length = 0;
+        return taken;
+      },
+    };
+  }
+  const orderRows = byteBuilder();
+  const profileRows = byteBuilder();
+
   // ---- Profiles already written by this ingest -------------------------------------------
 
   // A direct-mapped table of customer id → profile fingerprint, in fixed memory: a
@@ -333,12 +359,13 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
     const customer = node.customer;
     const customerId = customer ? numericId(customer.id, "Customer") : null;
     // In ORDER_ROW_COLUMNS order; ids and stored timestamps need no escaping.
-    orderRows +=
+    orderRows.append(
       `${shopField}\t${numericId(node.id, "Order")}\t${customerId ?? "\\N"}\t${storedTimestamp(node.processedAt)}\t` +
       `${toMinorUnits(node.totalPriceSet.shopMoney.amount, exponent)}\t` +
       `${node.totalRefundedSet ? toMinorUnits(node.totalRefundedSet.shopMoney.amount, exponent) : 0}\t` +
       `${node.cancelledAt ? storedTimestamp(node.cancelledAt) : "\\N"}\t${node.test === true ? "t" : "f"}\t` +
-      `${field(storedDiscountCodes(node.discountCodes))}\t${storedTimestamp(node.updatedAt)}\n`;
+      `${field(storedDiscountCodes(node.discountCodes))}\t${storedTimestamp(node.updatedAt)}\n`,
+    );
     orders += 1;
     if (customer && customerId) {
       const profile: Profile = [
@@ -350,9 +377,10 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
       ];
       if (!alreadyWritten(profile)) {
         // In STAGED_PROFILE_COLUMNS order.
-        profileRows +=
+        profileRows.append(
           `${shopField}\t${profile[0]}\t${field(profile[1])}\t${field(profile[2])}\t${field(profile[3])}\t` +
-          `${profile[4] ?? "\\N"}\t${lineNumber}\n`;
+            `${profile[4] ?? "\\N"}\t${lineNumber}\n`,
+        );
         profiles += 1;
       }
     }
@@ -360,16 +388,14 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
   }
 
   function postBatch(): void {
-    const orderBytes = Buffer.from(orderRows);
-    const profileBytes = Buffer.from(profileRows);
+    const orderBytes = orderRows.take();
+    const profileBytes = profileRows.take();
     port.postMessage(
       { type: "batch", orders, orderRows: orderBytes, profiles, profileRows: profileBytes, linesDone: lineNumber, currencyCode },
       // Buffer.from may hand out a slice of a shared pool: only a buffer of its own moves.
       [orderBytes, profileBytes].flatMap((b) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? [b.buffer as ArrayBuffer] : [])),
     );
-    orderRows = "";
     orders = 0;
-    profileRows = "";
     profiles = 0;
     batchesPending += 1;
   }
