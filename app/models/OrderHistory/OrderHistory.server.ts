@@ -328,6 +328,8 @@ async function writeBatch(
   shop: string,
   batch: { orders: number; orderRows: Uint8Array; profiles: number; profileRows: Uint8Array; linesDone: number },
   historySyncId: string | undefined,
+  /** The previous batch: committed and reported before this one records progress and commits. */
+  previous: Promise<void>,
 ): Promise<boolean> {
   let staged = false;
   if (batch.orders > 0) {
@@ -340,6 +342,7 @@ async function writeBatch(
     }
   }
   if (batch.profiles > 0) await tx.copy("CustomerProfileStaging", STAGED_PROFILE_COLUMNS, batch.profileRows);
+  await previous;
   if (historySyncId) {
     await tx.execute(Prisma.sql`
       UPDATE "HistorySync" SET "processedLines" = ${batch.linesDone}, "ordersIngested" = "ordersIngested" + ${batch.orders}
@@ -378,6 +381,10 @@ export async function ingestBulkOrdersJsonl(
   let merging: Promise<void> | null = null;
   const mergeFailures: unknown[] = [];
   const batches = parseBulkJsonlInWorker(input, { shop, startAtLine, batchSize, batchesAhead: BATCHES_AHEAD });
+  // Two batches at a time, on two connections: the next one is copied while the previous
+  // one commits and reports its progress, and it commits only after that has succeeded,
+  // so commits, processedLines and onProgress keep the file's order.
+  let previous: Promise<void> = Promise.resolve();
   try {
     for (;;) {
       const next = await batches.next();
@@ -389,21 +396,32 @@ export async function ingestBulkOrdersJsonl(
       const batch = next.value;
       currencyCode ??= batch.currencyCode;
       if (batch.orders === 0 && batch.profiles === 0 && !historySyncId) continue;
-      const staged = await bulkWrites.transaction((tx) => writeBatch(tx, shop, batch, historySyncId));
-      ordersDone += batch.orders;
-      if (staged) stagedSinceMerge += batch.orders;
-      await onProgress?.(batch.linesDone, ordersDone);
-      if (stagedSinceMerge >= mergeEvery && !merging) {
-        stagedSinceMerge = 0;
-        merging = mergeStagedOrders(shop, batch.linesDone)
-          .catch((error: unknown) => void mergeFailures.push(error))
-          .finally(() => (merging = null));
-      }
+      const before = previous;
+      const written = bulkWrites.transaction((tx) => writeBatch(tx, shop, batch, historySyncId, before));
+      const done = written.then(async (staged) => {
+        ordersDone += batch.orders;
+        if (staged) stagedSinceMerge += batch.orders;
+        await onProgress?.(batch.linesDone, ordersDone);
+        if (stagedSinceMerge >= mergeEvery && !merging) {
+          stagedSinceMerge = 0;
+          merging = mergeStagedOrders(shop, batch.linesDone)
+            .catch((error: unknown) => void mergeFailures.push(error))
+            .finally(() => (merging = null));
+        }
+      });
+      // Awaited below or by the next batch; marked handled now so that a failure while the
+      // worker parses on is not reported as unhandled.
+      done.catch(() => undefined);
+      previous = done;
+      // The batch before this one is through before a third is read.
+      await before;
     }
+    await previous;
   } finally {
     // Stops the worker when this loop ends early (a failed write, a throwing onProgress),
-    // and lets a merge under way finish.
+    // and lets the last batch and a merge under way finish.
     await batches.return(0);
+    await previous.catch(() => undefined);
     await merging;
   }
   if (mergeFailures.length > 0) throw mergeFailures[0];
