@@ -34,7 +34,7 @@ const SECONDS = Number(process.env.WEBHOOK_BENCH_SECONDS ?? 60);
 const BARE_SECONDS = Number(process.env.WEBHOOK_BENCH_BARE_SECONDS ?? 10);
 const STEP_SECONDS = Number(process.env.WEBHOOK_BENCH_STEP_SECONDS ?? 10);
 /** The rates `max_rate` tries, in order, stopping at the first whose p99 is over the target. */
-const STEPS = (process.env.WEBHOOK_BENCH_STEPS ?? "300,400,500,600,700,800,1000,1200").split(",").map(Number);
+const STEPS = (process.env.WEBHOOK_BENCH_STEPS ?? "50,100,150,200,300,400,500,600,800,1000").split(",").map(Number);
 const P99_TARGET_MS = 50;
 const CODE_SHARE = 0.15;
 const AMBASSADORS = 200;
