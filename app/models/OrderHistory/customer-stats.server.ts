@@ -305,9 +305,9 @@ async function writePartTotals(
 }
 
 /**
- * Deletes the shop's rows of a staging table. Usually one shop syncs at a time: then the
- * table is emptied with TRUNCATE (no dead rows left to vacuum), under a lock taken first,
- * so another shop's sync cannot stage rows between the look and the truncation.
+ * Deletes the shop's rows of a staging table, and only those: other shops may be staging
+ * at the same time on other instances. No table lock: two syncs that each hold the
+ * table's row lock and then ask for its exclusive lock deadlock each other.
  */
 export async function clearStaged(
   tx: BulkTransaction,
@@ -315,8 +315,5 @@ export async function clearStaged(
   shop: string,
 ): Promise<void> {
   const name = Prisma.raw(`"${table}"`);
-  await tx.execute(Prisma.sql`LOCK TABLE ${name} IN ACCESS EXCLUSIVE MODE`);
-  const [other] = await tx.query(Prisma.sql`SELECT 1 FROM ${name} WHERE "shop" <> ${shop} LIMIT 1`);
-  if (other) await tx.execute(Prisma.sql`DELETE FROM ${name} WHERE "shop" = ${shop}`);
-  else await tx.execute(Prisma.sql`TRUNCATE ${name}`);
+  await tx.execute(Prisma.sql`DELETE FROM ${name} WHERE "shop" = ${shop}`);
 }
