@@ -62,14 +62,19 @@ describe("schema and migrations", () => {
         "CustomerStats_shop_lastOrderAt_customerId_idx",
         "CustomerStats_shop_netSpentCents_customerId_idx",
         "CustomerStats_shop_orderCount_customerId_idx",
+        "CustomerStats_shop_scoreMilli_customerId_idx",
         "HistorySync_shop_unfinished_key",
       ]);
       // …and the one Prisma cannot declare at all (one unfinished history sync per shop).
       const handWritten = ["HistorySync_shop_unfinished_key"];
       expect(partial.map((index) => index.indexname)).toEqual(expect.arrayContaining(handWritten));
+      // The history staging tables have no key at all: COPY appends to them, and a resumed
+      // run may stage an order twice (Prisma wants a key on every model).
+      const keyless = ["OrderFactStaging_pkey", "CustomerProfileStaging_pkey"];
+      expect(migrated.indexes.filter((index) => keyless.includes(index.indexname))).toEqual([]);
       const withoutPredicate = (rows: typeof migrated.indexes) =>
         rows
-          .filter((index) => !handWritten.includes(index.indexname))
+          .filter((index) => !handWritten.includes(index.indexname) && !keyless.includes(index.indexname))
           .map((index) => ({ ...index, indexdef: String(index.indexdef).replace(/ WHERE .*$/, "") }));
       expect(withoutPredicate(migrated.indexes)).toEqual(withoutPredicate(expected.indexes));
     } finally {
