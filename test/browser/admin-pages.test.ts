@@ -134,6 +134,18 @@ describe("Applications and Community in a browser", () => {
     const link = page.getByRole("link", { name: "View ambassador" });
     await link.waitFor();
     expect(await link.getAttribute("href")).toBe(`/app/ambassadors/${ambassador.id}`);
+
+    // One truth: Candidates shows the approved applicant as Approved, in its Approved tab.
+    await page.goto(`${demo.appUrl}/app/candidates?status=approved`);
+    await page.getByRole("heading", { name: "Candidates", level: 1 }).waitFor();
+    await page.waitForLoadState("networkidle");
+    const row = page.locator("table tbody tr").filter({ hasText: email });
+    await row.waitFor();
+    expect(await row.innerText()).toContain("Approved");
+    await page.screenshot({ path: path.join(artifacts, "admin-candidates-approved-applicant.png"), fullPage: true });
+    await page.goto(`${demo.appUrl}/app/applications?status=approved`);
+    await page.getByRole("heading", { name: "Applications", level: 1 }).waitFor();
+    await page.waitForLoadState("networkidle");
   });
 
   it("rejects one application from its row", async () => {
