@@ -7,7 +7,7 @@
  * file would need its own place in the Vite server build, while source text loads the same
  * under tsx, vitest and the build. So that function must stay self-contained: it may use
  * globals (Buffer, JSON, Intl) and its parameters, never anything imported here. Its
- * money, id and timestamp handling mirrors money.ts, snapshots.ts and utils/sql-dialect.server.ts
+ * money, id and timestamp handling mirrors money.ts, snapshots.ts and utils/stored-timestamp.ts
  * on the stored form; tests/bulk-jsonl-parser.test.ts checks the two agree.
  */
 import type { Readable } from "node:stream";
@@ -99,7 +99,7 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
   let ended = false;
   let failed = false;
 
-  // ---- Values in stored form (mirrors money.ts, snapshots.ts, utils/sql-dialect.server.ts) ----
+  // ---- Values in stored form (mirrors money.ts, snapshots.ts, utils/stored-timestamp.ts) ----
 
   const exponents = new Map<string, number>();
   function currencyExponent(code: string | null | undefined): number {

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import prisma from "../../db.server";
-import { parseMajorUnits } from "../../utils/shop-money";
+import { parseMajorUnits } from "../ProgramSettings/shop-money";
 import { PAYOUT_METHODS } from "./RewardSettings.server";
 import { evaluateStanding } from "./tiers.server";
 

@@ -6,7 +6,7 @@ import {
   type ToWorker,
 } from "../bulk-jsonl-parser.server";
 import { orderSnapshotFromAdminApi, type AdminOrderNode } from "../snapshots";
-import { storedTimestamp } from "../../../utils/sql-dialect.server";
+import { storedTimestamp } from "../../../utils/stored-timestamp";
 import { bulkOrderNode, chunkedStream, lineItemLine, toJsonl } from "#/factories/orders";
 
 const SHOP = "parser-shop.myshopify.com";

@@ -7,7 +7,7 @@ import {
   orderSnapshotFromWebhook,
   refundSnapshotFromWebhook,
 } from "../snapshots";
-import { storedTimestampFromIso } from "../../../utils/sql-dialect.server";
+import { storedTimestampFromIso } from "../../../utils/stored-timestamp";
 import { bulkOrderNode, orderWebhookPayload } from "#/factories/orders";
 
 describe("money in minor units", () => {
