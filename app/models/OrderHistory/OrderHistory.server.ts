@@ -285,6 +285,9 @@ function newestStagedOrders(shop: string, throughLine: number | null): Prisma.Sq
  * webhook store one of the new orders meanwhile, it is redone as an upsert.
  */
 async function mergeStagedOrders(shop: string, throughLine: number | null): Promise<void> {
+  // Planned on statistics of the table as it was (often empty), the merge could loop. In
+  // a transaction of its own: ANALYZE holds its lock until the commit.
+  await bulkWrites.transaction((tx) => tx.execute(Prisma.sql`ANALYZE "OrderFactStaging"`));
   await bulkWrites.transaction(async (tx) => {
     const staged = newestStagedOrders(shop, throughLine);
     try {

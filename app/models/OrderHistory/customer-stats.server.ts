@@ -222,6 +222,9 @@ export async function recomputeAllCustomersAfterSync(
     await tx.execute(zeroOrphans(shop, null));
   });
 
+  // The sync just wrote most of these rows. Planned on the statistics of the tables as
+  // they were (nearly empty), the parts join every customer to every staged profile.
+  await bulkWrites.transaction((tx) => tx.execute(Prisma.sql`ANALYZE "OrderFact", "CustomerProfileStaging"`));
   await Promise.all(
     Array.from({ length: PARTS }, (_, part) =>
       bulkWrites.transaction((tx) => writePartTotals(tx, shop, part, settings, now)),
