@@ -228,17 +228,50 @@ export function startJobQueue(): Promise<Queue> {
 }
 
 /**
+ * Calls for one key close together share one send: a send issued after a caller's work
+ * was written covers that work, so a caller joins the key's send that has not been issued
+ * yet, and the next one waits for the previous to be issued. Under a webhook burst this
+ * turns hundreds of sends a second into a few per key.
+ */
+const SEND_COALESCE_MS = 5;
+/** Per job kind and key: the send not issued yet, which new callers join. */
+const unsentByKey = new Map<string, Promise<void>>();
+/** Per job kind and key: the latest send's issuing (resolved once it reached the queue). */
+const issuingByKey = new Map<string, Promise<void>>();
+
+/**
  * Sends the job (merged into the key's queued job if there is one) and resolves when the
  * job it ended up in has finished, whichever instance ran it.
  */
 export function enqueueOnQueue<Payload>(definition: JobDefinition<Payload>, payload: Payload): Promise<void> {
+  const sendKey = `${definition.name}\u0000${definition.key(payload)}`;
+  const joined = unsentByKey.get(sendKey);
+  if (joined) return joined;
+  const previousIssue = issuingByKey.get(sendKey);
+  let issued = () => {};
+  const issuing = new Promise<void>((resolve) => (issued = resolve));
+  issuingByKey.set(sendKey, issuing);
+  let unsent = true;
   const done = (async () => {
-    const { boss, workerIds } = await startJobQueue();
-    const jobId = await sendOrJoin(boss, definition, payload);
-    const finished = waitForJob(boss, definition.name, jobId);
-    for (const id of workerIds.get(definition.name) ?? []) boss.notifyWorker(id);
-    await finished;
+    try {
+      await previousIssue;
+      await new Promise((resolve) => setTimeout(resolve, SEND_COALESCE_MS));
+      // From here on, new work needs a send of its own: this one may reach the queue first.
+      unsentByKey.delete(sendKey);
+      unsent = false;
+      const { boss, workerIds } = await startJobQueue();
+      const jobId = await sendOrJoin(boss, definition, payload);
+      issued();
+      const finished = waitForJob(boss, definition.name, jobId);
+      for (const id of workerIds.get(definition.name) ?? []) boss.notifyWorker(id);
+      await finished;
+    } finally {
+      if (unsent) unsentByKey.delete(sendKey);
+      issued();
+      if (issuingByKey.get(sendKey) === issuing) issuingByKey.delete(sendKey);
+    }
   })().catch((error) => console.error(`Could not run job ${definition.name}`, error));
+  unsentByKey.set(sendKey, done);
   pending.add(done);
   void done.finally(() => pending.delete(done));
   return done;
@@ -261,7 +294,21 @@ async function sendOrJoin<Payload>(boss: PgBoss, definition: JobDefinition<Paylo
 
 const FINAL_STATES = new Set(["completed", "failed", "cancelled"]);
 
+/** One wait per job, however many sends joined it. */
+const jobWaits = new Map<string, Promise<void>>();
+
 function waitForJob(boss: PgBoss, name: string, jobId: string): Promise<void> {
+  let wait = jobWaits.get(jobId);
+  if (!wait) {
+    wait = lookUntilFinished(boss, name, jobId);
+    jobWaits.set(jobId, wait);
+    const forget = () => jobWaits.delete(jobId);
+    wait.then(forget, forget);
+  }
+  return wait;
+}
+
+function lookUntilFinished(boss: PgBoss, name: string, jobId: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const finish = () => {
