@@ -12,7 +12,9 @@
  *   an order attributed or rewarded twice).
  * - CPU per delivery: the app process's and the PostgreSQL server's (postmaster, its
  *   backends, and the backends it reaped), from /proc, over the main run and its drain;
- *   beside the same for a bare route that answers 200 on the same server at the same rate.
+ *   beside the same for a bare route that answers 200 on the same server at the same rate,
+ *   and for a route that only runs `authenticate.webhook` (the library's floor: HMAC,
+ *   headers, the offline-session lookup) and answers 200.
  * - `max_rate`: the rate stepped up (STEP_SECONDS each, backlog applied between steps)
  *   until p99 passes 50 ms: the highest rate that kept it.
  */
@@ -68,6 +70,7 @@ async function serve(databaseUrl: string) {
     })),
   });
   const { action } = await import("../../app/routes/webhooks.orders.create");
+  const { authenticate } = await import("../../app/shopify.server");
   // What app/entry.server.tsx does once per server process: the job queue and its workers.
   const { startBackgroundJobs } = await import("../../app/jobs/boot.server");
   startBackgroundJobs();
@@ -111,7 +114,10 @@ async function serve(databaseUrl: string) {
         const headers = new Headers();
         for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
         const request = new Request(`http://localhost:3999${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
-        const response = await action({ request, params: {}, context: {} });
+        const response =
+          req.url === "/auth-only"
+            ? (await authenticate.webhook(request), new Response())
+            : await action({ request, params: {}, context: {} });
         res.writeHead(response.status);
         res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
       } catch (error) {
@@ -173,11 +179,11 @@ function delivery(sent: Sent | null): { body: string; headers: Record<string, st
   );
 }
 
-type Target = "webhook" | "bare";
+type Target = "webhook" | "bare" | "auth-only";
 
 async function send(base: string, target: Target, dispatcher: Agent, sent: Sent | null): Promise<number> {
   const { body, headers } = delivery(target === "webhook" ? sent : null);
-  const response = await fetch(`${base}${target === "bare" ? "/bare" : "/webhooks/orders/create"}`, {
+  const response = await fetch(`${base}${target === "webhook" ? "/webhooks/orders/create" : `/${target}`}`, {
     method: "POST",
     headers,
     body,
@@ -331,6 +337,12 @@ const benchmark: Benchmark = {
       const bareAppMs = (bareAfter.app - bareBefore.app) / bare.sent;
       const bareDbMs = (bareAfter.database - bareBefore.database) / bare.sent;
       log(`bare route at ${RATE}/s for ${BARE_SECONDS} s: p50 ${round(bare.p50)} ms p99 ${round(bare.p99)} ms; CPU per request app ${round(bareAppMs, 3)} ms, database ${round(bareDbMs, 3)} ms`);
+      const authBefore = cpu();
+      const authOnly = await openLoop(base, "auth-only", dispatcher, RATE, BARE_SECONDS, null);
+      const authAfter = cpu();
+      const authAppMs = (authAfter.app - authBefore.app) / authOnly.sent;
+      const authDbMs = (authAfter.database - authBefore.database) / authOnly.sent;
+      log(`authenticate.webhook alone at ${RATE}/s for ${BARE_SECONDS} s: p50 ${round(authOnly.p50)} ms p99 ${round(authOnly.p99)} ms; CPU per request app ${round(authAppMs, 3)} ms, database ${round(authDbMs, 3)} ms`);
 
       const before = cpu();
       const main = await openLoop(base, "webhook", dispatcher, RATE, SECONDS, sent);
@@ -358,7 +370,7 @@ const benchmark: Benchmark = {
       }
       log(`stepped rate, ${STEP_SECONDS} s each: ${steps.join(" | ")} → max_rate ${maxRate}/s`);
       const final = await verify(base, dispatcher, sent);
-      const errors = bare.errors + main.errors;
+      const errors = bare.errors + authOnly.errors + main.errors;
       if (errors > 0) log(`${errors} responses were not 200`);
 
       return {
@@ -378,6 +390,9 @@ const benchmark: Benchmark = {
         bare_app_cpu_ms_per_request: round(bareAppMs, 3),
         bare_db_cpu_ms_per_request: round(bareDbMs, 3),
         bare_p99_ms: round(bare.p99),
+        auth_only_app_cpu_ms_per_request: round(authAppMs, 3),
+        auth_only_db_cpu_ms_per_request: round(authDbMs, 3),
+        auth_only_p99_ms: round(authOnly.p99),
         errors,
         cpus: os.cpus().length,
       };
