@@ -15,6 +15,9 @@
  *   beside the same for a bare route that answers 200 on the same server at the same rate,
  *   and for a route that only runs `authenticate.webhook` (the library's floor: HMAC,
  *   headers, the offline-session lookup) and answers 200.
+ * - acknowledgement alone: the same load on a second app process that only sends jobs
+ *   (JOB_QUEUE_WORK=off, as a web process whose workers run elsewhere): its p99 and CPU
+ *   per delivery; what applying costs is the main run's CPU less this.
  * - `max_rate`: the rate stepped up (STEP_SECONDS each, backlog applied between steps)
  *   until p99 passes 50 ms: the highest rate that kept it.
  */
@@ -35,6 +38,7 @@ const RATE = Number(process.env.WEBHOOK_BENCH_RATE ?? 300);
 const SECONDS = Number(process.env.WEBHOOK_BENCH_SECONDS ?? 60);
 const BARE_SECONDS = Number(process.env.WEBHOOK_BENCH_BARE_SECONDS ?? 10);
 const STEP_SECONDS = Number(process.env.WEBHOOK_BENCH_STEP_SECONDS ?? 10);
+const ACK_ONLY_SECONDS = Number(process.env.WEBHOOK_BENCH_ACK_ONLY_SECONDS ?? 20);
 /** The rates `max_rate` tries, in order, stopping at the first whose p99 is over the target. */
 const STEPS = (process.env.WEBHOOK_BENCH_STEPS ?? "50,100,150,200,300,400,500,600,800,1000").split(",").map(Number);
 const P99_TARGET_MS = 50;
@@ -299,12 +303,12 @@ function cpuMs(appPid: number, postmasterPid: number) {
   return { app: statOf(appPid)?.own ?? 0, database };
 }
 
-function startServer(databaseUrl: string): Promise<{ child: ChildProcess; base: string }> {
+function startServer(databaseUrl: string, { work = true } = {}): Promise<{ child: ChildProcess; base: string }> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
       [...(process.env.WEBHOOK_BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.WEBHOOK_BENCH_PROF}`] : []), "--import", "tsx", thisFile, "--child", databaseUrl],
-      { maxBuffer: 1 << 26 },
+      { maxBuffer: 1 << 26, env: { ...process.env, JOB_QUEUE_WORK: work ? "on" : "off" } },
     );
     let output = "";
     child.stdout?.on("data", (chunk: string) => {
@@ -317,6 +321,26 @@ function startServer(databaseUrl: string): Promise<{ child: ChildProcess; base: 
   });
 }
 
+/** The main run's load on a process that stores and acknowledges but applies nothing. */
+async function acknowledgeOnly(databaseUrl: string, postgresPid: number) {
+  const { child, base } = await startServer(databaseUrl, { work: false });
+  const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
+  const cpu = () => cpuMs(child.pid as number, postgresPid);
+  try {
+    for (let i = 0; i < 300; i++) await send(base, "webhook", dispatcher, null);
+    const before = cpu();
+    const run = await openLoop(base, "webhook", dispatcher, RATE, ACK_ONLY_SECONDS, null);
+    const after = cpu();
+    return { ...run, appMs: (after.app - before.app) / run.sent, dbMs: (after.database - before.database) / run.sent };
+  } finally {
+    await dispatcher.close();
+    await new Promise((resolve) => {
+      child.once("exit", resolve);
+      child.kill();
+    });
+  }
+}
+
 const benchmark: Benchmark = {
   description:
     `orders/create webhook, open loop at ${RATE}/s for ${SECONDS} s, ${CODE_SHARE * 100}% with a program code ` +
@@ -327,8 +351,9 @@ const benchmark: Benchmark = {
     const sent: Sent = { orders: new Map() };
     const cpu = () => cpuMs(child.pid as number, context.postgresPid());
     try {
-      // Warm-up: both routes compiled, the job's workers running, the pages cached.
-      for (let i = 0; i < 300; i++) await send(base, i % 2 ? "bare" : "webhook", dispatcher, sent);
+      // Warm-up: the routes compiled, the job's workers running, the pages cached.
+      const targets: Target[] = ["webhook", "bare", "auth-only"];
+      for (let i = 0; i < 450; i++) await send(base, targets[i % 3], dispatcher, sent);
       await applied(base, dispatcher, sent);
 
       const bareBefore = cpu();
@@ -370,7 +395,13 @@ const benchmark: Benchmark = {
       }
       log(`stepped rate, ${STEP_SECONDS} s each: ${steps.join(" | ")} → max_rate ${maxRate}/s`);
       const final = await verify(base, dispatcher, sent);
-      const errors = bare.errors + authOnly.errors + main.errors;
+
+      const ackOnly = await acknowledgeOnly(await context.freshDatabase("webhook_ack"), context.postgresPid());
+      log(
+        `acknowledgement alone (job workers in another process) at ${RATE}/s for ${ACK_ONLY_SECONDS} s: p50 ${round(ackOnly.p50)} ms p99 ${round(ackOnly.p99)} ms; ` +
+          `CPU per delivery app ${round(ackOnly.appMs, 3)} ms, database ${round(ackOnly.dbMs, 3)} ms; so applying costs about app ${round(appMs - ackOnly.appMs, 3)} ms, database ${round(dbMs - ackOnly.dbMs, 3)} ms`,
+      );
+      const errors = bare.errors + authOnly.errors + main.errors + ackOnly.errors;
       if (errors > 0) log(`${errors} responses were not 200`);
 
       return {
@@ -393,6 +424,9 @@ const benchmark: Benchmark = {
         auth_only_app_cpu_ms_per_request: round(authAppMs, 3),
         auth_only_db_cpu_ms_per_request: round(authDbMs, 3),
         auth_only_p99_ms: round(authOnly.p99),
+        ack_only_p99_ms: round(ackOnly.p99),
+        ack_only_app_cpu_ms_per_delivery: round(ackOnly.appMs, 3),
+        ack_only_db_cpu_ms_per_delivery: round(ackOnly.dbMs, 3),
         errors,
         cpus: os.cpus().length,
       };
