@@ -224,8 +224,11 @@ const STAND_IN_SOURCE = String.raw`(() => {
   });
 
   // The iframe grows with what the extension renders (Shopify sizes its sandbox so too).
-  new ResizeObserver(() => parent.postMessage({ ambassadorsFrameHeight: document.documentElement.scrollHeight }, "*"))
-    .observe(document.documentElement);
+  // The root element's own box (not scrollHeight, which is never less than the frame).
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    parent.postMessage({ ambassadorsFrameHeight: Math.max(height, 1) }, "*");
+  }).observe(document.documentElement);
 })();`;
 
 /** For the page around the iframe: sizes each hosted frame to its content. */

@@ -188,7 +188,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     if (checkout && thanks && req.method === "GET") {
       const order = checkout.order(thanks[1]);
       if (!order) return notFound(res);
-      return sendPage(req, res, url, customerId, { template: "page", title: `Order ${order.name}`, body: thankYouBody(order, Boolean(options.uiExtensions)) });
+      return sendPage(req, res, url, customerId, { template: "page", title: `Order ${order.name}`, body: thankYouBody(order, options.uiExtensions ? { signedIn: Boolean(customerId) } : null) });
     }
     const extensions = options.uiExtensions;
     if (extensions && url.pathname === "/demo/extension-token" && req.method === "GET") {
@@ -513,8 +513,8 @@ ${errors.lines ? `<p role="alert">${escapeHtml(errors.lines)}</p>` : ""}
 }
 
 /** An extension target in its sandbox: an iframe sized to its content. */
-function extensionFrame(src: string, title: string, minHeight: number) {
-  return `<iframe data-extension src="${escapeHtml(src)}" title="${escapeHtml(title)}" style="width:100%;border:0;min-height:${minHeight}px"></iframe>${FRAME_RESIZE_SCRIPT}`;
+function extensionFrame(src: string, title: string, initialHeight: number) {
+  return `<iframe data-extension src="${escapeHtml(src)}" title="${escapeHtml(title)}" style="width:100%;border:0;display:block;height:${initialHeight}px"></iframe>${FRAME_RESIZE_SCRIPT}`;
 }
 
 function accountPageBody(signedIn: boolean, lang: string | null) {
@@ -523,7 +523,8 @@ function accountPageBody(signedIn: boolean, lang: string | null) {
 ${signedIn ? extensionFrame(`/demo/extensions/account-page${query}`, "Ambassador program (customer account page)", 200) : "<p>Log in to see your ambassador page.</p>"}`;
 }
 
-function thankYouBody(order: PreviewOrder, withExtension = false) {
+/** `extension`: host the Thank you block (Shopify renders it for guests too; it shows them nothing). */
+function thankYouBody(order: PreviewOrder, extension: { signedIn: boolean } | null = null) {
   const subtotal = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
   const left = order.totalCents - order.refundedCents;
   const status = order.refundedCents === 0 ? "Paid" : left > 0 ? "Partially refunded" : "Refunded";
@@ -538,8 +539,8 @@ ${order.discountCode ? `<tr><th scope="row">Discount (${escapeHtml(order.discoun
 ${order.refundedCents > 0 ? `<tr><th scope="row">Refunded</th><td>${usd(-order.refundedCents)}</td></tr>` : ""}
 </tfoot></table>
 <p>Payment status: <strong data-testid="payment-status">${status}</strong></p>
-${withExtension ? `<section aria-label="Ambassadors (Thank you block)">${extensionFrame("/demo/extensions/thank-you", "Ambassadors (Thank you block)", 40)}
-<p><a href="/account/ambassador">Your account's ambassador page</a></p></section>` : ""}
+${extension ? `<section aria-label="Ambassadors (Thank you block)">${extensionFrame("/demo/extensions/thank-you", "Ambassadors (Thank you block)", 40)}
+${extension.signedIn ? `<p><a href="/account/ambassador">Your account's ambassador page</a></p>` : ""}</section>` : ""}
 <p><a href="/">Continue shopping</a></p>
 <section class="demo-tools" aria-labelledby="demo-tools-heading"><h2 id="demo-tools-heading">Demo tools</h2>
 <p>What the merchant would do in Shopify admin: Shopify then tells the app (refunds/create).</p>
