@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { h, render } from "preact";
 import { AmbassadorBlock } from "../../extensions/ambassadors-checkout/src/AmbassadorBlock.jsx";
 import { APP_URL } from "../../extensions/ambassadors-checkout/src/app-url.js";
+import ThankYouBlock from "../../extensions/ambassadors-checkout/src/ThankYouBlock.jsx";
+import OrderStatusBlock from "../../extensions/ambassadors-checkout/src/OrderStatusBlock.jsx";
 import { fakeFetch, fakeShopify } from "./fake-shopify";
 
 /**
@@ -139,6 +141,17 @@ describe("checkout block (Thank you and Order status pages)", () => {
     button("Become an ambassador")!.click();
     await vi.waitFor(() => expect(text()).toContain("We couldn't reach the ambassador program."));
     expect(button("Become an ambassador")).toBeDefined();
+  });
+
+  it("renders the same block from the Thank you and the Order status targets' modules", async () => {
+    for (const entry of [ThankYouBlock, OrderStatusBlock]) {
+      mount(() => json(AMBASSADOR));
+      render(null, root);
+      document.body.replaceChildren();
+      await entry();
+      await vi.waitFor(() => expect(document.body.textContent).toContain("ADA123"));
+      render(null, document.body);
+    }
   });
 
   it("speaks French with the French locale", async () => {

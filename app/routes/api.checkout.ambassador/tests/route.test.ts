@@ -181,6 +181,16 @@ describe("checkout extension endpoint /api/checkout/ambassador", () => {
     expect((await writes()).applications).toBe(before.applications);
   });
 
+  it("cannot apply for a customer Shopify holds no email for, and says how to apply instead", async () => {
+    await prisma.ambassadorProgram.update({ where: { shop: TEST_SHOP }, data: { checkoutInvite: "everyone" } });
+    const phoneOnly = localShop.store.addCustomer({ firstName: "Pat", phone: "+15555550123" });
+    const { status, body } = await tap(token({ customerId: phoneOnly.legacyResourceId }));
+    expect(status).toBe(422);
+    expect(body.message).toMatch(/no email address/);
+    expect(await prisma.ambassadorApplication.count({ where: { shop: TEST_SHOP, customerId: phoneOnly.legacyResourceId } })).toBe(0);
+    await prisma.ambassadorProgram.update({ where: { shop: TEST_SHOP }, data: { checkoutInvite: "repeat_buyers" } });
+  });
+
   it("rate-limits taps per customer", async () => {
     await prisma.ambassadorProgram.update({ where: { shop: TEST_SHOP }, data: { checkoutInvite: "everyone" } });
     const auth = token({ customerId: localShop.store.customers[4].legacyResourceId });
