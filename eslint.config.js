@@ -16,6 +16,14 @@ export default tseslint.config(
     },
   },
   {
+    // UI extensions (Preact + Polaris web components), run by Shopify with a global `shopify`.
+    files: ["extensions/**/*.{js,jsx}"],
+    languageOptions: {
+      parserOptions: { ecmaFeatures: { jsx: true } },
+      globals: { ...globals.browser, shopify: "readonly" },
+    },
+  },
+  {
     files: ["app/**/*.{ts,tsx}"],
     ignores: ["app/**/tests/**", "app/**/*.test.{ts,tsx}"],
     rules: {

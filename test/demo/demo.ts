@@ -14,6 +14,7 @@ import { migrateDatabase } from "../utils/database";
 import { readAppToml } from "./app-config";
 import { listenOn, startAppServer } from "./app-server";
 import { startStorefront, type PreviewCheckout, type PreviewOrder } from "./storefront";
+import { mintExtensionToken } from "../local-shop/extension-token";
 
 export const DEMO_SHOP_DOMAIN = "demo-shop.myshopify.com";
 // Known only to the local demo shop and the app it runs: not a Shopify credential.
@@ -145,6 +146,11 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     },
     demoLoginCustomerId: firstRepeatBuyer?.legacyResourceId,
     checkout: previewCheckout(localShop),
+    uiExtensions: {
+      appUrl,
+      mintToken: (customerId) =>
+        mintExtensionToken({ apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET, shop: DEMO_SHOP_DOMAIN, customerId }),
+    },
   });
   // The storefront preview is the store's primary domain: share links lead to it.
   localShop.store.shop.primaryDomainUrl = storefront.url;

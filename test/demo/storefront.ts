@@ -5,6 +5,7 @@ import zlib from "node:zlib";
 import { Liquid, Tag, type TagToken, type TopLevelToken, type Liquid as LiquidEngine } from "liquidjs";
 import { repoRoot } from "./app-config";
 import { CATALOGUE, productByHandle, usd, type CatalogueProduct } from "./catalogue";
+import { FRAME_RESIZE_SCRIPT, HOSTED_TARGETS, hostedTargetPage } from "./extension-host";
 
 /**
  * A storefront preview: the part of Shopify that renders the theme around our theme app
@@ -31,6 +32,18 @@ export interface StorefrontOptions {
   /** Shopify's checkout behind the cart (the local shop's); without it, /checkout is not found. */
   checkout?: PreviewCheckout;
   extensionDir?: string;
+  /**
+   * Hosts our UI extensions as Shopify would: the Thank you block on the thank-you page
+   * and the customer account page at /account/ambassador (test/demo/extension-host.ts).
+   */
+  uiExtensions?: PreviewUiExtensions;
+}
+
+export interface PreviewUiExtensions {
+  /** Where the app is. */
+  appUrl: string;
+  /** The session token Shopify would give the extension: `sub` only for a signed-in customer. */
+  mintToken(customerId: string | null): string;
 }
 
 export interface PreviewLine {
@@ -175,7 +188,26 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     if (checkout && thanks && req.method === "GET") {
       const order = checkout.order(thanks[1]);
       if (!order) return notFound(res);
-      return sendPage(req, res, url, customerId, { template: "page", title: `Order ${order.name}`, body: thankYouBody(order) });
+      return sendPage(req, res, url, customerId, { template: "page", title: `Order ${order.name}`, body: thankYouBody(order, options.uiExtensions ? { signedIn: Boolean(customerId) } : null) });
+    }
+    const extensions = options.uiExtensions;
+    if (extensions && url.pathname === "/demo/extension-token" && req.method === "GET") {
+      // What shopify.sessionToken.get() answers inside Shopify: signed for the signed-in customer.
+      res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "private, no-store" });
+      return res.end(JSON.stringify({ token: extensions.mintToken(customerId || null) }));
+    }
+    const hosted = /^\/demo\/extensions\/(thank-you|account-page)$/.exec(url.pathname);
+    if (extensions && hosted && req.method === "GET") {
+      const target = hosted[1] === "thank-you" ? HOSTED_TARGETS.thankYou : HOSTED_TARGETS.accountPage;
+      const html = await hostedTargetPage(target, {
+        appUrl: extensions.appUrl,
+        tokenPath: "/demo/extension-token",
+        language: url.searchParams.get("lang") === "fr" ? "fr" : "en",
+      });
+      return sendText(req, res, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }, html);
+    }
+    if (extensions && url.pathname === "/account/ambassador" && req.method === "GET") {
+      return sendPage(req, res, url, customerId, { template: "page", title: "Your account: Ambassadors", body: accountPageBody(Boolean(customerId), url.searchParams.get("lang")) });
     }
     const refund = /^\/demo\/orders\/(\d+)\/refund$/.exec(url.pathname);
     if (checkout && refund && req.method === "POST") {
@@ -480,7 +512,19 @@ ${errors.lines ? `<p role="alert">${escapeHtml(errors.lines)}</p>` : ""}
 </form>`;
 }
 
-function thankYouBody(order: PreviewOrder) {
+/** An extension target in its sandbox: an iframe sized to its content. */
+function extensionFrame(src: string, title: string, initialHeight: number) {
+  return `<iframe data-extension src="${escapeHtml(src)}" title="${escapeHtml(title)}" style="width:100%;border:0;display:block;height:${initialHeight}px"></iframe>${FRAME_RESIZE_SCRIPT}`;
+}
+
+function accountPageBody(signedIn: boolean, lang: string | null) {
+  const query = lang === "fr" ? "?lang=fr" : "";
+  return `<h1>Your account</h1>
+${signedIn ? extensionFrame(`/demo/extensions/account-page${query}`, "Ambassador program (customer account page)", 200) : "<p>Log in to see your ambassador page.</p>"}`;
+}
+
+/** `extension`: host the Thank you block (Shopify renders it for guests too; it shows them nothing). */
+function thankYouBody(order: PreviewOrder, extension: { signedIn: boolean } | null = null) {
   const subtotal = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
   const left = order.totalCents - order.refundedCents;
   const status = order.refundedCents === 0 ? "Paid" : left > 0 ? "Partially refunded" : "Refunded";
@@ -495,6 +539,8 @@ ${order.discountCode ? `<tr><th scope="row">Discount (${escapeHtml(order.discoun
 ${order.refundedCents > 0 ? `<tr><th scope="row">Refunded</th><td>${usd(-order.refundedCents)}</td></tr>` : ""}
 </tfoot></table>
 <p>Payment status: <strong data-testid="payment-status">${status}</strong></p>
+${extension ? `<section aria-label="Ambassadors (Thank you block)">${extensionFrame("/demo/extensions/thank-you", "Ambassadors (Thank you block)", 40)}
+${extension.signedIn ? `<p><a href="/account/ambassador">Your account's ambassador page</a></p>` : ""}</section>` : ""}
 <p><a href="/">Continue shopping</a></p>
 <section class="demo-tools" aria-labelledby="demo-tools-heading"><h2 id="demo-tools-heading">Demo tools</h2>
 <p>What the merchant would do in Shopify admin: Shopify then tells the app (refunds/create).</p>

@@ -22,6 +22,7 @@ import { currencyExponent } from "../OrderHistory/money";
 import { ProgramDiscountUpdateMutation } from "../../graphql/ProgramDiscountUpdateMutation";
 import { ShopStorefrontQuery } from "../../graphql/ShopStorefrontQuery";
 import { CODE_DIGITS } from "./code-format";
+import { CHECKOUT_INVITE_OPTIONS, checkoutInviteOf, type CheckoutInvite } from "./checkout-invite";
 import { describeUserErrors, type ShopifyUserError } from "./user-errors";
 
 export const PROGRAM_DISCOUNT_TITLE = "Ambassador program";
@@ -39,6 +40,8 @@ export interface AmbassadorProgram {
   codeDigits: number;
   ambassadorTag: string;
   autoApprove: boolean;
+  /** Whom the checkout Thank you and Order status blocks invite to apply. */
+  checkoutInvite: CheckoutInvite;
   programDiscountId: string | null;
   storefrontUrl: string | null;
 }
@@ -56,6 +59,7 @@ export const DEFAULT_AMBASSADOR_PROGRAM: AmbassadorProgram = {
   codeDigits: 3,
   ambassadorTag: "ambassador",
   autoApprove: false,
+  checkoutInvite: "repeat_buyers",
   programDiscountId: null,
   storefrontUrl: null,
 };
@@ -74,6 +78,7 @@ function fromRow(row: AmbassadorProgramRow): AmbassadorProgram {
     codeDigits: row.codeDigits,
     ambassadorTag: row.ambassadorTag,
     autoApprove: row.autoApprove,
+    checkoutInvite: checkoutInviteOf(row.checkoutInvite),
     programDiscountId: row.programDiscountId,
     storefrontUrl: row.storefrontUrl,
   };
@@ -177,6 +182,8 @@ export interface AmbassadorProgramFormValues {
   codeDigits: string;
   ambassadorTag: string;
   autoApprove: boolean;
+  /** One of CHECKOUT_INVITE_OPTIONS; "" (a form without the field) means the default. */
+  checkoutInvite: string;
 }
 
 export type AmbassadorProgramFieldErrors = Partial<Record<keyof AmbassadorProgramFormValues, string>>;
@@ -195,6 +202,7 @@ export function formValuesFor(program: AmbassadorProgram, currencyCode: string |
     codeDigits: String(program.codeDigits),
     ambassadorTag: program.ambassadorTag,
     autoApprove: program.autoApprove,
+    checkoutInvite: program.checkoutInvite,
   };
 }
 
@@ -275,6 +283,11 @@ export function parseProgramForm(
   const tag = tagSchema.safeParse(values.ambassadorTag);
   if (!tag.success) errors.ambassadorTag = tag.error.issues[0].message;
 
+  const invite = values.checkoutInvite.trim();
+  if (invite !== "" && !(CHECKOUT_INVITE_OPTIONS as readonly string[]).includes(invite)) {
+    errors.checkoutInvite = "Choose repeat buyers, everyone or nobody";
+  }
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -291,6 +304,7 @@ export function parseProgramForm(
       codeDigits,
       ambassadorTag: tag.success ? tag.data : DEFAULT_AMBASSADOR_PROGRAM.ambassadorTag,
       autoApprove: values.autoApprove,
+      checkoutInvite: checkoutInviteOf(invite),
     },
   };
 }

@@ -77,6 +77,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ProgramAc
     codeDigits: text("codeDigits"),
     ambassadorTag: text("ambassadorTag"),
     autoApprove: flag("autoApprove"),
+    checkoutInvite: text("checkoutInvite"),
   };
   const currencyCode = await shopCurrency(admin.graphql, session.shop);
   const saved = await saveAmbassadorProgram(admin.graphql, session.shop, values, currencyCode);
@@ -264,6 +265,19 @@ function OfferForm({
               checked={values.autoApprove}
               onChange={set("autoApprove")}
               helpText="Storefront applicants who meet your repeat-buyer settings, or whom you invited, skip the Applications queue."
+            />
+            <Select
+              label="Invite after a purchase"
+              name="checkoutInvite"
+              options={[
+                { label: "Repeat buyers (by your program settings)", value: "repeat_buyers" },
+                { label: "Every customer with an account", value: "everyone" },
+                { label: "Nobody", value: "nobody" },
+              ]}
+              value={values.checkoutInvite}
+              onChange={set("checkoutInvite")}
+              helpText="Who sees “Become an ambassador” on the Thank you and Order status pages, once you add the Ambassadors block there in the checkout editor."
+              error={errors.checkoutInvite}
             />
           </FormLayout>
         </Card>

@@ -121,4 +121,19 @@ describe("Offer and codes page", () => {
     expect(result).toMatchObject({ ok: false, shopifyErrors: ["End date: ends at needs to be after starts_at."] });
     expect((await getAmbassadorProgram(TEST_SHOP)).discountPercent).toBe(15);
   });
+  it("saves whom the checkout blocks invite, and refuses anything else", async () => {
+    expect((await getAmbassadorProgram(TEST_SHOP)).checkoutInvite).toBe("repeat_buyers");
+    expect(await save({ ...VALID, checkoutInvite: "everyone" })).toMatchObject({ ok: true });
+    expect((await getAmbassadorProgram(TEST_SHOP)).checkoutInvite).toBe("everyone");
+    const data = await loader({ request: await adminRequest("/app/program"), params: {}, context: {} });
+    expect(data.values.checkoutInvite).toBe("everyone");
+
+    expect(await save({ ...VALID, checkoutInvite: "vips" })).toMatchObject({
+      ok: false,
+      errors: { checkoutInvite: "Choose repeat buyers, everyone or nobody" },
+    });
+    expect((await getAmbassadorProgram(TEST_SHOP)).checkoutInvite).toBe("everyone");
+    expect(await save({ ...VALID, checkoutInvite: "nobody" })).toMatchObject({ ok: true });
+    expect((await getAmbassadorProgram(TEST_SHOP)).checkoutInvite).toBe("nobody");
+  });
 });
