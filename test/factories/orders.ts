@@ -166,6 +166,8 @@ export async function deleteShopData(...shops: string[]) {
     prisma.customerProfileStaging.deleteMany({ where }),
     prisma.refundFact.deleteMany({ where }),
     prisma.customerStats.deleteMany({ where }),
+    prisma.customerReview.deleteMany({ where }),
+    prisma.socialMention.deleteMany({ where }),
     prisma.programSettings.deleteMany({ where }),
     prisma.historySync.deleteMany({ where }),
     prisma.ambassadorProgram.deleteMany({ where }),
