@@ -382,6 +382,15 @@ export async function importMentions(shop: string, csvText: string, now = new Da
   );
 }
 
+/** How many reviews and mention rows the shop holds. */
+export async function importedTotals(shop: string): Promise<{ reviews: number; mentions: number }> {
+  const [reviews, mentions] = await Promise.all([
+    prisma.customerReview.count({ where: { shop } }),
+    prisma.socialMention.count({ where: { shop } }),
+  ]);
+  return { reviews, mentions };
+}
+
 // ---- Summaries -------------------------------------------------------------------------------
 
 /**
