@@ -12,6 +12,7 @@ import type { ReviewFormat } from "../review-formats";
 import { listCandidates } from "~/models/Candidate/Candidate.server";
 import { rfmScore, SCORE_SCALE } from "~/models/Candidate/score.server";
 import { saveProgramSettings } from "~/models/ProgramSettings/ProgramSettings.server";
+import { applyCustomerWebhook, parseCustomerWebhook } from "~/models/OrderHistory/order-webhooks.server";
 import { daysAgo, ingestOrders, shopsErasedAfterFile } from "#/factories/orders";
 
 const newShop = shopsErasedAfterFile();
@@ -287,5 +288,37 @@ describe("social mentions", () => {
     expect([ada.reviewCount, ada.mentionCount]).toEqual([0, 0]);
     // Bob's are his own.
     expect([bob.reviewCount, bob.mentionCount]).toEqual([1, 1]);
+  });
+});
+
+describe("marketing consent", () => {
+  it("customers/update's consent re-scores the customer; a profile without consent keeps it", async () => {
+    const shop = await twoEqualCustomers("consent");
+    const [, before] = await stats(shop);
+    const apply = (payload: unknown) =>
+      prisma.$transaction((tx) => applyCustomerWebhook(tx, shop, parseCustomerWebhook(payload)));
+
+    await apply({
+      id: 2, email: "bob@example.com", first_name: "Bob", updated_at: new Date().toISOString(),
+      email_marketing_consent: { state: "subscribed", opt_in_level: "single_opt_in" },
+      sms_marketing_consent: { state: "subscribed" },
+    });
+    const [, subscribed] = await stats(shop);
+    // Email and SMS at their default weights: 5 points each.
+    expect(subscribed.scoreMilli - before.scoreMilli).toBe(10 * SCORE_SCALE);
+    expect((await listCandidates(shop)).candidates[0]).toMatchObject({ displayName: "Bob", emailSubscribed: true, smsSubscribed: true });
+    expect((await listCandidates(shop, { filters: { signal: "sms" } })).candidates.map((c) => c.customerId)).toEqual(["2"]);
+
+    // An order's customer carries no consent: what is stored stays.
+    await apply({ id: 2, email: "bob@example.com", first_name: "Bobby", updated_at: new Date(Date.now() + 1000).toISOString() });
+    const [, kept] = await stats(shop);
+    expect(kept.scoreMilli).toBe(subscribed.scoreMilli);
+
+    await apply({
+      id: 2, email: "bob@example.com", updated_at: new Date(Date.now() + 2000).toISOString(),
+      email_marketing_consent: { state: "unsubscribed" }, sms_marketing_consent: null,
+    });
+    const [, unsubscribed] = await stats(shop);
+    expect(unsubscribed.scoreMilli).toBe(before.scoreMilli);
   });
 });
