@@ -22,6 +22,10 @@ export const OrderHistoryBulkQuery = `#graphql
             displayName
             defaultEmailAddress {
               emailAddress
+              marketingState
+            }
+            defaultPhoneNumber {
+              marketingState
             }
             tags
             updatedAt

@@ -15,6 +15,10 @@ export const OrderHistoryPageQuery = `#graphql
           displayName
           defaultEmailAddress {
             emailAddress
+            marketingState
+          }
+          defaultPhoneNumber {
+            marketingState
           }
           tags
           updatedAt

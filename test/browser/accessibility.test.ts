@@ -188,6 +188,16 @@ describe("admin pages have no serious or critical accessibility violations", () 
     await expectNoSeriousViolations(admin, "Data requests");
   });
 
+  it("reviews and mentions, with a preview and its row errors", async () => {
+    await openAdminPage("/app/signals", "Reviews and mentions");
+    await expectNoSeriousViolations(admin, "Reviews and mentions");
+    const file = "email,rating,date,text\nrepeat@mail.example,5,2026-10-01,Lovely\nnobody,9,yesterday,Bad row\n";
+    await admin.locator('[data-import-file="reviews"]').setInputFiles({ name: "reviews.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
+    await admin.getByRole("button", { name: "Preview" }).first().click();
+    await admin.getByText(/^Line 3: /).waitFor();
+    await expectNoSeriousViolations(admin, "Reviews and mentions, preview");
+  });
+
   it("program settings, also with a field error", async () => {
     await openAdminPage("/app/settings", "Program settings");
     await expectNoSeriousViolations(admin, "Program settings");

@@ -69,7 +69,8 @@ function repeatBuyers(minOrders = 2): Buyer[] {
  * out here, not imported: importing app code would open the app's database client in
  * this process before the demo sets DATABASE_URL):
  *   100 × (0.40·n/(n + minOrders) + 0.35·max(0, 1 − days/recencyDays) + 0.25·s/(s + S))
- * with S the mean net spend per customer with a counting order.
+ * with S the mean net spend per customer with a counting order, plus the default weights'
+ * points for marketing consent (5 for email, 5 for SMS; this demo imports no reviews).
  */
 function documentedScores(minOrders = 2, recencyDays = 365): Map<string, number> {
   const buyers = [...buyersInStore().values()];
@@ -84,7 +85,11 @@ function documentedScores(minOrders = 2, recencyDays = 365): Map<string, number>
       const frequency = b.orders / (b.orders + minOrders);
       const recency = Math.max(0, Math.min(1, 1 - days / recencyDays));
       const monetary = b.netSpentCents / (b.netSpentCents + S);
-      return [b.id, 100 * (0.4 * frequency + 0.35 * recency + 0.25 * monetary)];
+      const customer = demo.localShop.store.customers.find((c) => c.legacyResourceId === b.id);
+      const consent =
+        (customer?.email && customer.emailMarketingState === "SUBSCRIBED" ? 5 : 0) +
+        (customer?.phone && customer.smsMarketingState === "SUBSCRIBED" ? 5 : 0);
+      return [b.id, 100 * (0.4 * frequency + 0.35 * recency + 0.25 * monetary) + consent];
     })
   );
 }

@@ -32,6 +32,7 @@ import {
   type LocalShop,
   type OrderRecord,
 } from "#/local-shop";
+import { importDemoEngagement } from "./demo-reviews";
 import { DAY, DEMO_PROGRAM, type DemoHistoryPlan, type PlacedOrders } from "./demo-history";
 
 const MINUTE = 60_000;
@@ -296,6 +297,8 @@ export async function seedDemoProgram(context: DemoProgramContext): Promise<Demo
     );
     if (result.kind !== "accepted") throw new Error(`Demo application refused: ${result.message}`);
   }
+  // Reviews and mentions for some repeat buyers, as the merchant imports them.
+  await importDemoEngagement(shop);
   return { ambassadorIds, deliveries: sent };
 }
 

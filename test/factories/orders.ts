@@ -25,6 +25,9 @@ export interface TestOrder {
   customerEmail?: string;
   customerTags?: string[];
   customerUpdatedAt?: string;
+  /** Admin API marketing states of the customer's email and phone (none: no phone). */
+  emailMarketingState?: string;
+  smsMarketingState?: string;
   processedAt: string;
   updatedAt?: string;
   totalCents: number;
@@ -51,7 +54,11 @@ export function bulkOrderNode(order: TestOrder): AdminOrderNode {
         : {
             id: `gid://shopify/Customer/${customerId}`,
             displayName: order.customerName ?? `Customer ${customerId}`,
-            defaultEmailAddress: { emailAddress: order.customerEmail ?? `customer${customerId}@example.com` },
+            defaultEmailAddress: {
+              emailAddress: order.customerEmail ?? `customer${customerId}@example.com`,
+              marketingState: order.emailMarketingState ?? "NOT_SUBSCRIBED",
+            },
+            defaultPhoneNumber: order.smsMarketingState ? { marketingState: order.smsMarketingState } : null,
             tags: order.customerTags ?? [],
             updatedAt: order.customerUpdatedAt ?? "2024-01-01T00:00:00Z",
           },
@@ -159,6 +166,8 @@ export async function deleteShopData(...shops: string[]) {
     prisma.customerProfileStaging.deleteMany({ where }),
     prisma.refundFact.deleteMany({ where }),
     prisma.customerStats.deleteMany({ where }),
+    prisma.customerReview.deleteMany({ where }),
+    prisma.socialMention.deleteMany({ where }),
     prisma.programSettings.deleteMany({ where }),
     prisma.historySync.deleteMany({ where }),
     prisma.ambassadorProgram.deleteMany({ where }),

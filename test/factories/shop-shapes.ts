@@ -212,6 +212,8 @@ export async function snapshotShop(shop: string): Promise<string> {
     prisma.reconciliationRun.findMany({ where, orderBy: { id: "asc" } }),
     prisma.metricsCache.findMany({ where, orderBy: { key: "asc" } }),
     prisma.customerDataRequest.findMany({ where, orderBy: { id: "asc" } }),
+    prisma.customerReview.findMany({ where, orderBy: [{ source: "asc" }, { reviewKey: "asc" }] }),
+    prisma.socialMention.findMany({ where, orderBy: { mentionKey: "asc" } }),
   ]);
   return JSON.stringify(tables, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
 }

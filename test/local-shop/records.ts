@@ -38,6 +38,8 @@ export interface CustomerRecord {
   verifiedEmail: boolean;
   taxExempt: boolean;
   emailMarketingState: EmailMarketingState;
+  /** SMS marketing consent of `phone` (Shopify's CustomerSmsMarketingState). */
+  smsMarketingState: EmailMarketingState;
   createdAt: number;
   updatedAt: number;
   /** The customer's orders, oldest first (kept by the store). */

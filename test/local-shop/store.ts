@@ -216,6 +216,7 @@ export class LocalShopStore {
       verifiedEmail: input.verifiedEmail ?? true,
       taxExempt: input.taxExempt ?? false,
       emailMarketingState: input.emailMarketingState ?? "NOT_SUBSCRIBED",
+      smsMarketingState: input.smsMarketingState ?? "NOT_SUBSCRIBED",
       createdAt,
       updatedAt: input.updatedAt ?? createdAt,
       orderIds: [],

@@ -24,6 +24,12 @@ export function customerWebhookPayload(store: LocalShopStore, customer: Customer
     state: customer.state.toLowerCase(),
     tags: customer.tags.join(", "),
     note: customer.note,
+    email_marketing_consent: customer.email
+      ? { state: customer.emailMarketingState.toLowerCase(), opt_in_level: null, consent_updated_at: null }
+      : null,
+    sms_marketing_consent: customer.phone
+      ? { state: customer.smsMarketingState.toLowerCase(), opt_in_level: null, consent_updated_at: null, consent_collected_from: "OTHER" }
+      : null,
     verified_email: customer.verifiedEmail,
     currency: store.shop.currencyCode,
     orders_count: stats.numberOfOrders,

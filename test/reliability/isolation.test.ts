@@ -112,6 +112,8 @@ interface Call {
   path: string;
   params?: Record<string, string>;
   form?: Record<string, string | string[]>;
+  /** Files sent with the form (then as multipart/form-data). */
+  files?: Record<string, { name: string; text: string }>;
   /** Storefront (app proxy) call, with this logged-in customer. */
   proxyCustomer?: string | null;
 }
@@ -121,6 +123,13 @@ function formBody(form: Record<string, string | string[]>) {
   for (const [key, value] of Object.entries(form)) {
     for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
   }
+  return body;
+}
+
+function multipartBody(form: Record<string, string | string[]>, files: NonNullable<Call["files"]>) {
+  const body = new FormData();
+  for (const [key, value] of formBody(form)) body.append(key, value);
+  for (const [key, file] of Object.entries(files)) body.set(key, new File([file.text], file.name, { type: "text/csv" }));
   return body;
 }
 
@@ -138,7 +147,7 @@ async function call(c: Call): Promise<Outcome> {
           method,
           form: c.form ? Object.fromEntries(formBody(c.form)) : undefined,
         })
-      : await adminRequest(c.path, method === "POST" ? { method, body: formBody(c.form ?? {}) } : undefined);
+      : await adminRequest(c.path, method === "POST" ? { method, body: c.files ? multipartBody(c.form ?? {}, c.files) : formBody(c.form ?? {}) } : undefined);
   requestsSent++;
   const outcome = await settle(() => handler({ request, params: c.params ?? {}, context: {} }));
   const echoed = [...Object.values(c.params ?? {}), ...Object.values(c.form ?? {}).flat(), c.path];
@@ -305,6 +314,17 @@ const CASES: Record<string, () => Promise<void>> = {
     await call({ route, path: url, form: { intent: "tier-delete", id: b.ids.tier } });
     await call({ route, path: url, form: { intent: "milestone-delete", id: b.ids.milestone } });
     await call({ route, path: url, form: { intent: "settings", commissionPercent: "12", flatReward: "", holdDays: "0", payoutMethod: "cash", leakOrdersPerDay: "20" } });
+  },
+  "app.signals": async () => {
+    const route = "app.signals";
+    await call({ route, path: "/app/signals" });
+    // A's candidate matches in A; B's candidate (same customer id, B's email) matches no one in A.
+    const reviews = `email,rating,date,text\n${A_NAME.toLowerCase()}.candidate@${A_NAME.toLowerCase()}.example,5,2026-10-01,Lovely\nzebulon.candidate@zebulon.example,5,2026-10-01,Lovely\n`;
+    const imported = await call({ route, path: "/app/signals", form: { kind: "reviews", intent: "import", format: "generic" }, files: { file: { name: "r.csv", text: reviews } } });
+    expect(imported.data).toMatchObject({ ok: true, imported: 1, preview: { matched: 1, unmatched: 1 } });
+    const mentions = "handle,email,mentions,date\nzeb,zebulon.candidate@zebulon.example,3,2026-10-01\n";
+    const mentioned = await call({ route, path: "/app/signals", form: { kind: "mentions", intent: "import" }, files: { file: { name: "m.csv", text: mentions } } });
+    expect(mentioned.data).toMatchObject({ ok: true, imported: 0, preview: { unmatched: 1 } });
   },
   "app.settings": async () => {
     const route = "app.settings";

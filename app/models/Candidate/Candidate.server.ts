@@ -9,6 +9,8 @@ import { numericId } from "../OrderHistory/snapshots";
 import { parseStoredDiscountCodes } from "../OrderHistory/OrderHistory.server";
 import { getProgramSettings, type ProgramSettings } from "../ProgramSettings/ProgramSettings.server";
 import { ensureScoresFresh, SCORE_SCALE } from "./score.server";
+import { engagementDataReport } from "../Engagement/Engagement.server";
+import { explainCandidate, type CandidateSignal } from "./explain";
 
 export const AMBASSADOR_STATUSES = ["none", "invited", "approved", "dismissed"] as const;
 export type AmbassadorStatus = (typeof AMBASSADOR_STATUSES)[number];
@@ -38,6 +40,8 @@ export interface CandidateFilters {
   tag?: string;
   /** Part of the name or email, case-insensitive. */
   query?: string;
+  /** Only candidates showing this engagement signal. */
+  signal?: CandidateSignal;
 }
 
 export interface ListCandidatesOptions {
@@ -65,6 +69,14 @@ export interface Candidate {
   score: number;
   ambassadorStatus: AmbassadorStatus;
   decidedAt: Date | null;
+  reviewCount: number;
+  positiveReviewCount: number;
+  fiveStarReviewCount: number;
+  mentionCount: number;
+  emailSubscribed: boolean | null;
+  smsSubscribed: boolean | null;
+  /** Why they rank there: orders and the signals that add to the score (see explain.ts). */
+  why: string;
 }
 
 export interface CandidatePage {
@@ -91,6 +103,12 @@ interface CandidateRow {
   scoreMilli: number;
   ambassadorStatus: string;
   decidedAt: Date | null;
+  reviewCount: number;
+  positiveReviewCount: number;
+  fiveStarReviewCount: number;
+  mentionCount: number;
+  emailSubscribed: boolean | null;
+  smsSubscribed: boolean | null;
 }
 
 // ---- Cursors ---------------------------------------------------------------------------------
@@ -159,6 +177,11 @@ function filterConditions(shop: string, settings: ProgramSettings, filters: Cand
   if (filters.isAmbassador === true) conditions.push(Prisma.sql`"ambassadorStatus" = 'approved'`);
   if (filters.isAmbassador === false) conditions.push(Prisma.sql`"ambassadorStatus" <> 'approved'`);
   if (filters.status) conditions.push(Prisma.sql`"ambassadorStatus" = ${filters.status}`);
+  // Summary columns on the same row: the candidates' range of the score index, filtered.
+  if (filters.signal === "reviews") conditions.push(Prisma.sql`"positiveReviewCount" > 0`);
+  if (filters.signal === "mentions") conditions.push(Prisma.sql`"mentionCount" > 0`);
+  if (filters.signal === "email") conditions.push(Prisma.sql`"emailSubscribed" IS TRUE`);
+  if (filters.signal === "sms") conditions.push(Prisma.sql`"smsSubscribed" IS TRUE`);
   const tag = filters.tag?.trim();
   if (tag) {
     // Tags are stored "a, b": match one whole tag, case-insensitively.
@@ -216,7 +239,8 @@ export async function listCandidates(
 
   const fetched = await prisma.$queryRaw<CandidateRow[]>`
     SELECT "customerId", "displayName", "email", "tags", "orderCount", "netSpentCents",
-           "firstOrderAt", "lastOrderAt", "scoreMilli", "ambassadorStatus", "decidedAt"
+           "firstOrderAt", "lastOrderAt", "scoreMilli", "ambassadorStatus", "decidedAt",
+           "reviewCount", "positiveReviewCount", "fiveStarReviewCount", "mentionCount", "emailSubscribed", "smsSubscribed"
     FROM "CustomerStats"
     WHERE ${where} ${keyset}
     ORDER BY ${column} ${order}, "customerId" ${order}
@@ -240,7 +264,7 @@ export async function listCandidates(
   }
 
   return {
-    candidates: rows.map(toCandidate),
+    candidates: rows.map((row) => toCandidate(row, settings, now)),
     nextCursor: hasNext && last ? cursorAt("after", last) : null,
     previousCursor: hasPrevious && first ? cursorAt("before", first) : null,
     totalCount,
@@ -248,8 +272,18 @@ export async function listCandidates(
   };
 }
 
-function toCandidate(row: CandidateRow): Candidate {
+function toCandidate(row: CandidateRow, settings: ProgramSettings, now: Date): Candidate {
+  const signals = {
+    reviewCount: Number(row.reviewCount),
+    positiveReviewCount: Number(row.positiveReviewCount),
+    fiveStarReviewCount: Number(row.fiveStarReviewCount),
+    mentionCount: Number(row.mentionCount),
+    emailSubscribed: row.emailSubscribed,
+    smsSubscribed: row.smsSubscribed,
+  };
   return {
+    ...signals,
+    why: explainCandidate({ orderCount: Number(row.orderCount), lastOrderAt: row.lastOrderAt, ...signals }, settings, now),
     customerId: row.customerId,
     displayName: row.displayName,
     email: row.email,
@@ -337,7 +371,14 @@ export async function eraseCustomerPersonalData(
     where: { shop_customerId: { shop, customerId: id } },
     select: { customerId: true },
   });
-  const erased = { displayName: null, email: null, tags: "", personalDataErasedAt: new Date() };
+  const erased = {
+    displayName: null,
+    email: null,
+    tags: "",
+    emailSubscribed: null,
+    smsSubscribed: null,
+    personalDataErasedAt: new Date(),
+  };
   await db.customerStats.upsert({
     where: { shop_customerId: { shop, customerId: id } },
     create: { shop, customerId: id, ...erased },
@@ -354,6 +395,8 @@ export interface CustomerDataReport {
     displayName: string | null;
     email: string | null;
     tags: string[];
+    emailSubscribed: boolean | null;
+    smsSubscribed: boolean | null;
     personalDataErasedAt: Date | null;
   } | null;
   statistics: {
@@ -375,6 +418,9 @@ export interface CustomerDataReport {
     discountCodes: string[];
   }[];
   refunds: { refundId: string; orderId: string; amountCents: number; createdAt: Date }[];
+  /** Reviews and social mentions imported for them (see Engagement). */
+  reviews: { source: string; email: string; rating: number; reviewedAt: Date; body: string }[];
+  mentions: { handle: string; mentions: number; mentionedAt: Date }[];
   currencyCode: string | null;
 }
 
@@ -385,10 +431,11 @@ export async function customerDataReport(
   db: Db = prisma,
 ): Promise<CustomerDataReport> {
   const id = numericId(customerId, "Customer");
-  const [stats, orders, settings] = await Promise.all([
+  const [stats, orders, settings, engagement] = await Promise.all([
     db.customerStats.findUnique({ where: { shop_customerId: { shop, customerId: id } } }),
     db.orderFact.findMany({ where: { shop, customerId: id }, orderBy: { processedAt: "asc" } }),
     getProgramSettings(shop, db),
+    engagementDataReport(shop, id, db),
   ]);
   const refunds = orders.length
     ? await db.refundFact.findMany({
@@ -403,6 +450,8 @@ export async function customerDataReport(
           displayName: stats.displayName,
           email: stats.email,
           tags: stats.tags ? stats.tags.split(", ") : [],
+          emailSubscribed: stats.emailSubscribed,
+          smsSubscribed: stats.smsSubscribed,
           personalDataErasedAt: stats.personalDataErasedAt,
         }
       : null,
@@ -432,6 +481,8 @@ export async function customerDataReport(
       amountCents: Number(r.amountCents),
       createdAt: r.createdAt,
     })),
+    reviews: engagement.reviews,
+    mentions: engagement.mentions,
     currencyCode: settings.currencyCode,
   };
 }

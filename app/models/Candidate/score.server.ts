@@ -32,10 +32,57 @@ import prisma from "../../db.server";
  */
 export const SCORE_WEIGHTS = { frequency: 0.4, recency: 0.35, monetary: 0.25 } as const;
 
+/**
+ * Engagement: points a candidate earns on top of the RFM score, each signal weighed by the
+ * shop (ProgramSettings; 0 turns a signal off, so it changes no score):
+ *
+ *   E = wReview·q/(q + 1) + wMention·m/(m + 1) + wEmail·[email] + wSms·[sms]
+ *
+ *   q = reviews rated 4 or 5 (half the weight for one, → the weight as they add up)
+ *   m = social mentions (the same curve)
+ *   [email], [sms] = 1 when subscribed to email / SMS marketing, else 0
+ *
+ * Only candidates earn them: signals rank the store's repeat buyers, they do not make one.
+ * So a reviewer outranks an otherwise equal non-reviewer, and a score stays 0 below the
+ * shop's thresholds (the score index's candidate range is unchanged).
+ */
+export interface EngagementWeights {
+  reviewWeight: number;
+  mentionWeight: number;
+  emailWeight: number;
+  smsWeight: number;
+}
+
+export const DEFAULT_ENGAGEMENT_WEIGHTS: EngagementWeights = {
+  reviewWeight: 15,
+  mentionWeight: 10,
+  emailWeight: 5,
+  smsWeight: 5,
+};
+
+export interface EngagementInputs {
+  positiveReviewCount: number;
+  mentionCount: number;
+  emailSubscribed: boolean | null;
+  smsSubscribed: boolean | null;
+}
+
+/** E in points (the formula above, in JS: the reference the SQL must agree with). */
+export function engagementPoints(signals: EngagementInputs, weights: EngagementWeights): number {
+  const q = Math.max(0, signals.positiveReviewCount);
+  const m = Math.max(0, signals.mentionCount);
+  return (
+    weights.reviewWeight * (q / (q + 1)) +
+    weights.mentionWeight * (m / (m + 1)) +
+    (signals.emailSubscribed ? weights.emailWeight : 0) +
+    (signals.smsSubscribed ? weights.smsWeight : 0)
+  );
+}
+
 /** Scores older than this are recomputed before candidates are listed. */
 export const SCORE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
-export interface ScoreParameters {
+export interface ScoreParameters extends Partial<EngagementWeights> {
   minOrders: number;
   minSpentCents: number;
   recencyDays: number;
@@ -52,7 +99,11 @@ export interface ScoreInputs {
 const MS_PER_DAY = 86_400_000;
 
 /** The formula in JS: the reference the SQL below must agree with. */
-export function rfmScore(customer: ScoreInputs, parameters: ScoreParameters, now: Date): number {
+export function rfmScore(
+  customer: ScoreInputs & Partial<EngagementInputs>,
+  parameters: ScoreParameters,
+  now: Date,
+): number {
   if (!customer.lastOrderAt) return 0;
   const n = customer.orderCount;
   const days = (now.getTime() - customer.lastOrderAt.getTime()) / MS_PER_DAY;
@@ -64,11 +115,30 @@ export function rfmScore(customer: ScoreInputs, parameters: ScoreParameters, now
   const recency = days <= 0 ? 1 : days >= parameters.recencyDays ? 0 : 1 - days / parameters.recencyDays;
   const spent = Math.max(0, customer.netSpentCents);
   const monetary = spent / (spent + Math.max(1, parameters.spendReferenceCents));
+  const engagement = engagementPoints(
+    {
+      positiveReviewCount: customer.positiveReviewCount ?? 0,
+      mentionCount: customer.mentionCount ?? 0,
+      emailSubscribed: customer.emailSubscribed ?? null,
+      smsSubscribed: customer.smsSubscribed ?? null,
+    },
+    weightsOf(parameters),
+  );
   return 100 * (
     SCORE_WEIGHTS.frequency * frequency +
     SCORE_WEIGHTS.recency * recency +
     SCORE_WEIGHTS.monetary * monetary
-  );
+  ) + engagement;
+}
+
+/** The weights of settings that may predate them (absent = the default). */
+export function weightsOf(settings: Partial<EngagementWeights>): EngagementWeights {
+  return {
+    reviewWeight: settings.reviewWeight ?? DEFAULT_ENGAGEMENT_WEIGHTS.reviewWeight,
+    mentionWeight: settings.mentionWeight ?? DEFAULT_ENGAGEMENT_WEIGHTS.mentionWeight,
+    emailWeight: settings.emailWeight ?? DEFAULT_ENGAGEMENT_WEIGHTS.emailWeight,
+    smsWeight: settings.smsWeight ?? DEFAULT_ENGAGEMENT_WEIGHTS.smsWeight,
+  };
 }
 
 /** Points ↔ the stored integer (thousandths of a point). */
@@ -78,6 +148,48 @@ export interface ScoreColumns {
   orderCount: Prisma.Sql;
   netSpentCents: Prisma.Sql;
   lastOrderAt: Prisma.Sql;
+  /** Where the engagement signals are read; none: no engagement (see addEngagement). */
+  engagement?: EngagementColumns;
+}
+
+export interface EngagementColumns {
+  positiveReviewCount: Prisma.Sql;
+  mentionCount: Prisma.Sql;
+  emailSubscribed: Prisma.Sql;
+  smsSubscribed: Prisma.Sql;
+}
+
+/** The engagement columns of a CustomerStats row (or of a source with the same names). */
+export function engagementColumnsOf(alias?: string): EngagementColumns {
+  const column = (name: string) => Prisma.raw(alias ? `${alias}."${name}"` : `"${name}"`);
+  return {
+    positiveReviewCount: column("positiveReviewCount"),
+    mentionCount: column("mentionCount"),
+    emailSubscribed: column("emailSubscribed"),
+    smsSubscribed: column("smsSubscribed"),
+  };
+}
+
+/** E × SCORE_SCALE as a rounded SQL integer over the given columns (nulls count as none). */
+export function engagementExpression(columns: EngagementColumns, weights: EngagementWeights): Prisma.Sql {
+  const weight = (value: number) => Prisma.sql`CAST(${value} AS numeric)`;
+  const q = Prisma.sql`GREATEST(COALESCE(${columns.positiveReviewCount}, 0), 0)`;
+  const m = Prisma.sql`GREATEST(COALESCE(${columns.mentionCount}, 0), 0)`;
+  return Prisma.sql`CAST(ROUND(${weight(SCORE_SCALE)} * (
+      ${weight(weights.reviewWeight)} * ${q} / (${q} + 1.0)
+    + ${weight(weights.mentionWeight)} * ${m} / (${m} + 1.0)
+    + CASE WHEN ${columns.emailSubscribed} IS TRUE THEN ${weight(weights.emailWeight)} ELSE 0 END
+    + CASE WHEN ${columns.smsSubscribed} IS TRUE THEN ${weight(weights.smsWeight)} ELSE 0 END
+  )) AS INTEGER)`;
+}
+
+/**
+ * A stored score computed without engagement (`rfm`, 0 for non-candidates) plus the
+ * engagement of the row holding `columns`: for writes whose RFM part comes from elsewhere
+ * (an upsert's `excluded` row) and whose signals are on the stored row.
+ */
+export function addEngagement(rfm: Prisma.Sql, columns: EngagementColumns, weights: EngagementWeights): Prisma.Sql {
+  return Prisma.sql`(CASE WHEN ${rfm} > 0 THEN ${rfm} + ${engagementExpression(columns, weights)} ELSE 0 END)`;
 }
 
 /**
@@ -100,7 +212,10 @@ export function scoreExpression(
       : parameters.spendReferenceCents;
   const windowStart = new Date(now.getTime() - parameters.recencyDays * MS_PER_DAY);
   const weight = (value: number) => Prisma.sql`CAST(${value} AS numeric)`;
-  return Prisma.sql`CAST(ROUND(CASE
+  const engagement = columns.engagement
+    ? Prisma.sql` + ${engagementExpression(columns.engagement, weightsOf(parameters))}`
+    : Prisma.empty;
+  return Prisma.sql`(CAST(ROUND(CASE
     WHEN ${orderCount} > 0 AND ${orderCount} >= ${parameters.minOrders}
       AND ${netSpentCents} >= ${parameters.minSpentCents} AND ${lastOrderAt} >= ${windowStart}
     THEN ${weight(100 * SCORE_SCALE)} * (
@@ -108,10 +223,41 @@ export function scoreExpression(
       + ${weight(SCORE_WEIGHTS.recency)} * (CASE WHEN ${days} <= 0 THEN 1.0
           WHEN ${days} >= ${parameters.recencyDays} THEN 0.0 ELSE 1.0 - ${days} / ${parameters.recencyDays} END)
       + ${weight(SCORE_WEIGHTS.monetary)} * ${s} / (${s} + ${reference})
-    ) ELSE 0.0 END) AS INTEGER)`;
+    )${engagement} ELSE 0.0 END) AS INTEGER))`;
 }
 
 type Db = Prisma.TransactionClient;
+
+type ScoringSettingsWithWeights = { minOrders: number; minSpentCents: number; recencyDays: number } & Partial<EngagementWeights>;
+
+/** A CustomerStats row's own columns, engagement included. */
+const STORED_COLUMNS: ScoreColumns = {
+  orderCount: Prisma.sql`"orderCount"`,
+  netSpentCents: Prisma.sql`"netSpentCents"`,
+  lastOrderAt: Prisma.sql`"lastOrderAt"`,
+  engagement: engagementColumnsOf(),
+};
+
+/**
+ * Recomputes the scores of some customers from their stored figures and signals, with the
+ * shop's stored settings and spend reference: after their signals changed (an import, a
+ * consent update). Only rows whose score changes are written.
+ */
+export async function rescoreCustomers(db: Db, shop: string, customerIds: string[], now = new Date()): Promise<void> {
+  if (customerIds.length === 0) return;
+  const row = await db.programSettings.findUnique({ where: { shop } });
+  const settings = {
+    minOrders: row?.minOrders ?? 2,
+    minSpentCents: Number(row?.minSpentCents ?? 0),
+    recencyDays: row?.recencyDays ?? 365,
+    spendReferenceCents: Number(row?.spendReferenceCents ?? 0),
+    ...weightsOf(row ?? {}),
+  };
+  const score = scoreExpression(STORED_COLUMNS, settings, now);
+  await db.$executeRaw`
+    UPDATE "CustomerStats" SET "scoreMilli" = ${score}
+    WHERE "shop" = ${shop} AND "customerId" = ANY(CAST(${[...new Set(customerIds)]} AS text[])) AND "scoreMilli" <> ${score}`;
+}
 
 /**
  * Recomputes every score of the shop: refreshes S (mean net spend of buying customers)
@@ -120,7 +266,7 @@ type Db = Prisma.TransactionClient;
 export async function rescoreShop(
   db: Db,
   shop: string,
-  settings: { minOrders: number; minSpentCents: number; recencyDays: number },
+  settings: ScoringSettingsWithWeights,
   now = new Date(),
 ): Promise<void> {
   const { _avg } = await db.customerStats.aggregate({
@@ -128,11 +274,7 @@ export async function rescoreShop(
     _avg: { netSpentCents: true },
   });
   const spendReferenceCents = Math.max(1, Math.round(Number(_avg.netSpentCents ?? 0)));
-  const score = scoreExpression(
-    { orderCount: Prisma.sql`"orderCount"`, netSpentCents: Prisma.sql`"netSpentCents"`, lastOrderAt: Prisma.sql`"lastOrderAt"` },
-    { ...settings, spendReferenceCents },
-    now,
-  );
+  const score = scoreExpression(STORED_COLUMNS, { ...settings, spendReferenceCents }, now);
   await db.$executeRaw`
     UPDATE "CustomerStats" SET "scoreMilli" = ${score}
     WHERE "shop" = ${shop} AND "scoreMilli" <> ${score}`;
@@ -146,7 +288,7 @@ export async function rescoreShop(
 /** Recomputes the shop's scores when they are older than a day (see SCORE_MAX_AGE_MS). */
 export async function ensureScoresFresh(
   shop: string,
-  settings: { minOrders: number; minSpentCents: number; recencyDays: number },
+  settings: ScoringSettingsWithWeights,
   now = new Date(),
 ): Promise<void> {
   const state = await prisma.programSettings.findUnique({

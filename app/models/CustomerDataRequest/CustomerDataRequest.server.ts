@@ -6,6 +6,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
+import { engagementDataReport } from "../Engagement/Engagement.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -94,6 +95,9 @@ export async function customerDataReport(shop: string, requestId: string) {
     : [];
 
   await prisma.customerDataRequest.update({ where: { id: request.id }, data: { downloadedAt: new Date() } });
+  const engagement = request.customerId
+    ? await engagementDataReport(shop, request.customerId)
+    : { reviews: [], mentions: [] };
 
   return {
     request: {
@@ -113,6 +117,8 @@ export async function customerDataReport(shop: string, requestId: string) {
       firstOrderAt: iso(stats.firstOrderAt),
       lastOrderAt: iso(stats.lastOrderAt),
       candidateStatus: stats.ambassadorStatus,
+      emailMarketingSubscribed: stats.emailSubscribed,
+      smsMarketingSubscribed: stats.smsSubscribed,
       personalDataErasedAt: iso(stats.personalDataErasedAt),
     },
     orders: orders.map((order) => ({
@@ -153,6 +159,8 @@ export async function customerDataReport(shop: string, requestId: string) {
     history: events.map((event) => ({ kind: event.kind, detail: event.detail, at: iso(event.createdAt) })),
     contentLinks: content.map((item) => ({ url: item.url, note: item.note, createdAt: iso(item.createdAt) })),
     feedback: feedback.map((item) => ({ rating: item.rating, message: item.message, createdAt: iso(item.createdAt) })),
+    importedReviews: engagement.reviews.map((review) => ({ ...review, reviewedAt: iso(review.reviewedAt) })),
+    socialMentions: engagement.mentions.map((mention) => ({ ...mention, mentionedAt: iso(mention.mentionedAt) })),
     shareLinkClicks: clicks,
     referredOrders: referredOrders.map((order) => ({ orderId: order.orderId, code: order.code, processedAt: iso(order.processedAt), net: money(order.netCents) })),
     rewards: rewards.map((entry) => ({ kind: entry.kind, amount: money(entry.amountCents), status: entry.status, orderId: entry.orderId, createdAt: iso(entry.createdAt) })),

@@ -19,6 +19,7 @@ import {
   recomputeAllCustomersAfterSync,
   recomputeCustomers,
 } from "./customer-stats.server";
+import { rescoreCustomers, weightsOf } from "../Candidate/score.server";
 import { normalizeDiscountCodes, type CustomerProfile, type OrderSnapshot, type RefundSnapshot } from "./snapshots";
 
 export * from "./snapshots";
@@ -64,16 +65,21 @@ const NEWER_FACT_WINS = Prisma.sql`
  * stored one is ignored (customers/update can arrive late).
  */
 function upsertProfiles(shop: string, profiles: CustomerProfile[]): Prisma.Sql {
+  // Consent the source did not carry (null) keeps what is stored.
   return Prisma.sql`
-  INSERT INTO "CustomerStats" ("shop", "customerId", "displayName", "email", "tags", "profileUpdatedAt")
+  INSERT INTO "CustomerStats" ("shop", "customerId", "displayName", "email", "tags", "profileUpdatedAt", "emailSubscribed", "smsSubscribed")
   SELECT ${shop}, p.* FROM unnest(
     CAST(${profiles.map((p) => p.customerId)} AS text[]), CAST(${profiles.map((p) => p.displayName)} AS text[]),
     CAST(${profiles.map((p) => p.email)} AS text[]), CAST(${profiles.map((p) => p.tags.join(", "))} AS text[]),
-    CAST(${profiles.map((p) => p.sourceUpdatedAt?.toISOString() ?? null)} AS timestamp(3)[])
+    CAST(${profiles.map((p) => p.sourceUpdatedAt?.toISOString() ?? null)} AS timestamp(3)[]),
+    CAST(${profiles.map((p) => p.emailSubscribed ?? null)} AS boolean[]),
+    CAST(${profiles.map((p) => p.smsSubscribed ?? null)} AS boolean[])
   ) AS p
   ON CONFLICT ("shop", "customerId") DO UPDATE SET
     "displayName" = excluded."displayName", "email" = excluded."email",
-    "tags" = excluded."tags", "profileUpdatedAt" = excluded."profileUpdatedAt"
+    "tags" = excluded."tags", "profileUpdatedAt" = excluded."profileUpdatedAt",
+    "emailSubscribed" = COALESCE(excluded."emailSubscribed", "CustomerStats"."emailSubscribed"),
+    "smsSubscribed" = COALESCE(excluded."smsSubscribed", "CustomerStats"."smsSubscribed")
   WHERE "CustomerStats"."personalDataErasedAt" IS NULL
     AND ("CustomerStats"."profileUpdatedAt" IS NULL OR excluded."profileUpdatedAt" > "CustomerStats"."profileUpdatedAt")`;
 }
@@ -118,6 +124,7 @@ async function scoringState(db: Db, shop: string) {
     recencyDays: row?.recencyDays ?? 365,
     spendReferenceCents: Number(row?.spendReferenceCents ?? 0),
     currencyCode: row?.currencyCode ?? null,
+    ...weightsOf(row ?? {}),
   };
 }
 
@@ -221,8 +228,8 @@ export async function recordRefunds(
 }
 
 /**
- * Stores customers' display data (customers/update): newer profiles only, never for an
- * erased customer. Counts and scores are untouched.
+ * Stores customers' display data and marketing consent (customers/update): newer profiles
+ * only, never for an erased customer. Counts are untouched; scores follow the consent.
  */
 export async function upsertCustomerProfiles(
   shop: string,
@@ -232,6 +239,7 @@ export async function upsertCustomerProfiles(
   const newest = newestProfiles(profiles);
   if (newest.length === 0) return;
   await db.$executeRaw(upsertProfiles(shop, newest));
+  await rescoreCustomers(db, shop, newest.map((p) => p.customerId));
 }
 
 // ---- History sync: Shopify's bulk JSONL ------------------------------------------------------

@@ -29,6 +29,7 @@ export const ORDER_ROW_COLUMNS = [
  */
 export const STAGED_PROFILE_COLUMNS = [
   "shop", "customerId", "displayName", "email", "tags", "profileUpdatedAt", "line",
+  "emailSubscribed", "smsSubscribed",
 ] as const;
 
 export interface ParsedBatch {
@@ -273,8 +274,8 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
     for (let i = 0; i < text.length; i++) fingerprint = (Math.imul(fingerprint, 31) + text.charCodeAt(i)) | 0;
     return Math.imul(fingerprint, 31) | 0;
   }
-  /** customerId, displayName, email, tags, profileUpdatedAt (stored form). */
-  type Profile = [string, string | null, string | null, string, string | null];
+  /** customerId, displayName, email, tags, profileUpdatedAt, emailSubscribed, smsSubscribed (stored form). */
+  type Profile = [string, string | null, string | null, string, string | null, string | null, string | null];
   function alreadyWritten(profile: Profile): boolean {
     // The id (digits, see numericId) as a number and a hash of it, in one pass: cheaper
     // than Number() and a floating-point modulo, a million times per ingest.
@@ -289,6 +290,7 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
     let fingerprint = fingerprintOf(profile[4], 0);
     if (profile[4] === null) {
       fingerprint = fingerprintOf(profile[3], fingerprintOf(profile[2], fingerprintOf(profile[1], fingerprint)));
+      fingerprint = fingerprintOf(profile[6], fingerprintOf(profile[5], fingerprint));
     }
     const slot = (Math.imul(hash, 0x9e3779b1) >>> 13) & (writtenIds.length - 1);
     if (writtenIds[slot] === id && writtenFingerprints[slot] === fingerprint) return true;
@@ -313,10 +315,20 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
     customer?: {
       id: unknown;
       displayName?: string | null;
-      defaultEmailAddress?: { emailAddress?: string | null } | null;
+      defaultEmailAddress?: { emailAddress?: string | null; marketingState?: string | null } | null;
+      defaultPhoneNumber?: { marketingState?: string | null } | null;
       tags?: string[] | null;
       updatedAt?: unknown;
     } | null;
+  }
+
+  /**
+   * Consent as COPY text (mirrors snapshots.ts marketingSubscribed): "t" when SUBSCRIBED,
+   * "f" otherwise, null when the line did not carry the field at all.
+   */
+  function storedConsent(holder: object, key: "defaultEmailAddress" | "defaultPhoneNumber", state: string | null | undefined) {
+    if (!(key in holder)) return null;
+    return typeof state === "string" && state.toUpperCase() === "SUBSCRIBED" ? "t" : "f";
   }
 
   /**
@@ -374,12 +386,14 @@ export function parseBulkJsonl(port: Port, options: ParserOptions, files: FileRe
         customer.defaultEmailAddress?.emailAddress?.trim() || null,
         (customer.tags ?? []).join(", "),
         customer.updatedAt ? storedTimestamp(customer.updatedAt) : null,
+        storedConsent(customer, "defaultEmailAddress", customer.defaultEmailAddress?.marketingState),
+        storedConsent(customer, "defaultPhoneNumber", customer.defaultPhoneNumber?.marketingState),
       ];
       if (!alreadyWritten(profile)) {
         // In STAGED_PROFILE_COLUMNS order.
         profileRows.append(
           `${shopField}\t${profile[0]}\t${field(profile[1])}\t${field(profile[2])}\t${field(profile[3])}\t` +
-            `${profile[4] ?? "\\N"}\t${lineNumber}\n`,
+            `${profile[4] ?? "\\N"}\t${lineNumber}\t${profile[5] ?? "\\N"}\t${profile[6] ?? "\\N"}\n`,
         );
         profiles += 1;
       }

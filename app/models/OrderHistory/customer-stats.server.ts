@@ -4,7 +4,13 @@
  * reordered or resumed deliveries cannot count anything twice.
  */
 import { Prisma } from "@prisma/client";
-import { scoreExpression } from "../Candidate/score.server";
+import {
+  addEngagement,
+  engagementColumnsOf,
+  scoreExpression,
+  weightsOf,
+  type EngagementWeights,
+} from "../Candidate/score.server";
 import { bulkWrites, type BulkTransaction } from "../../utils/bulk-writes.server";
 
 type Db = Prisma.TransactionClient;
@@ -62,6 +68,13 @@ const TOTALS_COLUMNS = {
   lastOrderAt: Prisma.sql`t."lastOrderAt"`,
 };
 
+/** The totals scored with the engagement signals already stored ("c", joined by key). */
+const TOTALS_WITH_STORED_ENGAGEMENT = { ...TOTALS_COLUMNS, engagement: engagementColumnsOf("c") };
+
+function joinStored(shop: string): Prisma.Sql {
+  return Prisma.sql`LEFT JOIN "CustomerStats" c ON c."shop" = ${shop} AND c."customerId" = t."customerId"`;
+}
+
 /** Only rows whose figures change are written. */
 const TOTALS_CHANGED = Prisma.sql`
      "CustomerStats"."orderCount" <> excluded."orderCount"
@@ -83,7 +96,7 @@ function zeroOrphans(shop: string, customerIds: string[] | null): Prisma.Sql {
     )`;
 }
 
-export interface ScoringSettings {
+export interface ScoringSettings extends Partial<EngagementWeights> {
   minOrders: number;
   minSpentCents: number;
   recencyDays: number;
@@ -102,12 +115,12 @@ export async function recomputeCustomers(
 ): Promise<void> {
   if (customerIds.length === 0) return;
   const ids = [...new Set(customerIds)];
-  const score = scoreExpression(TOTALS_COLUMNS, settings, now);
+  const score = scoreExpression(TOTALS_WITH_STORED_ENGAGEMENT, settings, now);
   await db.$executeRaw`
     WITH ${totalsCte(shop, ids)}
     INSERT INTO "CustomerStats" ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli")
     SELECT ${shop}, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score}
-    FROM "totals" t
+    FROM "totals" t ${joinStored(shop)}
     ON CONFLICT ("shop", "customerId") DO UPDATE SET
       "orderCount" = excluded."orderCount",
       "netSpentCents" = excluded."netSpentCents",
@@ -120,7 +133,11 @@ export async function recomputeCustomers(
 
 /** The whole shop's totals, scored with the spend reference they give ("reference"). */
 function scoredTotals(shop: string, settings: ScoringSettings, now: Date) {
-  const score = scoreExpression(TOTALS_COLUMNS, { ...settings, spendReferenceCents: Prisma.sql`"reference"."mean"` }, now);
+  const score = scoreExpression(
+    TOTALS_WITH_STORED_ENGAGEMENT,
+    { ...settings, spendReferenceCents: Prisma.sql`"reference"."mean"` },
+    now,
+  );
   return {
     cte: Prisma.sql`${totalsCte(shop, null)},
     "reference" AS (
@@ -146,7 +163,7 @@ export async function recomputeAllCustomers(
     WITH ${cte}
     INSERT INTO "CustomerStats" ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli")
     SELECT ${shop}, t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score}
-    FROM "totals" t CROSS JOIN "reference"
+    FROM "totals" t CROSS JOIN "reference" ${joinStored(shop)}
     ON CONFLICT ("shop", "customerId") DO UPDATE SET
       "orderCount" = excluded."orderCount",
       "netSpentCents" = excluded."netSpentCents",
@@ -166,7 +183,8 @@ export async function recomputeAllCustomers(
  */
 function newestStagedProfiles(shop: string, part: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
   return Prisma.sql`
-    SELECT DISTINCT ON ("customerId") "customerId", "displayName", "email", "tags", "profileUpdatedAt"
+    SELECT DISTINCT ON ("customerId") "customerId", "displayName", "email", "tags", "profileUpdatedAt",
+      "emailSubscribed", "smsSubscribed"
     FROM "CustomerProfileStaging" WHERE "shop" = ${shop} AND ${part}
     ORDER BY "customerId", "profileUpdatedAt" DESC NULLS LAST,
       CASE WHEN "profileUpdatedAt" IS NULL THEN -"line" ELSE "line" END`;
@@ -213,7 +231,9 @@ export async function recomputeAllCustomersAfterSync(
     // Existing customers take a newer staged profile here; new ones get theirs as they are created.
     await tx.execute(Prisma.sql`
       UPDATE "CustomerStats" SET
-        "displayName" = p."displayName", "email" = p."email", "tags" = p."tags", "profileUpdatedAt" = p."profileUpdatedAt"
+        "displayName" = p."displayName", "email" = p."email", "tags" = p."tags", "profileUpdatedAt" = p."profileUpdatedAt",
+        "emailSubscribed" = COALESCE(p."emailSubscribed", "CustomerStats"."emailSubscribed"),
+        "smsSubscribed" = COALESCE(p."smsSubscribed", "CustomerStats"."smsSubscribed")
       FROM (${newestStagedProfiles(shop)}) p
       WHERE "CustomerStats"."shop" = ${shop} AND "CustomerStats"."customerId" = p."customerId"
         AND "CustomerStats"."personalDataErasedAt" IS NULL
@@ -237,7 +257,12 @@ export async function recomputeAllCustomersAfterSync(
     const spendReferenceCents = Math.max(1, Math.round(Number(mean ?? 0)));
     if (spendReferenceCents !== settings.spendReferenceCents) {
       const score = scoreExpression(
-        { orderCount: Prisma.sql`"orderCount"`, netSpentCents: Prisma.sql`"netSpentCents"`, lastOrderAt: Prisma.sql`"lastOrderAt"` },
+        {
+          orderCount: Prisma.sql`"orderCount"`,
+          netSpentCents: Prisma.sql`"netSpentCents"`,
+          lastOrderAt: Prisma.sql`"lastOrderAt"`,
+          engagement: engagementColumnsOf(),
+        },
         { ...settings, spendReferenceCents },
         now,
       );
@@ -260,13 +285,40 @@ async function writePartTotals(
 ): Promise<void> {
   // The part's totals are one hash aggregate over the shop's facts: kept in memory.
   await tx.execute(Prisma.sql`SET LOCAL work_mem = '128MB'`);
+  // The RFM part only: each write below adds the engagement of the row it lands on.
   const score = scoreExpression(TOTALS_COLUMNS, settings, now);
+  const weights = weightsOf(settings);
+  const matched = addEngagement(Prisma.sql`s."scoreMilli"`, engagementColumnsOf("c"), weights);
+  // A new customer has no reviews or mentions matched yet: only its consent counts.
+  const fresh = (row: string) =>
+    addEngagement(
+      Prisma.raw(`${row}."scoreMilli"`),
+      {
+        positiveReviewCount: Prisma.sql`0`,
+        mentionCount: Prisma.sql`0`,
+        emailSubscribed: Prisma.raw(`${row}."emailSubscribed"`),
+        smsSubscribed: Prisma.raw(`${row}."smsSubscribed"`),
+      },
+      weights,
+    );
+  // The redo below reads the signals of a row another writer inserted meanwhile, else the profile's consent.
+  const either = addEngagement(
+    Prisma.sql`s."scoreMilli"`,
+    {
+      positiveReviewCount: Prisma.sql`COALESCE(c."positiveReviewCount", 0)`,
+      mentionCount: Prisma.sql`COALESCE(c."mentionCount", 0)`,
+      emailSubscribed: Prisma.sql`COALESCE(c."emailSubscribed", s."emailSubscribed")`,
+      smsSubscribed: Prisma.sql`COALESCE(c."smsSubscribed", s."smsSubscribed")`,
+    },
+    weights,
+  );
   const statement = (write: (rows: Prisma.Sql) => Prisma.Sql) => Prisma.sql`
     WITH ${totalsCte(shop, null, inPart(Prisma.sql`o."customerId"`, part))},
     "profiles" AS (${newestStagedProfiles(shop, inPart(Prisma.sql`"customerId"`, part))})
     ${write(Prisma.sql`
       SELECT t."customerId", t."orderCount", t."netSpentCents", t."firstOrderAt", t."lastOrderAt", ${score} AS "scoreMilli",
-             p."displayName", p."email", COALESCE(p."tags", '') AS "tags", p."profileUpdatedAt"
+             p."displayName", p."email", COALESCE(p."tags", '') AS "tags", p."profileUpdatedAt",
+             p."emailSubscribed", p."smsSubscribed"
       FROM "totals" t LEFT JOIN "profiles" p ON p."customerId" = t."customerId"
       ORDER BY t."customerId"`)}`;
   try {
@@ -278,14 +330,14 @@ async function writePartTotals(
           WHEN MATCHED AND (
                c."orderCount" <> s."orderCount" OR c."netSpentCents" <> s."netSpentCents"
             OR c."firstOrderAt" IS DISTINCT FROM s."firstOrderAt" OR c."lastOrderAt" IS DISTINCT FROM s."lastOrderAt"
-            OR c."scoreMilli" <> s."scoreMilli")
+            OR c."scoreMilli" <> ${matched})
           THEN UPDATE SET "orderCount" = s."orderCount", "netSpentCents" = s."netSpentCents",
-            "firstOrderAt" = s."firstOrderAt", "lastOrderAt" = s."lastOrderAt", "scoreMilli" = s."scoreMilli"
+            "firstOrderAt" = s."firstOrderAt", "lastOrderAt" = s."lastOrderAt", "scoreMilli" = ${matched}
           WHEN NOT MATCHED THEN INSERT
             ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli",
-             "displayName", "email", "tags", "profileUpdatedAt")
-            VALUES (${shop}, s."customerId", s."orderCount", s."netSpentCents", s."firstOrderAt", s."lastOrderAt", s."scoreMilli",
-             s."displayName", s."email", s."tags", s."profileUpdatedAt")`),
+             "displayName", "email", "tags", "profileUpdatedAt", "emailSubscribed", "smsSubscribed")
+            VALUES (${shop}, s."customerId", s."orderCount", s."netSpentCents", s."firstOrderAt", s."lastOrderAt", ${fresh("s")},
+             s."displayName", s."email", s."tags", s."profileUpdatedAt", s."emailSubscribed", s."smsSubscribed")`),
       ),
     );
   } catch (error) {
@@ -294,8 +346,10 @@ async function writePartTotals(
       statement((rows) => Prisma.sql`
         INSERT INTO "CustomerStats"
           ("shop", "customerId", "orderCount", "netSpentCents", "firstOrderAt", "lastOrderAt", "scoreMilli",
-           "displayName", "email", "tags", "profileUpdatedAt")
-        SELECT ${shop}, s.* FROM (${rows}) s
+           "displayName", "email", "tags", "profileUpdatedAt", "emailSubscribed", "smsSubscribed")
+        SELECT ${shop}, s."customerId", s."orderCount", s."netSpentCents", s."firstOrderAt", s."lastOrderAt", ${either},
+           s."displayName", s."email", s."tags", s."profileUpdatedAt", s."emailSubscribed", s."smsSubscribed"
+        FROM (${rows}) s LEFT JOIN "CustomerStats" c ON c."shop" = ${shop} AND c."customerId" = s."customerId"
         ON CONFLICT ("shop", "customerId") DO UPDATE SET
           "orderCount" = excluded."orderCount",
           "netSpentCents" = excluded."netSpentCents",

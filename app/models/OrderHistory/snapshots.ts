@@ -34,6 +34,9 @@ export interface CustomerProfile {
   tags: string[];
   /** Shopify's `updatedAt` of the customer, when known: older profiles never win. */
   sourceUpdatedAt: Date | null;
+  /** Subscribed to email / SMS marketing; null when the source does not say. */
+  emailSubscribed?: boolean | null;
+  smsSubscribed?: boolean | null;
 }
 
 /** One refund from refunds/create. */
@@ -63,7 +66,8 @@ export interface AdminOrderNode {
   customer?: {
     id: string;
     displayName?: string | null;
-    defaultEmailAddress?: { emailAddress?: string | null } | null;
+    defaultEmailAddress?: { emailAddress?: string | null; marketingState?: string | null } | null;
+    defaultPhoneNumber?: { marketingState?: string | null } | null;
     tags?: string[] | null;
     updatedAt?: string | null;
   } | null;
@@ -117,6 +121,16 @@ export function normalizeDiscountCodes(codes: Iterable<string | null | undefined
   return [...seen];
 }
 
+/**
+ * A marketing state (Admin API `SUBSCRIBED`, webhook `subscribed`) as consent: true only
+ * when subscribed. Null when the source did not ask (`asked` false); a customer without an
+ * email address or phone number was asked and is not subscribed.
+ */
+export function marketingSubscribed(state: string | null | undefined, asked = true): boolean | null {
+  if (!asked) return null;
+  return typeof state === "string" && state.toUpperCase() === "SUBSCRIBED";
+}
+
 export function orderSnapshotFromAdminApi(node: AdminOrderNode): OrderSnapshot {
   const currencyCode = node.totalPriceSet.shopMoney.currencyCode ?? null;
   const exponent = currencyExponent(currencyCode);
@@ -141,6 +155,8 @@ export function orderSnapshotFromAdminApi(node: AdminOrderNode): OrderSnapshot {
           email: customer.defaultEmailAddress?.emailAddress?.trim() || null,
           tags: customer.tags ?? [],
           sourceUpdatedAt: optionalDate(customer.updatedAt, "customer.updatedAt"),
+          emailSubscribed: marketingSubscribed(customer.defaultEmailAddress?.marketingState, "defaultEmailAddress" in customer),
+          smsSubscribed: marketingSubscribed(customer.defaultPhoneNumber?.marketingState, "defaultPhoneNumber" in customer),
         }
       : null,
   };
@@ -204,6 +220,8 @@ export interface CustomerWebhookPayload {
   email?: string | null;
   tags?: string | null;
   updated_at?: string | null;
+  email_marketing_consent?: { state?: string | null } | null;
+  sms_marketing_consent?: { state?: string | null } | null;
 }
 
 function isSuccessfulRefund(transaction: TransactionPayload): boolean {
@@ -311,6 +329,8 @@ export function customerProfileFromWebhook(payload: CustomerWebhookPayload): Cus
     email: payload.email?.trim() || null,
     tags: splitTags(payload.tags),
     sourceUpdatedAt: optionalDate(payload.updated_at, "updated_at"),
+    emailSubscribed: marketingSubscribed(payload.email_marketing_consent?.state, "email_marketing_consent" in payload),
+    smsSubscribed: marketingSubscribed(payload.sms_marketing_consent?.state, "sms_marketing_consent" in payload),
   };
 }
 

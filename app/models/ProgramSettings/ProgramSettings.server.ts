@@ -1,10 +1,13 @@
 import { z } from "zod";
 import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
-import { rescoreShop } from "../Candidate/score.server";
+import { DEFAULT_ENGAGEMENT_WEIGHTS, rescoreShop, type EngagementWeights } from "../Candidate/score.server";
 
-/** What "repeat buyer" means for a shop. Money in minor units of `currencyCode`. */
-export interface ProgramSettings {
+/**
+ * What "repeat buyer" means for a shop, and how much each engagement signal adds to a
+ * candidate's score (points; 0 = off). Money in minor units of `currencyCode`.
+ */
+export interface ProgramSettings extends EngagementWeights {
   /** Counting orders (not cancelled, not test, not fully refunded) needed. */
   minOrders: number;
   /** Net spend needed; 0 = any. */
@@ -20,6 +23,7 @@ export const DEFAULT_PROGRAM_SETTINGS: ProgramSettings = {
   minSpentCents: 0,
   recencyDays: 365,
   currencyCode: null,
+  ...DEFAULT_ENGAGEMENT_WEIGHTS,
 };
 
 export const SETTINGS_LIMITS = {
@@ -28,6 +32,8 @@ export const SETTINGS_LIMITS = {
   minSpentCents: { min: 0, max: 100_000_000_000 },
   // Shopify's own history goes back to 2006: 20 years covers every order there is.
   recencyDays: { min: 1, max: 7_300 },
+  // A signal can at most add half of the RFM score's 100 points: orders stay what ranks.
+  weight: { min: 0, max: 50 },
 } as const;
 
 /** Numbers from a form arrive as strings: accept "12" but not "", "1e3", "12abc". */
@@ -49,6 +55,11 @@ export const programSettingsInput = z.object({
   minOrders: wholeNumber("Minimum orders", SETTINGS_LIMITS.minOrders),
   minSpentCents: wholeNumber("Minimum spend", SETTINGS_LIMITS.minSpentCents),
   recencyDays: wholeNumber("Days since last order", SETTINGS_LIMITS.recencyDays),
+  // Absent: the stored weight stays (saving thresholds alone leaves the weights).
+  reviewWeight: wholeNumber("Reviews weight", SETTINGS_LIMITS.weight).optional(),
+  mentionWeight: wholeNumber("Social mentions weight", SETTINGS_LIMITS.weight).optional(),
+  emailWeight: wholeNumber("Email subscriber weight", SETTINGS_LIMITS.weight).optional(),
+  smsWeight: wholeNumber("SMS subscriber weight", SETTINGS_LIMITS.weight).optional(),
 });
 
 export type ProgramSettingsInput = z.input<typeof programSettingsInput>;
@@ -65,12 +76,16 @@ function fromRow(row: {
   minSpentCents: bigint;
   recencyDays: number;
   currencyCode: string | null;
-}): ProgramSettings {
+} & EngagementWeights): ProgramSettings {
   return {
     minOrders: row.minOrders,
     minSpentCents: Number(row.minSpentCents),
     recencyDays: row.recencyDays,
     currencyCode: row.currencyCode,
+    reviewWeight: row.reviewWeight,
+    mentionWeight: row.mentionWeight,
+    emailWeight: row.emailWeight,
+    smsWeight: row.smsWeight,
   };
 }
 
@@ -93,14 +108,14 @@ export async function saveProgramSettings(
   if (!parsed.success) {
     return { ok: false, fieldErrors: parsed.error.flatten().fieldErrors };
   }
-  const values = parsed.data;
+  const values = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as typeof parsed.data;
   const row = await prisma.$transaction(async (tx) => {
     const saved = await tx.programSettings.upsert({
       where: { shop },
       create: { shop, ...values },
       update: values,
     });
-    await rescoreShop(tx, shop, values);
+    await rescoreShop(tx, shop, fromRow(saved));
     return saved;
   });
   return { ok: true, settings: fromRow(row) };

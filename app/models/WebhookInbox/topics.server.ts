@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { AttributionResult } from "../Attribution/Attribution.server";
 import { markUninstalled, eraseShop, recordScopes } from "../Shop/Shop.server";
 import { eraseCustomerPersonalData } from "../Candidate/Candidate.server";
+import { eraseEngagementPersonalData } from "../Engagement/Engagement.server";
 import { eraseAmbassadorPersonalData } from "../Ambassador/Ambassador.server";
 import { eraseStorefrontPersonalData } from "../Application/Application.server";
 import { eraseDataRequestPersonalData, recordDataRequest } from "../CustomerDataRequest/CustomerDataRequest.server";
@@ -113,6 +114,8 @@ const TOPICS: Record<Exclude<InboxTopic, OrderTopic>, (payload: unknown, deliver
     const { customer } = CustomersRedactPayload.parse(payload);
     const who = { customerId: customer.id, email: customer.email };
     return async (tx) => {
+      // Before the storefront erasure: it blanks the signup handles that find their mentions.
+      await eraseEngagementPersonalData(shop, who, tx);
       await eraseCustomerPersonalData(shop, customer.id, tx);
       // Storefront first: it finds the ambassador's content by the email erased next.
       await eraseStorefrontPersonalData(shop, who, tx);

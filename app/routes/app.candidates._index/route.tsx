@@ -45,6 +45,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     lastOrderAt: c.lastOrderAt?.toISOString() ?? null,
     score: c.score,
     status: c.ambassadorStatus,
+    why: c.why,
   }));
   return {
     rows,
@@ -56,6 +57,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     search: {
       text: search.text,
       status: search.status,
+      signal: search.signal,
       sort: search.sort,
       direction: search.direction,
       page: search.page,
@@ -210,7 +212,8 @@ export default function Candidates() {
   return (
     <Page
       title="Candidates"
-      subtitle="Your repeat buyers, ranked by how often, how recently and how much they buy"
+      subtitle="Your repeat buyers, ranked by how often, how recently and how much they buy, and how they engage"
+      secondaryActions={[{ content: "Import reviews and mentions", url: "/app/signals" }]}
     >
       {modal}
       <Layout>
@@ -264,6 +267,7 @@ export default function Candidates() {
                   <CandidateFilters
                     search={searchState}
                     status={view.status}
+                    signal={view.signal}
                     sort={view.sort}
                     direction={view.direction}
                     currencyCode={settings.currencyCode}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CandidateFilters, ListCandidatesOptions } from "~/models/Candidate/Candidate.server";
+import { CANDIDATE_SIGNALS, type CandidateSignal } from "~/models/Candidate/explain";
 import { SETTINGS_LIMITS } from "~/models/ProgramSettings/ProgramSettings.server";
 import { parseMajorUnits } from "~/models/ProgramSettings/shop-money";
 import {
@@ -21,6 +22,7 @@ export interface CandidateSearch {
   /** The text filters as the URL has them (valid or not), for the fields. */
   text: TextFilterValues;
   status: (typeof STATUSES)[number] | null;
+  signal: CandidateSignal | null;
   /** 1-based number of the page the cursor leads to (display only). */
   page: number;
   sort: (typeof SORTS)[number];
@@ -60,6 +62,9 @@ const schemas = {
     SETTINGS_LIMITS.recencyDays.max,
     `${PARAM_LABELS.withinDays} (days)`
   ),
+  signal: z.enum(CANDIDATE_SIGNALS, {
+    errorMap: () => ({ message: `${PARAM_LABELS.signal} must be one of ${CANDIDATE_SIGNALS.join(", ")}` }),
+  }),
   status: z.enum(STATUSES, {
     errorMap: () => ({ message: `${PARAM_LABELS.status} must be one of ${STATUSES.join(", ")}` }),
   }),
@@ -114,6 +119,8 @@ export function parseCandidateSearch(
   }
   const status = read("status") ?? null;
   if (status) filters.status = status;
+  const signal = read("signal") ?? null;
+  if (signal) filters.signal = signal;
 
   const sort = read("sort") ?? DEFAULT_SORT;
   const direction = read("direction") ?? DEFAULT_DIRECTION;
@@ -125,6 +132,7 @@ export function parseCandidateSearch(
     options: { filters, sort, direction, pageSize, cursor, withTotal: true },
     text: readTextFilters(params),
     status,
+    signal,
     page,
     sort,
     direction,

@@ -7,6 +7,7 @@ import type {
   CandidateSort,
   SortDirection,
 } from "~/models/Candidate/Candidate.server";
+import { CANDIDATE_SIGNALS, type CandidateSignal } from "~/models/Candidate/explain";
 
 /** Filters typed into text fields: debounced before they reach the URL. */
 export const TEXT_FILTERS = ["q", "minOrders", "minSpent", "withinDays", "tag"] as const;
@@ -39,6 +40,7 @@ export const PARAM_LABELS = {
   withinDays: "Last order within",
   tag: "Customer tag",
   status: "Status",
+  signal: "Signal",
   sort: "Sort",
   direction: "Sort direction",
   cursor: "Page",
@@ -69,14 +71,17 @@ const isOneOf = <T extends string>(values: readonly T[], value: string | null): 
  */
 export function readView(params: URLSearchParams): {
   status: AmbassadorStatus | null;
+  signal: CandidateSignal | null;
   sort: CandidateSort;
   direction: SortDirection;
 } {
   const status = params.get("status");
+  const signal = params.get("signal");
   const sort = params.get("sort");
   const direction = params.get("direction");
   return {
     status: isOneOf(STATUSES, status) ? status : null,
+    signal: isOneOf(CANDIDATE_SIGNALS, signal) ? signal : null,
     sort: isOneOf(SORTS, sort) ? sort : DEFAULT_SORT,
     direction: isOneOf(DIRECTIONS, direction) ? direction : DEFAULT_DIRECTION,
   };

@@ -32,6 +32,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     minOrders: String(settings.minOrders),
     minSpent: majorUnitsInput(settings.minSpentCents, currencyCode),
     recencyDays: String(settings.recencyDays),
+    reviewWeight: String(settings.reviewWeight),
+    mentionWeight: String(settings.mentionWeight),
+    emailWeight: String(settings.emailWeight),
+    smsWeight: String(settings.smsWeight),
   };
   return {
     values,
@@ -43,6 +47,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     limits: {
       minOrders: SETTINGS_LIMITS.minOrders,
       recencyDays: SETTINGS_LIMITS.recencyDays,
+      weight: SETTINGS_LIMITS.weight,
     },
   };
 };
@@ -52,6 +57,10 @@ const FORM_FIELD: Record<ProgramSettingsField, keyof SettingsFormValues> = {
   minOrders: "minOrders",
   minSpentCents: "minSpent",
   recencyDays: "recencyDays",
+  reviewWeight: "reviewWeight",
+  mentionWeight: "mentionWeight",
+  emailWeight: "emailWeight",
+  smsWeight: "smsWeight",
 };
 
 function firstErrors(
@@ -84,9 +93,21 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SaveResul
     minOrders: text("minOrders"),
     minSpent: text("minSpent"),
     recencyDays: text("recencyDays"),
+    reviewWeight: text("reviewWeight"),
+    mentionWeight: text("mentionWeight"),
+    emailWeight: text("emailWeight"),
+    smsWeight: text("smsWeight"),
   };
   // Blank number fields are "required", not "not a number".
   const orUndefined = (value: string) => (value === "" ? undefined : value);
+  // A weight the form did not send keeps its stored value; a blank one is an error.
+  const weight = (name: keyof SettingsFormValues) => (form.has(name) ? values[name] : undefined);
+  const weights = {
+    reviewWeight: weight("reviewWeight"),
+    mentionWeight: weight("mentionWeight"),
+    emailWeight: weight("emailWeight"),
+    smsWeight: weight("smsWeight"),
+  };
 
   const currencyCode = await shopCurrency(admin.graphql, shop);
   let minSpentCents = 0;
@@ -101,6 +122,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SaveResul
         minOrders: orUndefined(values.minOrders),
         minSpentCents: 0,
         recencyDays: orUndefined(values.recencyDays),
+        ...weights,
       });
       const errors = others.success ? {} : firstErrors(others.error.flatten().fieldErrors);
       return { ok: false, errors: { ...errors, minSpent: spend.error }, values };
@@ -112,6 +134,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SaveResul
     minOrders: orUndefined(values.minOrders),
     minSpentCents,
     recencyDays: orUndefined(values.recencyDays),
+    ...weights,
   });
   if (!saved.ok) return { ok: false, errors: firstErrors(saved.fieldErrors), values };
 

@@ -30,7 +30,14 @@ async function seedAmbassador(shop: string) {
   await prisma.shareClick.create({ data: { shop, ambassadorId: ambassador.id, day: "2026-11-25", visitorHash: "h", code: "JANE123" } });
   await prisma.ambassadorEvent.create({ data: { shop, ambassadorId: ambassador.id, kind: "approved", detail: "Code JANE123" } });
   await prisma.programNews.create({ data: { shop, title: "Launch", body: "New range" } });
-  await prisma.customerStats.create({ data: { shop, customerId: CUSTOMER_ID, displayName: "Jane Doe", email: "jane@example.com", orderCount: 3 } });
+  await prisma.customerStats.create({
+    data: { shop, customerId: CUSTOMER_ID, displayName: "Jane Doe", email: "jane@example.com", orderCount: 3, emailSubscribed: true, reviewCount: 1 },
+  });
+  await prisma.customerReview.create({
+    data: { shop, source: "judgeme", reviewKey: "h:1", email: "jane@example.com", customerId: CUSTOMER_ID, rating: 5, reviewedAt: new Date(), body: "Love the mugs" },
+  });
+  // Matched by nothing but the handle Jane gave at signup.
+  await prisma.socialMention.create({ data: { shop, mentionKey: "h:2", handle: "jane", mentions: 2, mentionedAt: new Date() } });
   return ambassador;
 }
 
@@ -63,6 +70,12 @@ describe("compliance webhooks and the ambassador program", () => {
     expect(await prisma.contentSubmission.findFirstOrThrow({ where: { shop: TEST_SHOP } })).toMatchObject({ url: "(erased)", note: "" });
     expect(await prisma.ambassadorFeedback.findFirstOrThrow({ where: { shop: TEST_SHOP } })).toMatchObject({ message: "(erased)", rating: 5 });
     expect(await prisma.shareClick.count({ where: { shop: TEST_SHOP } })).toBe(1);
+    // Reviews, mentions (found by the signup handle) and marketing consent are gone.
+    expect(await prisma.customerReview.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    expect(await prisma.socialMention.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    expect(await prisma.customerStats.findFirstOrThrow({ where: { shop: TEST_SHOP } })).toMatchObject({ emailSubscribed: null, reviewCount: 0 });
+    expect(await prisma.customerReview.count({ where: { shop: OTHER } })).toBe(1);
+    expect(await prisma.socialMention.count({ where: { shop: OTHER } })).toBe(1);
     expect(await prisma.ambassadorCode.count({ where: { shop: TEST_SHOP } })).toBe(1);
 
     // The same customer id in another shop is another person's data: untouched.
@@ -85,8 +98,10 @@ describe("compliance webhooks and the ambassador program", () => {
         prisma.ambassadorEvent.count({ where: { shop } }),
         prisma.programNews.count({ where: { shop } }),
         prisma.customerStats.count({ where: { shop } }),
+        prisma.customerReview.count({ where: { shop } }),
+        prisma.socialMention.count({ where: { shop } }),
       ]);
-    expect(await counts(TEST_SHOP)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    expect(await counts(OTHER)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(await counts(TEST_SHOP)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(await counts(OTHER)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
   });
 });

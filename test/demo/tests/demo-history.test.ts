@@ -9,6 +9,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import type { AdminGraphqlClient } from "~/shopify.server";
+import { listCandidates } from "~/models/Candidate/Candidate.server";
 import { computeRetention, presetPeriod, shopFigures } from "~/models/Analytics/Analytics.server";
 import { continueHistorySync, requestHistorySync } from "~/models/OrderHistory/OrderHistorySync.server";
 import { drainWebhookInbox } from "~/jobs/webhook-inbox.server";
@@ -293,5 +294,19 @@ describe("the demo's seeded program", () => {
       { kind: "self_referral", ambassadorId: program.ambassadorIds.get(self.ambassador) },
     ]);
     expect(flags[0].sourceKey).toBe(`${leaker.code}:${new Date(plan.leak.from).toISOString().slice(0, 10)}`);
+  });
+
+  it("imported reviews and mentions: candidates show them in the score and the 'why' line", async () => {
+    const reviewers = await prisma.customerStats.findMany({
+      where: { shop: TEST_SHOP, positiveReviewCount: { gt: 0 } },
+      select: { customerId: true },
+    });
+    expect(reviewers.length).toBeGreaterThan(10);
+    // The visitor who never bought is not kept.
+    expect(await prisma.customerReview.count({ where: { shop: TEST_SHOP, email: "sam.visitor@mail.example" } })).toBe(0);
+    const listed = await listCandidates(TEST_SHOP, { filters: { signal: "reviews" }, pageSize: 250 });
+    expect(listed.candidates.map((c) => c.customerId).sort()).toEqual(reviewers.map((r) => r.customerId).sort());
+    expect(listed.candidates.every((c) => /\d+ orders?, last .*, \d+ (five|four)-star reviews?/.test(c.why))).toBe(true);
+    expect(await prisma.socialMention.count({ where: { shop: TEST_SHOP } })).toBe(4);
   });
 });

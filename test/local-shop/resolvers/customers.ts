@@ -47,7 +47,15 @@ export function customerView(record: CustomerRecord) {
           openTrackingLevel: "UNKNOWN",
         }
       : null,
-    defaultPhoneNumber: null,
+    defaultPhoneNumber: record.phone
+      ? {
+          __typename: "CustomerPhoneNumber",
+          phoneNumber: record.phone,
+          marketingState: record.smsMarketingState,
+          marketingOptInLevel: record.smsMarketingState === "SUBSCRIBED" ? "SINGLE_OPT_IN" : null,
+          marketingUpdatedAt: null,
+        }
+      : null,
     note: record.note,
     tags: record.tags,
     state: record.state,

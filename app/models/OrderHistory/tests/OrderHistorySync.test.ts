@@ -34,6 +34,22 @@ async function storedStats() {
   return new Map(rows.map((r) => [r.customerId, { orderCount: r.orderCount, netSpentCents: Number(r.netSpentCents) }]));
 }
 
+/** Marketing consent per buying customer: what the shop holds, and what the app stored. */
+async function consent(shop: LocalShop) {
+  const rows = await prisma.customerStats.findMany({ where: { shop: TEST_SHOP, orderCount: { gt: 0 } } });
+  const stored = new Map(rows.map((r) => [r.customerId, [r.emailSubscribed, r.smsSubscribed]]));
+  const expected = new Map(
+    rows.map((r) => {
+      const customer = shop.store.customers.find((c) => c.legacyResourceId === r.customerId)!;
+      return [
+        r.customerId,
+        [customer.email !== null && customer.emailMarketingState === "SUBSCRIBED", customer.phone !== null && customer.smsMarketingState === "SUBSCRIBED"],
+      ];
+    }),
+  );
+  return { stored, expected };
+}
+
 async function clearShopData() {
   await deleteShopData(TEST_SHOP);
   await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
@@ -64,6 +80,10 @@ describe("history sync", () => {
       expect(finished?.ordersIngested).toBe(shop.store.orders.length);
       expect(finished?.objectCount).toBe(shop.store.orders.length);
       expect(await storedStats()).toEqual(expectedStats(shop));
+      // Email and SMS marketing consent come with the customer.
+      const { stored, expected } = await consent(shop);
+      expect(stored).toEqual(expected);
+      expect([...stored.values()].some(([email]) => email === true)).toBe(true);
     });
 
     it("resumes after a crash mid-ingest without counting anything twice", async () => {
@@ -119,8 +139,17 @@ describe("history sync", () => {
       for (let i = 0; i < 5; i++) {
         await shop.graphql(`mutation { bulkOperationRunQuery(query: "{ customers { edges { node { id } } } }") { bulkOperation { id } userErrors { message } } }`);
       }
+      for (const customer of shop.store.customers) {
+        customer.phone ??= `+1555000${String(customer.id).padStart(4, "0")}`;
+        if (customer.id % 2 === 0) customer.smsMarketingState = "SUBSCRIBED";
+      }
       const sync = await requestHistorySync(graphql, TEST_SHOP, ALL_SCOPES);
       expect(sync.method).toBe("paginated");
+      // The pages carry the customer's marketing consent as the bulk export does.
+      expect((await continueHistorySync(graphql, TEST_SHOP, sync.id, FAST))?.status).toBe("completed");
+      const { stored, expected } = await consent(shop);
+      expect(stored).toEqual(expected);
+      expect([...stored.values()].some(([, sms]) => sms === true)).toBe(true);
     });
 
     it("paces itself on the throttle status and never gets THROTTLED", async () => {

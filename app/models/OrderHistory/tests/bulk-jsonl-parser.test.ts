@@ -120,7 +120,23 @@ describe("the bulk JSONL parser (worker body)", () => {
     expect(error).toBeUndefined();
     expect(rows).toEqual([expectedRow(node)]);
     expect(rows[0][8]).toBe("ONE\nTWO");
-    expect(profiles).toEqual([[SHOP, "7", "Tab\there \\ back\nslash", "customer7@example.com", "a\tb, c", "2024-01-01T00:00:00.000+00:00", "2"]]);
+    expect(profiles).toEqual([[SHOP, "7", "Tab\there \\ back\nslash", "customer7@example.com", "a\tb, c", "2024-01-01T00:00:00.000+00:00", "2", "f", "f"]]);
+  });
+
+  it("stages marketing consent: subscribed, not, or unknown when the line does not say", () => {
+    const subscribed = bulkOrderNode({
+      id: 22, customerId: 8, processedAt: "2024-01-10T10:00:00Z", totalCents: 500,
+      emailMarketingState: "SUBSCRIBED", smsMarketingState: "SUBSCRIBED",
+    });
+    const unsubscribed = bulkOrderNode({
+      id: 23, customerId: 9, processedAt: "2024-01-10T10:00:00Z", totalCents: 500,
+      emailMarketingState: "UNSUBSCRIBED", smsMarketingState: "PENDING",
+    });
+    const older = bulkOrderNode({ id: 24, customerId: 10, processedAt: "2024-01-10T10:00:00Z", totalCents: 500 });
+    const { customer } = older;
+    const unknown = { ...older, customer: { id: customer!.id, displayName: customer!.displayName, tags: [], updatedAt: customer!.updatedAt } };
+    const { profiles } = parseHere(toJsonl([subscribed, unsubscribed, unknown]));
+    expect(profiles.map((p) => [p[1], p[7], p[8]])).toEqual([["8", "t", "t"], ["9", "f", "f"], ["10", null, null]]);
   });
 
   it("names the line of a malformed order", () => {

@@ -86,6 +86,8 @@ describe("orderSnapshotFromAdminApi", () => {
         email: "ada@example.com",
         tags: ["VIP", "wholesale"],
         sourceUpdatedAt: new Date("2024-01-01T00:00:00Z"),
+        emailSubscribed: false,
+        smsSubscribed: false,
       },
     });
   });
@@ -191,7 +193,21 @@ describe("customerProfileFromWebhook", () => {
       email: "ada@example.com",
       tags: ["vip", "Early adopter"],
       sourceUpdatedAt: new Date("2024-01-02T00:00:00Z"),
+      emailSubscribed: null,
+      smsSubscribed: null,
     });
     expect(customerProfileFromWebhook({ id: 6, email: "only@example.com" }).displayName).toBe("only@example.com");
+  });
+
+  it("reads email and SMS marketing consent (subscribed only when the state says so)", () => {
+    const profile = customerProfileFromWebhook({
+      id: 7,
+      email: "ada@example.com",
+      email_marketing_consent: { state: "subscribed" },
+      sms_marketing_consent: { state: "unsubscribed" },
+    });
+    expect([profile.emailSubscribed, profile.smsSubscribed]).toEqual([true, false]);
+    // No phone: Shopify sends null consent, which is "not subscribed", not "unknown".
+    expect(customerProfileFromWebhook({ id: 8, email_marketing_consent: null, sms_marketing_consent: null }).smsSubscribed).toBe(false);
   });
 });

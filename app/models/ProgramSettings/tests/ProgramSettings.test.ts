@@ -18,6 +18,8 @@ describe("program settings", () => {
       minSpentCents: 0,
       recencyDays: 365,
       currencyCode: null,
+      // Engagement signals' points, each on by default.
+      reviewWeight: 15, mentionWeight: 10, emailWeight: 5, smsWeight: 5,
     });
     expect(DEFAULT_PROGRAM_SETTINGS.minOrders).toBe(2);
   });
@@ -26,8 +28,14 @@ describe("program settings", () => {
     const result = await saveProgramSettings(shop, { minOrders: "3", minSpentCents: 5_000, recencyDays: " 180 " });
     expect(result).toEqual({
       ok: true,
-      settings: { minOrders: 3, minSpentCents: 5_000, recencyDays: 180, currencyCode: null },
+      settings: { minOrders: 3, minSpentCents: 5_000, recencyDays: 180, currencyCode: null, reviewWeight: 15, mentionWeight: 10, emailWeight: 5, smsWeight: 5 },
     });
+    // Weights are saved when given, from 0 (off) to 50, and kept when not.
+    expect((await saveProgramSettings(shop, { minOrders: 3, minSpentCents: 5_000, recencyDays: 180, reviewWeight: "0", smsWeight: 50 })).ok).toBe(true);
+    expect(await getProgramSettings(shop)).toMatchObject({ reviewWeight: 0, mentionWeight: 10, smsWeight: 50 });
+    expect((await saveProgramSettings(shop, { minOrders: 3, minSpentCents: 5_000, recencyDays: 180 })).ok).toBe(true);
+    expect(await getProgramSettings(shop)).toMatchObject({ reviewWeight: 0, smsWeight: 50 });
+    await saveProgramSettings(shop, { minOrders: 3, minSpentCents: 5_000, recencyDays: 180, reviewWeight: 15, smsWeight: 5 });
     expect(await getProgramSettings(shop)).toMatchObject({ minOrders: 3, minSpentCents: 5_000, recencyDays: 180 });
     expect(await getProgramSettings(otherShop)).toMatchObject({ minOrders: 2, recencyDays: 365 });
   });

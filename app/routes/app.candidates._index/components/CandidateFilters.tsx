@@ -1,5 +1,6 @@
 import { startTransition, useMemo } from "react";
 import {
+  ChoiceList,
   IndexFilters,
   IndexFiltersMode,
   TextField,
@@ -14,6 +15,7 @@ import type {
   SortDirection,
 } from "~/models/Candidate/Candidate.server";
 import { currencySymbol } from "~/models/ProgramSettings/shop-money";
+import { CANDIDATE_SIGNALS, SIGNAL_LABELS, type CandidateSignal } from "~/models/Candidate/explain";
 import {
   PARAM_LABELS,
   STATUS_LABELS,
@@ -50,6 +52,8 @@ const TABS: { id: AmbassadorStatus | "all"; content: string }[] = [
 export interface CandidateFiltersProps {
   search: CandidateSearchState;
   status: AmbassadorStatus | null;
+  /** The engagement signal the list is narrowed to. */
+  signal: CandidateSignal | null;
   sort: CandidateSort;
   direction: SortDirection;
   currencyCode: string | null;
@@ -61,6 +65,7 @@ export interface CandidateFiltersProps {
 export function CandidateFilters({
   search,
   status,
+  signal,
   sort,
   direction,
   currencyCode,
@@ -68,7 +73,7 @@ export function CandidateFilters({
   loading,
 }: CandidateFiltersProps) {
   const { text, setText, clearText, update } = search;
-  const anyApplied = TEXT_FILTERS.some((key) => text[key].trim() !== "");
+  const anyApplied = TEXT_FILTERS.some((key) => text[key].trim() !== "") || signal !== null;
   const { mode, setMode } = useSetIndexFiltersMode(
     anyApplied ? IndexFiltersMode.Filtering : IndexFiltersMode.Default
   );
@@ -119,6 +124,25 @@ export function CandidateFilters({
       label: PARAM_LABELS.tag,
       filter: field("tag", { helpText: "One Shopify customer tag, e.g. vip" }),
     },
+    {
+      key: "signal",
+      label: PARAM_LABELS.signal,
+      pinned: true,
+      filter: (
+        <ChoiceList
+          title={PARAM_LABELS.signal}
+          titleHidden
+          choices={CANDIDATE_SIGNALS.map((value) => ({ value, label: SIGNAL_LABELS[value] }))}
+          selected={signal ? [signal] : []}
+          onChange={([value]) =>
+            update((params) => {
+              if (value) params.set("signal", value);
+              else params.delete("signal");
+            })
+          }
+        />
+      ),
+    },
   ];
 
   const describe: Record<(typeof FILTER_KEYS)[number], (value: string) => string> = {
@@ -127,13 +151,15 @@ export function CandidateFilters({
     withinDays: (value) => `Last order within ${value} days`,
     tag: (value) => `Tagged ${value}`,
   };
-  const appliedFilters: IndexFiltersProps["appliedFilters"] = FILTER_KEYS.filter(
-    (key) => text[key].trim() !== ""
-  ).map((key) => ({
-    key,
-    label: describe[key](text[key].trim()) + (errorFor(key) ? " (not applied)" : ""),
-    onRemove: () => clearText([key]),
-  }));
+  const clearSignal = () => update((params) => params.delete("signal"));
+  const appliedFilters: IndexFiltersProps["appliedFilters"] = [
+    ...FILTER_KEYS.filter((key) => text[key].trim() !== "").map((key) => ({
+      key,
+      label: describe[key](text[key].trim()) + (errorFor(key) ? " (not applied)" : ""),
+      onRemove: () => clearText([key]),
+    })),
+    ...(signal ? [{ key: "signal", label: SIGNAL_LABELS[signal], onRemove: clearSignal }] : []),
+  ];
 
   const tabs: TabProps[] = useMemo(
     () =>
@@ -168,7 +194,10 @@ export function CandidateFilters({
       onQueryClear={() => clearText(["q"])}
       filters={filters}
       appliedFilters={appliedFilters}
-      onClearAll={() => clearText(FILTER_KEYS)}
+      onClearAll={() => {
+        clearText(FILTER_KEYS);
+        if (signal) clearSignal();
+      }}
       sortOptions={SORT_OPTIONS}
       sortSelected={[`${sort} ${direction}`]}
       onSort={([value]) =>

@@ -23,6 +23,8 @@ export interface CandidateRow {
   lastOrderAt: string | null;
   score: number;
   status: AmbassadorStatus;
+  /** Why they rank there, e.g. "12 orders, last 9 days ago, 3 five-star reviews". */
+  why: string;
 }
 
 const STATUS_TONES: Record<AmbassadorStatus, BadgeProps["tone"]> = {
@@ -141,6 +143,9 @@ export const CandidatesTable = memo(function CandidatesTable({
               <CellText variant="bodySm" tone="subdued">
                 {row.email ?? "No email on file"}
               </CellText>
+              <span data-candidate-why="">
+                <CellText variant="bodySm">{row.why}</CellText>
+              </span>
             </BlockStack>
           </IndexTable.Cell>
           <IndexTable.Cell>

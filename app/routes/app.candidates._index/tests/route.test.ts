@@ -4,6 +4,7 @@ import { listCandidates } from "~/models/Candidate/Candidate.server";
 import { finishHistorySync, startHistorySync } from "~/models/OrderHistory/HistorySync.server";
 import type { LocalShop } from "#/local-shop";
 import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { importReviews } from "~/models/Engagement/Engagement.server";
 import { action, loader } from "../route";
 import { clearTestShop, expectedCandidates, seedTestShop } from "./seed";
 
@@ -58,6 +59,36 @@ describe("Candidates page", () => {
       orderCount: 3,
       netSpentCents: 21_000,
     });
+  });
+
+  it("says why each candidate ranks there, and filters by engagement signal", async () => {
+    const imported = await importReviews(
+      TEST_SHOP,
+      "email,rating,date,text\nada@example.com,5,2026-10-01,Lovely mugs\nada@example.com,5,2026-10-02,Again\n",
+      "generic",
+    );
+    expect(imported.ok).toBe(true);
+
+    const ada = (await load()).rows.find((r) => r.id === "7");
+    // Ada: 3 orders, the last 35 days ago (seed.ts), and her two reviews.
+    expect(ada?.why).toBe("3 orders, last 35 days ago, 2 five-star reviews");
+    const subscriber = (await load()).rows.find((r) => r.id === "4");
+    expect(subscriber?.why).toMatch(/, subscribed to email$/);
+
+    const reviewers = await load("?signal=reviews");
+    expect(ids(reviewers.rows)).toEqual(["7"]);
+    expect(reviewers.search.signal).toBe("reviews");
+    const emailSubscribers = await load("?signal=email");
+    const expected = expectedCandidates({ minOrders: 2, withinDays: 365 }).filter((c) => c.tags.includes("newsletter"));
+    expect(sortedIds(emailSubscribers.rows)).toEqual(ids(expected).sort((a, b) => Number(a) - Number(b)));
+    expect(emailSubscribers.search.filtered).toBe(true);
+    const sms = await load("?signal=sms");
+    expect(sms.rows.every((r) => Number(r.id) % 5 === 1)).toBe(true);
+    expect(sms.rows.length).toBeGreaterThan(0);
+
+    const unknown = await load("?signal=tiktok");
+    expect(unknown.search.errors.signal).toMatch(/Signal must be one of reviews, mentions, email, sms/);
+    expect(unknown.totalCount).toBe(expectedCandidates({ minOrders: 2, withinDays: 365 }).length);
   });
 
   it("passes every filter in the URL to the list, minimum spend in major units of the currency", async () => {

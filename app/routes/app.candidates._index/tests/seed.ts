@@ -21,7 +21,8 @@ export interface SeededCustomer {
 /**
  * Customers 1–24: 1 + (i mod 5) orders of i × 10.00 each, the last one 5·i days ago;
  * every third is tagged VIP; customer 7 is Ada Lovelace. Customer 25 buys often but not
- * within a year; customer 26 has one counting order and one cancelled.
+ * within a year; customer 26 has one counting order and one cancelled. Customers tagged
+ * "newsletter" subscribe to email marketing; customers 1, 6, 11, … subscribe to SMS.
  */
 export function seededCustomers(): SeededCustomer[] {
   const customers: SeededCustomer[] = [];
@@ -71,6 +72,8 @@ function ordersOf(customers: SeededCustomer[]): TestOrder[] {
         customerName: c.name,
         customerEmail: c.email,
         customerTags: c.tags,
+        emailMarketingState: c.tags.includes("newsletter") ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
+        smsMarketingState: Number(c.id) % 5 === 1 ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
         processedAt: daysAgo(c.lastOrderDaysAgo + 30 * (c.orders - 1 - k)),
         totalCents: c.netSpentCents / c.orders,
       });

@@ -16,7 +16,19 @@ export interface SettingsFormValues {
   /** Major units of the shop currency; blank = any amount. */
   minSpent: string;
   recencyDays: string;
+  /** Points each engagement signal adds to a candidate's score; 0 = off. */
+  reviewWeight: string;
+  mentionWeight: string;
+  emailWeight: string;
+  smsWeight: string;
 }
+
+export const WEIGHT_FIELDS = [
+  { name: "reviewWeight", label: "Reviews", help: "Half for one review rated 4 or 5 stars, nearly all for many." },
+  { name: "mentionWeight", label: "Social mentions", help: "Half for one mention, nearly all for many." },
+  { name: "emailWeight", label: "Email subscriber", help: "Subscribed to email marketing." },
+  { name: "smsWeight", label: "SMS subscriber", help: "Subscribed to SMS marketing." },
+] as const satisfies readonly { name: keyof SettingsFormValues; label: string; help: string }[];
 
 export type SettingsFieldErrors = Partial<Record<keyof SettingsFormValues, string>>;
 
@@ -30,7 +42,7 @@ export interface SettingsFormProps {
   errors: SettingsFieldErrors;
   currencyCode: string | null;
   defaults: { minOrders: number; recencyDays: number };
-  limits: { minOrders: Limit; recencyDays: Limit };
+  limits: { minOrders: Limit; recencyDays: Limit; weight: Limit };
 }
 
 const count = (n: number) => n.toLocaleString("en");
@@ -114,6 +126,38 @@ export function SettingsForm({
               )} to ${count(limits.recencyDays.max)}. Default ${defaults.recencyDays}.`}
               requiredIndicator
             />
+          </FormLayout>
+          <BlockStack gap="100">
+            <Text as="h2" variant="headingMd">
+              Engagement signals
+            </Text>
+            <Text as="p" tone="subdued">
+              Points each signal adds to a candidate&apos;s score (the order score is out of 100).
+              Set a signal to 0 to turn it off: it then changes no one&apos;s rank.
+            </Text>
+          </BlockStack>
+          <FormLayout>
+            <FormLayout.Group condensed>
+              {WEIGHT_FIELDS.map((field) => (
+                <TextField
+                  key={field.name}
+                  label={field.label}
+                  name={field.name}
+                  type="number"
+                  inputMode="numeric"
+                  min={limits.weight.min}
+                  max={limits.weight.max}
+                  step={1}
+                  suffix="points"
+                  autoComplete="off"
+                  value={values[field.name]}
+                  onChange={set(field.name)}
+                  error={errors[field.name]}
+                  helpText={`${field.help} ${count(limits.weight.min)}–${count(limits.weight.max)}.`}
+                  requiredIndicator
+                />
+              ))}
+            </FormLayout.Group>
           </FormLayout>
           <InlineStack align="end">
             <Button submit variant="primary" loading={saving}>

@@ -62,7 +62,22 @@ describe("Program settings page", () => {
     expect(all.errors.minOrders).toMatch(/at least 1/);
     expect(all.errors.minSpent).toMatch(/amount like 25/);
     expect(all.errors.recencyDays).toMatch(/required/);
-    expect(all.values).toEqual({ minOrders: "0", minSpent: "abc", recencyDays: "" });
+    expect(all.values).toMatchObject({ minOrders: "0", minSpent: "abc", recencyDays: "" });
+
+    const weights = await save({
+      minOrders: "2", minSpent: "", recencyDays: "365",
+      reviewWeight: "-1", mentionWeight: "51", emailWeight: "", smsWeight: "2.5",
+    });
+    expect(weights).toMatchObject({
+      ok: false,
+      errors: {
+        reviewWeight: expect.stringMatching(/Reviews weight must be at least 0/),
+        mentionWeight: expect.stringMatching(/at most 50/),
+        emailWeight: expect.stringMatching(/Email subscriber weight must be a number/),
+        smsWeight: expect.stringMatching(/whole number/),
+      },
+    });
+    if (!weights.ok) expect(Object.keys(weights.errors).sort()).toEqual(["emailWeight", "mentionWeight", "reviewWeight", "smsWeight"]);
 
     const spendOnly = await save({ minOrders: "3", minSpent: "12.345", recencyDays: "30" });
     expect(spendOnly).toMatchObject({
@@ -103,6 +118,10 @@ describe("Program settings page", () => {
       minOrders: "3",
       minSpent: "100.50",
       recencyDays: "100",
+      reviewWeight: "15",
+      mentionWeight: "10",
+      emailWeight: "5",
+      smsWeight: "5",
     });
 
     const after = await candidates();
@@ -111,6 +130,19 @@ describe("Program settings page", () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     // A shorter window and a higher threshold change every score, without a sync.
     for (const row of after.rows) expect(row.score).not.toBe(scoreBefore.get(row.id));
+  });
+
+  it("saves the signal weights, and a signal weighted 0 changes no score", async () => {
+    await save({ minOrders: "2", minSpent: "", recencyDays: "365" });
+    const on = new Map((await candidates()).rows.map((r) => [r.id, r.score]));
+    // The seeded shop has email subscribers; with email off, they lose exactly its points.
+    const off = await save({ minOrders: "2", minSpent: "", recencyDays: "365", reviewWeight: "15", mentionWeight: "10", emailWeight: "0", smsWeight: "5" });
+    expect(off).toMatchObject({ ok: true });
+    expect(await getProgramSettings(TEST_SHOP)).toMatchObject({ emailWeight: 0 });
+    const rows = (await candidates()).rows;
+    const drops = rows.map((r) => Math.round(((on.get(r.id) ?? 0) - r.score) * 10) / 10);
+    expect(new Set(drops)).toEqual(new Set([0, 5]));
+    await save({ minOrders: "2", minSpent: "", recencyDays: "365", reviewWeight: "15", mentionWeight: "10", emailWeight: "5", smsWeight: "5" });
   });
 
   it("blank minimum spend means any amount", async () => {
