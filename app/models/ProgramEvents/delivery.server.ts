@@ -21,7 +21,7 @@ import { ProgramEventFlowTriggerMutation } from "../../graphql/ProgramEventFlowT
 import { storefrontUrlFor } from "../AmbassadorProgram/AmbassadorProgram.server";
 import { shareLinkFor } from "../AmbassadorProgram/share-link";
 import { describeUserErrors, type ShopifyUserError } from "../AmbassadorProgram/user-errors";
-import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";
+import { shopCurrency } from "../ProgramSettings/ShopCurrency.server";
 import { majorUnitsInput } from "../ProgramSettings/shop-money";
 import { earningTotals } from "../Rewards/tiers.server";
 import { createKlaviyoEvent, upsertKlaviyoProfile, type KlaviyoProfile } from "./klaviyo.server";
@@ -153,7 +153,7 @@ export async function deliverProgramEvents(
   now: Date = new Date(),
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { flowSent: 0, flowRefused: 0, klaviyoSent: 0, klaviyoRefused: 0, klaviyoWaitingUntil: null };
-  const context: Context = { shop, graphql, currencyCode: (await getProgramSettings(shop)).currencyCode };
+  const context: Context = { shop, graphql, currencyCode: await shopCurrency(graphql, shop) };
   await deliverToFlow(context, report);
   await deliverToKlaviyo(context, report, now);
   return report;
