@@ -13,8 +13,8 @@
  * https://developers.klaviyo.com/en/reference/create_or_update_profile,
  * https://developers.klaviyo.com/en/reference/get_accounts
  *
- * Tests can take it down (`outage = true`: every request gets 503) and hold the next
- * event (`holdNextEvent()`: it is recorded, the answer never comes), to crash the app
+ * Tests can take it down (`outage = true`: every request gets 503) and hold an
+ * event (`holdEvent()`: it is recorded, the answer never comes), to crash the app
  * after Klaviyo took an event and before the app recorded that.
  */
 import http from "node:http";
@@ -91,8 +91,11 @@ export interface LocalKlaviyo {
   outage: boolean;
   /** Private keys it accepts; others get 401. */
   keys: Set<string>;
-  /** The next Create Event is recorded and never answered; resolves when it arrived. */
-  holdNextEvent(): Promise<void>;
+  /**
+   * The Create Event request after `skip` more accepted ones is recorded and never
+   * answered; resolves when it arrived.
+   */
+  holdEvent(skip?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,7 +106,7 @@ function jsonApiError(res: http.ServerResponse, status: number, detail: string) 
 
 export async function startLocalKlaviyo({ keys = ["pk_local_test_key_0001"], port = 0 } = {}): Promise<LocalKlaviyo> {
   const held: http.ServerResponse[] = [];
-  let holdNext: (() => void) | null = null;
+  let hold: { skip: number; arrived: () => void } | null = null;
 
   const state: Omit<LocalKlaviyo, "url" | "close"> = {
     events: [],
@@ -112,9 +115,9 @@ export async function startLocalKlaviyo({ keys = ["pk_local_test_key_0001"], por
     requests: [],
     outage: false,
     keys: new Set(keys),
-    holdNextEvent() {
+    holdEvent(skip = 0) {
       return new Promise<void>((resolve) => {
-        holdNext = resolve;
+        hold = { skip, arrived: resolve };
       });
     },
   };
@@ -173,9 +176,9 @@ export async function startLocalKlaviyo({ keys = ["pk_local_test_key_0001"], por
         });
       }
       record(202);
-      if (holdNext) {
-        const arrived = holdNext;
-        holdNext = null;
+      if (hold && hold.skip-- === 0) {
+        const { arrived } = hold;
+        hold = null;
         held.push(res);
         arrived();
         return;
