@@ -10,7 +10,7 @@ import { createAmbassador, DAY_MS, rewardOrder } from "#/factories/rewards";
 import { matureRewards } from "~/models/Rewards/Maturation.server";
 import { createPayouts, markPayoutsPaid } from "~/models/Rewards/Payouts.server";
 import { pauseAmbassador, removeAmbassador } from "~/models/Ambassador/Ambassador.server";
-import { submitApplication } from "~/models/Application/Application.server";
+import { eraseStorefrontPersonalData, submitApplication } from "~/models/Application/Application.server";
 import { recordFirstOrders } from "../moments.server";
 
 const newShop = shopsErasedAfterFile();
@@ -83,5 +83,9 @@ describe("moments record program events", () => {
       { kind: "ambassador_paused_or_removed", ambassadorId: amb.id, data: { status: "removed" } },
       { kind: "application_received", ambassadorId: null, data: { name: "Rita Repeat", email: "rita@example.com", socialHandle: "@rita" } },
     ]);
+
+    // customers/redact erases what the applicant typed from the event too.
+    await eraseStorefrontPersonalData(shop, { email: "rita@example.com" });
+    expect((await events(shop)).at(-1)?.data).toEqual({ name: "(erased)", email: "", socialHandle: "" });
   });
 });
