@@ -83,7 +83,7 @@ export async function saveKlaviyoKey(shop: string, input: string): Promise<SaveK
   }
   const check = await checkKlaviyoKey(apiKey);
   if (!check.ok) {
-    const refused = check.status === 401 || check.status === 403;
+    const refused = check.keyRefused || !check.passing;
     return {
       ok: false,
       errors: {

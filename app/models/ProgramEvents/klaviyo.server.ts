@@ -24,7 +24,7 @@ function baseUrl() {
  */
 export type KlaviyoResult =
   | { ok: true }
-  | { ok: false; passing: boolean; status: number | null; message: string };
+  | { ok: false; passing: boolean; keyRefused: boolean; status: number | null; message: string };
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -43,31 +43,39 @@ async function klaviyoRequest(apiKey: string, method: "GET" | "POST", path: stri
       signal: AbortSignal.timeout(Number(process.env.KLAVIYO_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS),
     });
   } catch (error) {
-    return { ok: false, passing: true, status: null, message: `Klaviyo could not be reached (${(error as Error).message}).` };
+    return { ok: false, passing: true, keyRefused: false, status: null, message: `Klaviyo could not be reached (${(error as Error).message}).` };
   }
   if (response.ok) {
     await response.body?.cancel();
     return { ok: true };
   }
-  const detail = await errorDetail(response);
+  const { detail, codes } = await errorDetail(response);
   const status = response.status;
-  if (status === 401 || status === 403) {
-    return { ok: false, passing: true, status, message: `Klaviyo refused the API key (${status})${detail}. Check the key's access in Klaviyo, or save a new key.` };
+  // Klaviyo answers a missing or wrong key with 401 (its reference also mentions 400 with
+  // an authentication error code) and a key without the needed scope with 403.
+  if (status === 401 || status === 403 || codes.some((code) => AUTH_ERROR_CODES.has(code))) {
+    return { ok: false, passing: true, keyRefused: true, status, message: `Klaviyo refused the API key (${status})${detail}. Check the key's access in Klaviyo, or save a new key.` };
   }
   if (status === 429 || status >= 500) {
-    return { ok: false, passing: true, status, message: `Klaviyo is unavailable (${status})${detail}. Events wait and are sent when it is back.` };
+    return { ok: false, passing: true, keyRefused: false, status, message: `Klaviyo is unavailable (${status})${detail}. Events wait and are sent when it is back.` };
   }
-  return { ok: false, passing: false, status, message: `Klaviyo refused the event (${status})${detail}.` };
+  return { ok: false, passing: false, keyRefused: false, status, message: `Klaviyo refused the request (${status})${detail}.` };
 }
 
-/** Klaviyo's JSON:API errors, `{ errors: [{ detail }] }`, in a sentence. */
-async function errorDetail(response: Response): Promise<string> {
+const AUTH_ERROR_CODES = new Set(["not_authenticated", "authentication_failed", "permission_denied"]);
+
+/** Klaviyo's JSON:API errors, `{ errors: [{ code, detail }] }`: their codes and a sentence. */
+async function errorDetail(response: Response): Promise<{ detail: string; codes: string[] }> {
   try {
-    const body = (await response.json()) as { errors?: Array<{ detail?: string; title?: string }> };
-    const details = (body.errors ?? []).map((e) => e.detail || e.title).filter(Boolean);
-    return details.length > 0 ? `: ${details.join(" ")}` : "";
+    const body = (await response.json()) as { errors?: Array<{ code?: string; detail?: string; title?: string }> };
+    const errors = body.errors ?? [];
+    const details = errors.map((e) => e.detail || e.title).filter(Boolean);
+    return {
+      detail: details.length > 0 ? `: ${details.join(" ")}` : "",
+      codes: errors.flatMap((e) => (e.code ? [e.code] : [])),
+    };
   } catch {
-    return "";
+    return { detail: "", codes: [] };
   }
 }
 

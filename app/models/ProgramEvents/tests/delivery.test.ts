@@ -205,6 +205,22 @@ describe("program events to Shopify Flow and Klaviyo", () => {
     expect(shop.store.flowTriggers).toHaveLength(10);
   });
 
+  it("a key Klaviyo stops accepting holds events back, shown to the merchant, until a new key is saved", async () => {
+    expect(await saveKlaviyoKey(TEST_SHOP, KEY)).toEqual({ ok: true });
+    await recordProgramEvents(prisma, TEST_SHOP, oneOfEach("k").slice(0, 3));
+    klaviyo.keys.delete(KEY);
+    try {
+      expect(await deliverProgramEvents(graphql, TEST_SHOP)).toMatchObject({ klaviyoSent: 0, klaviyoRefused: 0 });
+      expect((await klaviyoConnectionView(TEST_SHOP)).lastError).toMatch(/Klaviyo refused the API key \(401\)/);
+      klaviyo.keys.add("pk_new_key_after_rotation");
+      expect(await saveKlaviyoKey(TEST_SHOP, "pk_new_key_after_rotation")).toEqual({ ok: true });
+      expect(await deliverProgramEvents(graphql, TEST_SHOP)).toMatchObject({ klaviyoSent: 3 });
+      expect(klaviyo.events).toHaveLength(3);
+    } finally {
+      klaviyo.keys.add(KEY);
+    }
+  });
+
   it("an event Klaviyo cannot take is shown to the merchant and does not hold the others up", async () => {
     expect(await saveKlaviyoKey(TEST_SHOP, KEY)).toEqual({ ok: true });
     await prisma.ambassador.update({ where: { id: ambassadorId }, data: { email: null } });
