@@ -306,6 +306,12 @@ const CASES: Record<string, () => Promise<void>> = {
     await call({ route, path: url, form: { intent: "milestone-delete", id: b.ids.milestone } });
     await call({ route, path: url, form: { intent: "settings", commissionPercent: "12", flatReward: "", holdDays: "0", payoutMethod: "cash", leakOrdersPerDay: "20" } });
   },
+  "app.integrations": async () => {
+    const route = "app.integrations";
+    expectShows(await call({ route, path: "/app/integrations" }), `${A_NAME} flow refusal`);
+    expect((await call({ route, path: "/app/integrations", form: { intent: "save-klaviyo-key", apiKey: "not-a-key" } })).data).toMatchObject({ ok: false });
+    await call({ route, path: "/app/integrations", form: { intent: "remove-klaviyo-key" } });
+  },
   "app.settings": async () => {
     const route = "app.settings";
     await call({ route, path: "/app/settings" });
