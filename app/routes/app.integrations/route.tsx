@@ -71,7 +71,7 @@ export default function Integrations() {
   const outcome = remover.data ?? result;
 
   return (
-    <Page title="Email and automation" subtitle="Every moment of the program reaches Shopify Flow, and Klaviyo if you use it" backAction={{ url: "/app/settings" }}>
+    <Page title="Email and automation" subtitle="Every moment of the program reaches Shopify Flow, and Klaviyo if you use it" backAction={{ content: "Settings", url: "/app/settings" }}>
       {modal}
       <Layout>
         <Layout.Section>
