@@ -13,12 +13,14 @@ import {
 } from "./reconciliation.server";
 import { dailyMaturationJob, DAILY_MATURATION_CRON, maturationJob, tierTagJob } from "./reward-maturation.server";
 import { payoutJob } from "./reward-payouts.server";
+import { programEventDeliveryJob, programEventSweepJob, PROGRAM_EVENT_SWEEP_CRON } from "./program-events.server";
 import { webhookInboxJob, webhookInboxPruneJob, WEBHOOK_INBOX_PRUNE_CRON } from "./webhook-inbox.server";
 
 export const periodicJobs = [
   { definition: reconciliationScheduleJob, cron: RECONCILIATION_SCHEDULE_CRON },
   { definition: dailyMaturationJob, cron: DAILY_MATURATION_CRON },
   { definition: webhookInboxPruneJob, cron: WEBHOOK_INBOX_PRUNE_CRON },
+  { definition: programEventSweepJob, cron: PROGRAM_EVENT_SWEEP_CRON },
 ];
 
 export const allJobDefinitions = [
@@ -30,5 +32,6 @@ export const allJobDefinitions = [
   reconciliationJob,
   metricsJob,
   webhookInboxJob,
+  programEventDeliveryJob,
   ...periodicJobs.map((job) => job.definition),
 ];

@@ -183,6 +183,11 @@ describe("admin pages have no serious or critical accessibility violations", () 
     await expectNoSeriousViolations(admin, "Order check");
   });
 
+  it("email and automation", async () => {
+    await openAdminPage("/app/integrations", "Email and automation");
+    await expectNoSeriousViolations(admin, "Email and automation");
+  });
+
   it("data requests", async () => {
     await openAdminPage("/app/data-requests", "Data requests");
     await expectNoSeriousViolations(admin, "Data requests");

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemo, type Demo } from "#/demo/demo";
+import { DEMO_KLAVIYO_KEY, startDemo, type Demo } from "#/demo/demo";
 import { repoRoot } from "#/demo/app-config";
 import type { CustomerRecord } from "#/local-shop";
 import { launchChromium, newPage } from "./chromium";
@@ -232,12 +232,37 @@ describe("Navigation and exports in a browser", () => {
       ["Order check", "Order check"],
       ["Data requests", "Data requests"],
       ["Offer and codes", "Offer and codes"],
+      ["Email and automation", "Email and automation"],
     ]) {
       await page.getByRole("link", { name: link, exact: true }).click();
       await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
       await page.getByRole("link", { name: "Settings" }).first().click();
       await page.getByRole("heading", { name: "More settings" }).waitFor();
     }
+  });
+
+  it("connects Klaviyo with a checked key, never shows it, and asks before disconnecting", async () => {
+    await page.goto(`${demo.appUrl}/app/integrations`);
+    await page.getByRole("heading", { name: "Email and automation", level: 1 }).waitFor();
+    const field = page.getByLabel("Private API key");
+    await field.fill("pk_wrong_key_for_this_account");
+    await page.getByRole("button", { name: "Connect Klaviyo" }).click();
+    await page.getByText("Klaviyo refused this key").waitFor();
+    expect(await db.klaviyoConnection.count()).toBe(0);
+
+    await page.getByLabel("Private API key").fill(DEMO_KLAVIYO_KEY);
+    await page.getByRole("button", { name: "Connect Klaviyo" }).click();
+    await page.getByText(`Connected with the private key ending in …${DEMO_KLAVIYO_KEY.slice(-4)}`).waitFor();
+    await page.screenshot({ path: path.join(artifacts, "admin-integrations-klaviyo.png"), fullPage: true });
+    expect(await page.content()).not.toContain(DEMO_KLAVIYO_KEY);
+    expect(await page.getByLabel("Replace with a new private API key").inputValue()).toBe("");
+
+    await page.getByRole("button", { name: "Disconnect Klaviyo" }).click();
+    await page.getByRole("dialog").getByText("The saved key is deleted.", { exact: false }).waitFor();
+    expect(await db.klaviyoConnection.count()).toBe(1);
+    await page.getByRole("dialog").getByRole("button", { name: "Disconnect Klaviyo" }).click();
+    await page.getByText("Klaviyo is disconnected and the key is deleted.").waitFor();
+    expect(await db.klaviyoConnection.count()).toBe(0);
   });
 
   it("downloads the ambassadors and payouts CSV files with their rows", async () => {

@@ -15,6 +15,10 @@ import { readAppToml } from "./app-config";
 import { listenOn, startAppServer } from "./app-server";
 import { startStorefront, type PreviewCheckout, type PreviewOrder } from "./storefront";
 import { mintExtensionToken } from "../local-shop/extension-token";
+import { startLocalKlaviyo, type LocalKlaviyo } from "../local-klaviyo/server";
+
+/** The private key the demo's local Klaviyo double accepts (paste it on /app/integrations). */
+export const DEMO_KLAVIYO_KEY = "pk_demo_local_klaviyo_key";
 
 export const DEMO_SHOP_DOMAIN = "demo-shop.myshopify.com";
 // Known only to the local demo shop and the app it runs: not a Shopify credential.
@@ -62,6 +66,8 @@ export interface Demo {
   shopDomain: string;
   databaseUrl: string;
   localShop: LocalShop;
+  /** The local Klaviyo double the app sends program events to (KLAVIYO_API_URL). */
+  klaviyo: LocalKlaviyo;
   history: DemoHistory | null;
   close(): Promise<void>;
 }
@@ -100,6 +106,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     placed = placeDemoOrders(localShop.store, plan);
   }
   installShopifyFetchRedirect({ [DEMO_SHOP_DOMAIN]: localShop.url });
+  const klaviyo = await startLocalKlaviyo({ keys: [DEMO_KLAVIYO_KEY] });
 
   // shopify.server.ts and db.server.ts read these when the build is imported.
   Object.assign(process.env, {
@@ -112,6 +119,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     // The local shop's exports finish in moments: look at them often.
     HISTORY_SYNC_POLL_MS: process.env.HISTORY_SYNC_POLL_MS ?? "500",
     PROVISIONING_POLL_MS: process.env.PROVISIONING_POLL_MS ?? "300",
+    KLAVIYO_API_URL: klaviyo.url,
   });
   const app = await startAppServer({
     server: appListener,
@@ -195,8 +203,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     shopDomain: DEMO_SHOP_DOMAIN,
     databaseUrl,
     localShop,
+    klaviyo,
     history: demoHistory,
     async close() {
+      await klaviyo.close();
       await storefront.close();
       await app.close();
       uninstallShopifyFetchRedirect();

@@ -6,7 +6,7 @@
  * shop has run its ambassador program for six months (DEMO_HISTORY=0: a shop without one).
  */
 import { localDatabase } from "../../scripts/local-database";
-import { startDemo } from "./demo";
+import { DEMO_KLAVIYO_KEY, startDemo } from "./demo";
 
 const started = Date.now();
 const database = await localDatabase();
@@ -52,6 +52,7 @@ ${program}
       community:          ${app}/app/community
       offer and codes:    ${app}/app/program
       program settings:   ${app}/app/settings
+      email, automation:  ${app}/app/integrations (local Klaviyo double: key ${DEMO_KLAVIYO_KEY})
   Storefront preview:     ${demo.storefrontUrl}/
       product page:       ${demo.storefrontUrl}/products/demo-product
       collection page:    ${demo.storefrontUrl}/collections/all

@@ -192,6 +192,8 @@ export async function deleteShopData(...shops: string[]) {
     prisma.fraudFlag.deleteMany({ where }),
     prisma.reconciliationRun.deleteMany({ where }),
     prisma.metricsCache.deleteMany({ where }),
+    prisma.programEvent.deleteMany({ where }),
+    prisma.klaviyoConnection.deleteMany({ where }),
   ]);
 }
 

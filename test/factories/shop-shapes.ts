@@ -7,6 +7,7 @@
  */
 import prisma from "~/db.server";
 import { seedAmbassador as seedStorefrontAmbassador } from "~/models/Storefront/tests/storefront-fixtures";
+import { encryptApiKey } from "~/models/ProgramEvents/KlaviyoConnection.server";
 import { seedAttributedOrders, seedClicks, seedFraudFlag, seedOrderFacts, seedRewards } from "./analytics";
 import { storeCandidates } from "./ambassadors";
 
@@ -156,6 +157,19 @@ export async function seedShopShapes(shop: string, marker: ShopMarker, now = new
   await prisma.historySync.create({
     data: { shop, method: "bulk", status: "completed", ordersIngested: 2, finishedAt: new Date() },
   });
+  await prisma.klaviyoConnection.create({
+    data: { shop, encryptedKey: encryptApiKey(shop, `pk_${lower}_secret_klaviyo_key`), keyHint: "tkey" },
+  });
+  await prisma.programEvent.create({
+    data: {
+      shop,
+      kind: "gift_created",
+      key: `gift_created:${lower}`,
+      ambassadorId: active.id,
+      data: JSON.stringify({ gift: `${name} gift` }),
+      flowError: `${name} flow refusal`,
+    },
+  });
   const dataRequest = await prisma.customerDataRequest.create({
     data: { shop, requestId: `${name}-request`, customerId: SHARED_CUSTOMERS.active },
   });
@@ -214,6 +228,8 @@ export async function snapshotShop(shop: string): Promise<string> {
     prisma.customerDataRequest.findMany({ where, orderBy: { id: "asc" } }),
     prisma.customerReview.findMany({ where, orderBy: [{ source: "asc" }, { reviewKey: "asc" }] }),
     prisma.socialMention.findMany({ where, orderBy: { mentionKey: "asc" } }),
+    prisma.programEvent.findMany({ where, orderBy: { id: "asc" } }),
+    prisma.klaviyoConnection.findMany({ where }),
   ]);
   return JSON.stringify(tables, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
 }

@@ -299,12 +299,12 @@ describe("fuzzing", () => {
           complete = changes.length === 0 || (changes.length === 1 && changes[0] === "ShareClick +1");
         } else if (folder === "apps.ambassadors.apply") {
           const honeypot = pairs.some(([key, value]) => key === "website" && value.trim() !== "");
-          // One application created, or merged into (its submission count up by one).
+          // One application created, with its "application received" event, or merged into
+          // (its submission count up by one).
           const after = await submissions();
           const touched = [...after].filter(([id, count]) => count !== applicationsBefore.get(id)).length;
-          complete = honeypot
-            ? changes.length === 0
-            : touched === 1 && (changes.length === 0 || (changes.length === 1 && changes[0] === "AmbassadorApplication +1"));
+          const created = JSON.stringify([...changes].sort()) === JSON.stringify(["AmbassadorApplication +1", "ProgramEvent +1"]);
+          complete = honeypot ? changes.length === 0 : touched === 1 && (changes.length === 0 || created);
         } else {
           complete = changes.length === 1 && changes[0] === `${EFFECT_TABLE[folder]} +1`;
         }

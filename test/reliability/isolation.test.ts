@@ -326,6 +326,12 @@ const CASES: Record<string, () => Promise<void>> = {
     const mentioned = await call({ route, path: "/app/signals", form: { kind: "mentions", intent: "import" }, files: { file: { name: "m.csv", text: mentions } } });
     expect(mentioned.data).toMatchObject({ ok: true, imported: 0, preview: { unmatched: 1 } });
   },
+  "app.integrations": async () => {
+    const route = "app.integrations";
+    expectShows(await call({ route, path: "/app/integrations" }), `${A_NAME} flow refusal`);
+    expect((await call({ route, path: "/app/integrations", form: { intent: "save-klaviyo-key", apiKey: "not-a-key" } })).data).toMatchObject({ ok: false });
+    await call({ route, path: "/app/integrations", form: { intent: "remove-klaviyo-key" } });
+  },
   "app.settings": async () => {
     const route = "app.settings";
     await call({ route, path: "/app/settings" });

@@ -9,6 +9,7 @@ import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
 import { setCandidateDecision } from "../Candidate/Candidate.server";
 import { markMetricsStale } from "../Analytics/MetricsCache.server";
+import { recordProgramEvent } from "../ProgramEvents/ProgramEvents.server";
 import { getAmbassadorProgram } from "../AmbassadorProgram/AmbassadorProgram.server";
 import {
   codeFormatError,
@@ -370,6 +371,7 @@ export function pauseAmbassador(shop: string, ambassadorId: string) {
     await switchCodesOff(tx, shop, ambassador.id);
     await tx.ambassador.update({ where: { id: ambassador.id }, data: { status: "paused", pausedAt: new Date() } });
     await recordEvent(tx, shop, ambassador.id, "paused", ambassador.code ? `Code ${ambassador.code} switched off` : "");
+    await recordProgramEvent(tx, shop, { kind: "ambassador_paused_or_removed", subject: `${ambassador.id}:paused:${Date.now()}`, ambassadorId: ambassador.id, data: { status: "paused" } });
     return { ok: true };
   });
 }
@@ -384,6 +386,7 @@ export function removeAmbassador(shop: string, ambassadorId: string) {
       await setCandidateDecision(shop, [ambassador.customerId], "dismissed", tx);
     }
     await recordEvent(tx, shop, ambassador.id, "removed");
+    await recordProgramEvent(tx, shop, { kind: "ambassador_paused_or_removed", subject: `${ambassador.id}:removed:${Date.now()}`, ambassadorId: ambassador.id, data: { status: "removed" } });
     return { ok: true };
   });
 }

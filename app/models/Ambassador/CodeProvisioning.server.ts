@@ -39,6 +39,7 @@ import { shareLinkFor } from "../AmbassadorProgram/share-link";
 import { describeUserErrors, type ShopifyUserError } from "../AmbassadorProgram/user-errors";
 import { getProgramSettings } from "../ProgramSettings/ProgramSettings.server";
 import { newUniqueCode } from "./Ambassador.server";
+import { recordProgramEvent } from "../ProgramEvents/ProgramEvents.server";
 
 export interface ProvisioningOptions {
   /** How long to wait before looking again at a bulk creation or removal job. */
@@ -607,8 +608,18 @@ async function welcome(
       },
       MUTATION_COST,
     );
-    // Written at once: a welcome must never go out twice.
-    await prisma.ambassador.update({ where: { id: ambassador.id }, data: { welcomeSyncedAt: new Date() } });
+    // Written at once: a welcome must never go out twice. The outbox row carries it to Klaviyo.
+    const welcomedAt = new Date();
+    await prisma.$transaction([
+      prisma.ambassador.update({ where: { id: ambassador.id }, data: { welcomeSyncedAt: welcomedAt } }),
+      recordProgramEvent(prisma, shop, {
+        kind: "ambassador_approved",
+        subject: `${ambassador.id}:${welcomedAt.getTime()}`,
+        ambassadorId: ambassador.id,
+        data: { shareLink: link(ambassador.code) },
+        flowDeliveredAt: welcomedAt,
+      }),
+    ]);
     const flowErrors = (flowTriggerReceive?.userErrors ?? []) as ShopifyUserError[];
     await prisma.ambassadorEvent.create({
       data: {

@@ -15,6 +15,7 @@ import {
 } from "../Storefront/form-input.server";
 import { storefrontRules, takeRateLimit } from "../Storefront/rate-limit.server";
 import { autoApproveIfEligible } from "./auto-approve.server";
+import { recordProgramEvent } from "../ProgramEvents/ProgramEvents.server";
 
 export const APPLICATION_LIMITS = { name: 100, socialHandle: 100, reason: 1000 } as const;
 
@@ -122,9 +123,16 @@ async function storeApplication(
         where: { shop_email: { shop, email: input.email } },
       });
       if (!existing) {
-        return tx.ambassadorApplication.create({
+        const created = await tx.ambassadorApplication.create({
           data: { shop, ...input, customerId, consentedAt: now },
         });
+        await recordProgramEvent(tx, shop, {
+          kind: "application_received",
+          subject: created.id,
+          ambassadorId: null,
+          data: { name: input.name, email: input.email, socialHandle: input.socialHandle },
+        });
+        return created;
       }
       const owner = existing.customerId === null || existing.customerId === customerId;
       const merged = (field: "name" | "socialHandle" | "reason") =>

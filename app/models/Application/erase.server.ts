@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import prisma from "../../db.server";
+import { programEventKey } from "../ProgramEvents/ProgramEvents.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -35,6 +36,11 @@ export async function eraseStorefrontPersonalData(
   const applications = await db.ambassadorApplication.findMany({
     where: { shop, OR: who },
     select: { id: true, ambassadorId: true },
+  });
+  // The "application received" events carry what the applicant typed: erased too.
+  await db.programEvent.updateMany({
+    where: { shop, key: { in: applications.map((a) => programEventKey("application_received", a.id)) } },
+    data: { data: JSON.stringify({ name: ERASED, email: "", socialHandle: "" }) },
   });
   for (const application of applications) {
     await db.ambassadorApplication.update({

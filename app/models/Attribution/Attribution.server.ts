@@ -16,6 +16,7 @@ import { parseStoredDiscountCodes } from "../OrderHistory/OrderHistory.server";
 import type { OrderAttributionHints } from "../OrderHistory/snapshots";
 import { detectLeaks, flagSelfReferral, type LeakCheck } from "../Fraud/Fraud.server";
 import { applyAttributionChange } from "../Rewards/Rewards.server";
+import { recordFirstOrders } from "../ProgramEvents/moments.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -279,6 +280,7 @@ export async function attributeOrders(
   }
 
   if (created.length > 0) await tx.attributedOrder.createMany({ data: created });
+  if (created.length > 0) await recordFirstOrders(tx, shop, created);
   await refreshNewCustomerFlags(tx, shop, buyers, new Set(ids), firsts);
   const ambassadorsToPause = await detectLeaks(tx, shop, [...leakChecks.values()]);
 

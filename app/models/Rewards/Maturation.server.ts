@@ -10,6 +10,7 @@
 import prisma from "../../db.server";
 import { orderEarns } from "./Rewards.server";
 import { earningTotals, meetsThresholds } from "./tiers.server";
+import { recordRewardsApproved } from "../ProgramEvents/moments.server";
 
 export interface MaturationResult {
   approved: number;
@@ -87,6 +88,7 @@ export async function matureRewards(shop: string, now: Date = new Date()): Promi
         result.approved += (
           await tx.rewardEntry.updateMany({ where: { shop, id: { in: approve }, status: "pending" }, data: { status: "approved" } })
         ).count;
+        await recordRewardsApproved(tx, shop, approve);
       }
       if (voidIds.length) {
         result.voided += (

@@ -30,6 +30,7 @@ import { ShopCurrencyQuery } from "../../graphql/ShopCurrencyQuery";
 import { describeUserErrors, type ShopifyUserError } from "../AmbassadorProgram/user-errors";
 import { currencyExponent } from "../OrderHistory/money";
 import { type PayoutMethod } from "./payout-kinds";
+import { recordPayoutsSent } from "../ProgramEvents/moments.server";
 
 export { PAYOUT_STATUSES, isPayoutMethod, type PayoutStatus } from "./payout-kinds";
 
@@ -195,6 +196,7 @@ export async function markPayoutsPaid(
       data: { status: "paid", reference: text, paidAt: now, error: null },
     });
     await tx.rewardEntry.updateMany({ where: { shop, payoutId: { in: ids } }, data: { status: "paid" } });
+    await recordPayoutsSent(tx, shop, ids);
     return ids.length;
   });
   if (paid === 0) return { ok: false, errors: { payoutIds: "None of the selected payouts is an unpaid cash payout" } };
@@ -202,13 +204,14 @@ export async function markPayoutsPaid(
 }
 
 async function markPaid(shop: string, payoutId: string, shopifyReference: string, now = new Date()) {
-  await prisma.$transaction([
-    prisma.payout.update({
+  await prisma.$transaction(async (tx) => {
+    await tx.payout.update({
       where: { id: payoutId },
       data: { status: "paid", shopifyReference, paidAt: now, error: null },
-    }),
-    prisma.rewardEntry.updateMany({ where: { shop, payoutId }, data: { status: "paid" } }),
-  ]);
+    });
+    await tx.rewardEntry.updateMany({ where: { shop, payoutId }, data: { status: "paid" } });
+    await recordPayoutsSent(tx, shop, [payoutId]);
+  });
 }
 
 /** Shopify refused: the payout fails with the reason; its entries are released for another payout. */

@@ -25,6 +25,7 @@
 import type { Prisma } from "@prisma/client";
 import { evaluateStanding, type StandingChange } from "./tiers.server";
 import { getRewardSettingsIn } from "./RewardSettings.server";
+import { recordRewardsEarned } from "../ProgramEvents/moments.server";
 
 export interface RewardChange {
   /** RewardEntry rows appended (commission, adjustment, milestone). */
@@ -222,6 +223,7 @@ export async function applyAttributionChange(
     });
   }
   if (created.length > 0) change.entriesCreated += (await tx.rewardEntry.createMany({ data: created })).count;
+  if (created.length > 0) await recordRewardsEarned(tx, shop, created);
 
   change.ambassadorIds = [...ambassadorIds];
   if (ambassadorIds.size > 0) {

@@ -16,6 +16,8 @@
  */
 import type { Prisma, RewardMilestone, RewardTier } from "@prisma/client";
 import { getRewardSettingsIn } from "./RewardSettings.server";
+import { recordProgramEvent } from "../ProgramEvents/ProgramEvents.server";
+import { recordTierReached } from "../ProgramEvents/moments.server";
 
 export interface StandingChange {
   tierTagChanges: string[];
@@ -114,6 +116,7 @@ export async function evaluateStanding(
         data: { tierId },
       });
     }
+    await recordTierReached(tx, shop, ambassadorId, existing?.tierId ?? null, tier, rankTiers(tiers));
     const wantedTag = tier?.tag ?? null;
     if ((existing?.taggedAs ?? null) !== wantedTag) result.tierTagChanges.push(ambassadorId);
 
@@ -141,6 +144,12 @@ export async function evaluateStanding(
           },
         });
         result.milestonesAwarded.push(sourceKey);
+        await recordProgramEvent(tx, shop, {
+          kind: "milestone_reached",
+          subject: `${milestone.id}:${ambassadorId}`,
+          ambassadorId,
+          data: { milestoneName: milestone.name, bonusCents: Number(milestone.bonusCents) },
+        });
       } else if (entry.status === "void") {
         await tx.rewardEntry.update({ where: { id: entry.id }, data: { status, holdUntil } });
         result.milestonesAwarded.push(sourceKey);

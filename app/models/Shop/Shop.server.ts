@@ -104,6 +104,8 @@ export async function eraseShop(tx: Prisma.TransactionClient, shop: string) {
   await tx.customerDataRequest.deleteMany({ where });
   await tx.customerReview.deleteMany({ where });
   await tx.socialMention.deleteMany({ where });
+  await tx.programEvent.deleteMany({ where });
+  await tx.klaviyoConnection.deleteMany({ where });
   // Webhook deliveries, applied or not (their payloads are customer data), but this
   // delivery's own id, so that a redelivery stays a no-op.
   await tx.webhookInbox.deleteMany({ where: { shop, topic: { not: "SHOP_REDACT" } } });
