@@ -33,6 +33,7 @@ export default function App() {
         <Link to="/app/applications">Applications</Link>
         <Link to="/app/ambassadors">Ambassadors</Link>
         <Link to="/app/rewards">Rewards</Link>
+        <Link to="/app/gifts">Gifts</Link>
         <Link to="/app/community">Community</Link>
         {/* Offer and codes, Order check and Data requests are linked from Settings. */}
         <Link to="/app/settings">Settings</Link>

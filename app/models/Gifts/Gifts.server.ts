@@ -158,6 +158,22 @@ export async function recordDueGifts(shop: string): Promise<number> {
   return count;
 }
 
+/**
+ * The merchant sends the welcome package to one ambassador by hand (e.g. approved before
+ * the package was set up). Nothing happens if they have had one.
+ */
+export async function requestWelcomeGift(shop: string, ambassadorId: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  const settings = await getGiftSettings(shop);
+  if (settings.items.length === 0) return { ok: false, error: "Pick the gift package's products first (Gifts)." };
+  const ambassador = await prisma.ambassador.findFirst({ where: { shop, id: ambassadorId, status: "active" } });
+  if (!ambassador) return { ok: false, error: "Only active ambassadors get gifts." };
+  await prisma.gift.createMany({
+    data: [{ shop, ambassadorId, occasion: WELCOME_OCCASION, occasionLabel: WELCOME_LABEL, items: settings.items as unknown as Prisma.InputJsonValue }],
+    skipDuplicates: true,
+  });
+  return { ok: true };
+}
+
 /** "Holiday 2026" → "season:holiday-2026": one seasonal gift per ambassador and name. */
 export function seasonalOccasion(label: string) {
   return `season:${label.trim().toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
@@ -440,6 +456,7 @@ export async function refreshGiftStates(
 
 export interface GiftView {
   id: string;
+  occasion: string;
   occasionLabel: string;
   state: GiftState;
   items: GiftItem[];
@@ -455,6 +472,7 @@ export async function giftsOf(shop: string, ambassadorId: string): Promise<GiftV
   const gifts = await prisma.gift.findMany({ where: { shop, ambassadorId }, orderBy: { createdAt: "desc" } });
   return gifts.map((g) => ({
     id: g.id,
+    occasion: g.occasion,
     occasionLabel: g.occasionLabel,
     state: g.state as GiftState,
     items: parseItems(g.items),
