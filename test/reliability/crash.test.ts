@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { approveCandidates } from "~/models/Ambassador/Ambassador.server";
 import { requestHistorySync } from "~/models/OrderHistory/OrderHistorySync.server";
-import { GIFT_TAG, giftTag, recordDueGifts, saveGiftSettings } from "~/models/Gifts/Gifts.server";
+import { GIFT_TAG, giftTag, requestSeasonalGifts, saveGiftSettings } from "~/models/Gifts/Gifts.server";
 import { provisionAmbassadors } from "~/models/Ambassador/CodeProvisioning.server";
 import { orderAmounts, type LocalShop } from "#/local-shop";
 import { adminClientFor, startTestShop, TEST_SHOP } from "#/utils/test-shop";
@@ -189,15 +189,15 @@ describe("crash between draftOrderCreate and recording it: the gift run killed, 
     const local = shop;
     const customers = local.store.customers.slice(0, 5);
     await storeCandidates(TEST_SHOP, customers);
-    await approveCandidates(TEST_SHOP, customers.map((c) => c.legacyResourceId));
+    const { approved } = await approveCandidates(TEST_SHOP, customers.map((c) => c.legacyResourceId));
     await provisionAmbassadors(graphql, TEST_SHOP, { pollIntervalMs: 20, throttleBackoffMs: 5, maxCodeReplacements: 3 });
     const socks = local.store.addProduct({ title: "Fuzzy socks", variants: [{ priceCents: 1_200 }] });
     const saved = await saveGiftSettings(graphql, TEST_SHOP, {
       items: [{ variantId: `gid://shopify/ProductVariant/${socks.variants[0].id}`, title: "", quantity: 1 }],
-      welcomeOnApproval: true,
+      welcomeOnApproval: false,
     });
     expect(saved.ok).toBe(true);
-    expect(await recordDueGifts(TEST_SHOP)).toBe(5);
+    expect(await requestSeasonalGifts(TEST_SHOP, { label: "Holiday 2026", ambassadorIds: approved })).toMatchObject({ queued: 5 });
     const drafts = () => local.store.draftOrders.filter((d) => d.tags.includes(GIFT_TAG));
     const args = ["gifts", TEST_SHOP, local.url];
 

@@ -57,11 +57,17 @@ function parseItems(value: Prisma.JsonValue): GiftItem[] {
 export interface GiftSettingsView {
   items: GiftItem[];
   welcomeOnApproval: boolean;
+  /** Ambassadors approved from then on get the welcome package by themselves. */
+  welcomeFrom: Date | null;
 }
 
 export async function getGiftSettings(shop: string): Promise<GiftSettingsView> {
   const row = await prisma.giftSettings.findUnique({ where: { shop } });
-  return { items: row ? parseItems(row.packageItems) : [], welcomeOnApproval: row?.welcomeOnApproval ?? false };
+  return {
+    items: row ? parseItems(row.packageItems) : [],
+    welcomeOnApproval: row?.welcomeOnApproval ?? false,
+    welcomeFrom: row?.welcomeFrom ?? null,
+  };
 }
 
 export type SaveGiftSettingsResult = { ok: true; settings: GiftSettingsView } | { ok: false; errors: Record<string, string> };
@@ -95,12 +101,13 @@ export async function saveGiftSettings(
     };
   }
   const stored = items.map((i) => ({ ...i, title: found.get(i.variantId) as string }));
-  await prisma.giftSettings.upsert({
-    where: { shop },
-    create: { shop, packageItems: stored, welcomeOnApproval: input.welcomeOnApproval },
-    update: { packageItems: stored, welcomeOnApproval: input.welcomeOnApproval },
-  });
-  return { ok: true, settings: { items: stored, welcomeOnApproval: input.welcomeOnApproval } };
+  const before = await prisma.giftSettings.findUnique({ where: { shop } });
+  // Turning the welcome on starts from now: approving ambassadors later sends theirs, but
+  // turning it on never creates draft orders for everyone already in the program.
+  const welcomeFrom = input.welcomeOnApproval ? (before?.welcomeOnApproval ? before.welcomeFrom : new Date()) : null;
+  const data = { packageItems: stored, welcomeOnApproval: input.welcomeOnApproval, welcomeFrom };
+  await prisma.giftSettings.upsert({ where: { shop }, create: { shop, ...data }, update: data });
+  return { ok: true, settings: { items: stored, welcomeOnApproval: input.welcomeOnApproval, welcomeFrom } };
 }
 
 /** The variants of these ids that exist in Shopify, with their display names. */
@@ -108,7 +115,8 @@ async function variantTitles(admin: PacedAdmin, ids: string[]): Promise<Map<stri
   const titles = new Map<string, string>();
   for (let i = 0; i < ids.length; i += 100) {
     const { nodes } = await admin.request(GiftVariantsQuery, { ids: ids.slice(i, i + 100) }, 1 + ids.length);
-    for (const node of nodes) if (node && "displayName" in node) titles.set(node.id, node.displayName);
+    // A product without options has one variant, "Default Title": name the product alone.
+    for (const node of nodes) if (node && "displayName" in node) titles.set(node.id, node.displayName.replace(/ - Default Title$/, ""));
   }
   return titles;
 }
@@ -116,8 +124,8 @@ async function variantTitles(admin: PacedAdmin, ids: string[]): Promise<Map<stri
 // ---- Which gifts are due -------------------------------------------------------------------
 
 /**
- * Writes the pending gifts the merchant's rules call for: the welcome package for active
- * ambassadors (when sent on approval), and the package for tiers and milestones marked
+ * Writes the pending gifts the merchant's rules call for: the welcome package for
+ * ambassadors approved since it was turned on, and the package for tiers and milestones marked
  * "send a gift" that ambassadors reached (a milestone once its bonus is approved). A gift already recorded for that occasion is
  * never recorded again, whatever became of it. Returns how many were added.
  */
@@ -128,9 +136,9 @@ export async function recordDueGifts(shop: string): Promise<number> {
   const gift = (ambassadorId: string, occasion: string, occasionLabel: string) =>
     rows.push({ shop, ambassadorId, occasion, occasionLabel, items: settings.items as unknown as Prisma.InputJsonValue });
 
-  if (settings.welcomeOnApproval) {
+  if (settings.welcomeOnApproval && settings.welcomeFrom) {
     const welcomed = await prisma.ambassador.findMany({
-      where: { shop, status: "active", activatedAt: { not: null } },
+      where: { shop, status: "active", activatedAt: { gte: settings.welcomeFrom } },
       select: { id: true },
     });
     for (const a of welcomed) gift(a.id, WELCOME_OCCASION, WELCOME_LABEL);
@@ -284,7 +292,7 @@ export async function createPendingGifts(
   for (;;) {
     const pending = await prisma.gift.findMany({
       where: { shop, state: "pending", id: { notIn: [...skipped] } },
-      orderBy: { createdAt: "asc" },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: options.pageSize ?? 50,
     });
     if (pending.length === 0) break;

@@ -200,7 +200,7 @@ function PackageCard({ data, result }: { data: LoaderData; result?: GiftsActionR
           label="Send the welcome package when an ambassador is approved"
           checked={welcome}
           onChange={setWelcome}
-          helpText="Ambassadors already active when you turn this on get one too."
+          helpText="For ambassadors approved from now on. Send it to someone already in the program from their page, or with a seasonal batch."
         />
         <InlineStack align="end" gap="200">
           <Button onClick={() => void pick()}>{items.length ? "Change products" : "Pick products"}</Button>

@@ -12,11 +12,13 @@ import { storeCandidates } from "#/factories/ambassadors";
 import {
   createPendingGifts,
   GIFT_TAG,
+  giftBatchesInProgress,
   giftsOf,
   giftTag,
   recordDueGifts,
   refreshGiftStates,
   requestSeasonalGifts,
+  requestWelcomeGift,
   retryFailedGifts,
   saveGiftSettings,
 } from "../Gifts.server";
@@ -60,15 +62,25 @@ describe("gift packages as free draft orders", () => {
     shop.store.draftOrders.splice(0);
     shop.faults.clear();
     await storeCandidates(TEST_SHOP, customers);
-    ({ approved: ambassadorIds } = await approveCandidates(TEST_SHOP, customers.map((c) => c.legacyResourceId)));
-    enqueueProvisioning(TEST_SHOP);
-    await drainJobs();
   });
   afterAll(async () => {
     await deleteShopData(TEST_SHOP);
     await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
     await shop?.close();
   });
+
+  /** Approves the three candidates; the app links, codes and tags them. */
+  async function approve() {
+    ({ approved: ambassadorIds } = await approveCandidates(TEST_SHOP, customers.map((c) => c.legacyResourceId)));
+    enqueueProvisioning(TEST_SHOP);
+    await drainJobs();
+  }
+
+  /** The package set up before anyone is approved: approvals send the welcome package. */
+  async function welcomeSetUp() {
+    await pickPackage();
+    await approve();
+  }
 
   async function pickPackage(welcomeOnApproval = true) {
     const saved = await saveGiftSettings(graphql, TEST_SHOP, {
@@ -81,12 +93,8 @@ describe("gift packages as free draft orders", () => {
     expect(saved.ok).toBe(true);
   }
 
-  it("sends the welcome package: the package's lines, 100 % off, the default address, tagged", async () => {
-    await pickPackage();
-    expect(await recordDueGifts(TEST_SHOP)).toBe(3);
-    const report = await createPendingGifts(graphql, TEST_SHOP, FAST);
-    expect(report.created).toHaveLength(3);
-
+  it("sends the welcome package on approval: the package's lines, 100 % off, the default address, tagged", async () => {
+    await welcomeSetUp();
     const [gift] = await giftsOf(TEST_SHOP, ambassadorIds[0]);
     expect(gift).toMatchObject({ occasionLabel: "Welcome package", state: "draft", addressMissing: false });
     const draft = shop.store.draftOrders.find((d) => `gid://shopify/DraftOrder/${d.id}` === gift.draftOrderId)!;
@@ -100,18 +108,11 @@ describe("gift packages as free draft orders", () => {
     expect(draft.shippingAddress).toMatchObject({ address1: "1 Loom Lane", city: "Portland", zip: "97201" });
     expect(draft.tags).toEqual([GIFT_TAG, giftTag(gift.id)]);
     expect(draft.status).toBe("OPEN");
-    expect(report.created.find((c) => c.ambassadorId === ambassadorIds[0])).toMatchObject({
-      giftId: gift.id,
-      customerId: customers[0].legacyResourceId,
-      occasion: "welcome",
-      draftOrderName: draft.name,
-    });
+    expect(draftsTagged(GIFT_TAG)).toHaveLength(3);
   });
 
   it("a customer without an address gets a draft order to finish, marked address missing", async () => {
-    await pickPackage();
-    await recordDueGifts(TEST_SHOP);
-    await createPendingGifts(graphql, TEST_SHOP, FAST);
+    await welcomeSetUp();
     const [gift] = await giftsOf(TEST_SHOP, ambassadorIds[2]);
     expect(gift).toMatchObject({ state: "draft", addressMissing: true });
     expect(draftsTagged(giftTag(gift.id))[0].shippingAddress).toBeNull();
@@ -123,17 +124,16 @@ describe("gift packages as free draft orders", () => {
   });
 
   it("is idempotent per ambassador and occasion: running again creates nothing more", async () => {
-    await pickPackage();
-    await recordDueGifts(TEST_SHOP);
-    await createPendingGifts(graphql, TEST_SHOP, FAST);
+    await welcomeSetUp();
     expect(await recordDueGifts(TEST_SHOP)).toBe(0);
     expect((await createPendingGifts(graphql, TEST_SHOP, FAST)).created).toEqual([]);
     expect(draftsTagged(GIFT_TAG)).toHaveLength(3);
   });
 
   it("a lost answer (created in Shopify, then the connection reset) is found by its tag on retry, not created twice", async () => {
-    await pickPackage();
-    await recordDueGifts(TEST_SHOP);
+    await approve();
+    await pickPackage(false);
+    await requestSeasonalGifts(TEST_SHOP, { label: "Holiday 2026", ambassadorIds });
     shop.faults.add({ kind: "networkReset", rootField: "draftOrderCreate", executes: true });
     await expect(createPendingGifts(graphql, TEST_SHOP, FAST)).rejects.toThrow();
     expect(draftsTagged(GIFT_TAG)).toHaveLength(1);
@@ -151,14 +151,26 @@ describe("gift packages as free draft orders", () => {
     }
   });
 
+  it("the gift job retries a lost answer by itself: one draft order per ambassador", async () => {
+    shop.faults.add({ kind: "networkReset", rootField: "draftOrderCreate", executes: true });
+    await welcomeSetUp();
+    expect(shop.store.stats.faultsInjected.networkReset).toBeGreaterThan(0);
+    const gifts = await prisma.gift.findMany({ where: { shop: TEST_SHOP } });
+    expect(gifts.map((g) => g.state)).toEqual(["draft", "draft", "draft"]);
+    expect(draftsTagged(GIFT_TAG)).toHaveLength(3);
+    for (const gift of gifts) expect(draftsTagged(giftTag(gift.id))).toHaveLength(1);
+  });
+
   it("a variant deleted in Shopify: the gift fails with a clear error, and is retried after the fix", async () => {
-    await pickPackage();
-    await recordDueGifts(TEST_SHOP);
+    await approve();
     const spare = shop.store.addProduct({ title: "Spare socks", variants: [{ priceCents: 900 }] });
-    await prisma.gift.updateMany({
-      where: { shop: TEST_SHOP },
-      data: { items: [{ variantId: variantGid(spare), title: "Spare socks", quantity: 1 }] },
-    });
+    expect(
+      await saveGiftSettings(graphql, TEST_SHOP, {
+        items: [{ variantId: variantGid(spare), title: "", quantity: 1 }],
+        welcomeOnApproval: false,
+      }),
+    ).toMatchObject({ ok: true });
+    await requestSeasonalGifts(TEST_SHOP, { label: "Spring 2027", ambassadorIds });
     shop.store.deleteProduct(spare.id);
     const report = await createPendingGifts(graphql, TEST_SHOP, FAST);
     expect(report.failed).toBe(3);
@@ -183,18 +195,14 @@ describe("gift packages as free draft orders", () => {
   });
 
   it("shows Shopify's userErrors on the gift", async () => {
-    await pickPackage();
-    await recordDueGifts(TEST_SHOP);
     shop.faults.add({ kind: "userErrors", rootField: "draftOrderCreate", userErrors: [{ field: ["customerId"], message: "Customer is blocked" }] });
-    await createPendingGifts(graphql, TEST_SHOP, FAST);
+    await welcomeSetUp();
     const errors = (await prisma.gift.findMany({ where: { shop: TEST_SHOP, state: "failed" } })).map((g) => g.error);
     expect(errors).toEqual([expect.stringContaining("Customer is blocked")]);
   });
 
   it("reads draft → completed → shipped back from Shopify", async () => {
-    await pickPackage();
-    await recordDueGifts(TEST_SHOP);
-    await createPendingGifts(graphql, TEST_SHOP, FAST);
+    await welcomeSetUp();
     const [gift] = await giftsOf(TEST_SHOP, ambassadorIds[0]);
     const draft = draftsTagged(giftTag(gift.id))[0];
     const order = shop.store.completeDraftOrder(draft.id);
@@ -207,10 +215,23 @@ describe("gift packages as free draft orders", () => {
 
   it("no welcome package unless the merchant asked for one on approval", async () => {
     await pickPackage(false);
+    await approve();
     expect(await recordDueGifts(TEST_SHOP)).toBe(0);
   });
 
+  it("turning the welcome on sends nothing to those already in the program; one can be sent by hand", async () => {
+    await approve();
+    await pickPackage(true);
+    expect(await recordDueGifts(TEST_SHOP)).toBe(0);
+    expect(await requestWelcomeGift(TEST_SHOP, ambassadorIds[0])).toEqual({ ok: true });
+    expect(await requestWelcomeGift(TEST_SHOP, ambassadorIds[0])).toEqual({ ok: true });
+    await createPendingGifts(graphql, TEST_SHOP, FAST);
+    expect(draftsTagged(GIFT_TAG)).toHaveLength(1);
+    expect((await giftsOf(TEST_SHOP, ambassadorIds[0]))[0]).toMatchObject({ occasion: "welcome", state: "draft" });
+  });
+
   it("gifts a tier's ambassadors when the tier sends a gift", async () => {
+    await approve();
     await pickPackage(false);
     const tier = await prisma.rewardTier.create({
       data: { shop: TEST_SHOP, name: "Gold", commissionBasisPoints: 1500, tag: "ambassador-gold", giftOnReach: true },
@@ -222,14 +243,22 @@ describe("gift packages as free draft orders", () => {
   });
 
   it("a seasonal batch: one gift per chosen ambassador, progress, and never twice for one occasion", async () => {
+    await approve();
     await pickPackage(false);
     const first = await requestSeasonalGifts(TEST_SHOP, { label: "Holiday 2026", ambassadorIds: ambassadorIds.slice(0, 2) });
     expect(first).toMatchObject({ ok: true, queued: 2, alreadySent: 0 });
     const again = await requestSeasonalGifts(TEST_SHOP, { label: "holiday 2026", ambassadorIds });
     expect(again).toMatchObject({ ok: true, queued: 1, alreadySent: 2 });
-    await createPendingGifts(graphql, TEST_SHOP, FAST);
+    expect(await giftBatchesInProgress(TEST_SHOP)).toMatchObject([
+      { occasionLabel: "Holiday 2026", total: 2, created: 0, failed: 0 },
+      { occasionLabel: "holiday 2026", total: 1, created: 0, failed: 0 },
+    ]);
+    const report = await createPendingGifts(graphql, TEST_SHOP, FAST);
+    expect(report.created.map((c) => [c.ambassadorId, c.occasion]).sort()).toEqual(
+      ambassadorIds.map((id) => [id, "season:holiday-2026"]).sort(),
+    );
     expect(draftsTagged(GIFT_TAG)).toHaveLength(3);
-    expect(await prisma.giftBatch.count({ where: { shop: TEST_SHOP, finishedAt: null } })).toBe(0);
+    expect(await giftBatchesInProgress(TEST_SHOP)).toEqual([]);
 
     expect(await requestSeasonalGifts(TEST_SHOP, { label: " ", ambassadorIds: [] })).toEqual({
       ok: false,

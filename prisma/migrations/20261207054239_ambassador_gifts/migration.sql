@@ -10,6 +10,7 @@ CREATE TABLE "GiftSettings" (
     "shop" TEXT NOT NULL,
     "packageItems" JSONB NOT NULL DEFAULT '[]',
     "welcomeOnApproval" BOOLEAN NOT NULL DEFAULT false,
+    "welcomeFrom" TIMESTAMP(3),
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "GiftSettings_pkey" PRIMARY KEY ("shop")
