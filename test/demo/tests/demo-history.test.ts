@@ -294,4 +294,21 @@ describe("the demo's seeded program", () => {
     ]);
     expect(flags[0].sourceKey).toBe(`${leaker.code}:${new Date(plan.leak.from).toISOString().slice(0, 10)}`);
   });
+
+  it("gifts: the package picked, one welcome package sent as a free draft order, Gold with early access", async () => {
+    const gifts = await prisma.gift.findMany({ where: { shop: TEST_SHOP } });
+    expect(gifts).toMatchObject([{ occasion: "welcome", state: "draft", addressMissing: false }]);
+    const draft = shop.store.draftOrders.find((d) => d.tags.includes(`ambassador-gift-${gifts[0].id}`))!;
+    expect(draft.lineItems.map((l) => [l.title, l.quantity])).toEqual([
+      ["Branded fuzzy socks", 2],
+      ["Canvas notebook", 1],
+    ]);
+    expect(shop.store.draftOrderTotalCents(draft)).toBe(0);
+    expect(draft.shippingAddress?.address1).toBe("12 Harbour Street");
+    const tiers = await prisma.rewardTier.findMany({ where: { shop: TEST_SHOP }, orderBy: { minOrders: "asc" } });
+    expect(tiers.map((t) => [t.name, t.earlyAccess])).toEqual([
+      ["Silver", false],
+      ["Gold", true],
+    ]);
+  });
 });
