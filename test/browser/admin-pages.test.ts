@@ -223,7 +223,7 @@ describe("Navigation and exports in a browser", () => {
     await page.goto(`${demo.appUrl}/app`);
     await page.waitForLoadState("networkidle");
     const entries = await page.locator("ui-nav-menu a:not([rel=home])").allInnerTexts();
-    expect(entries).toEqual(["Dashboard", "Candidates", "Applications", "Ambassadors", "Rewards", "Community", "Settings"]);
+    expect(entries).toEqual(["Dashboard", "Candidates", "Applications", "Ambassadors", "Rewards", "Gifts", "Community", "Settings"]);
 
     await page.goto(`${demo.appUrl}/app/settings`);
     await page.getByRole("heading", { name: "More settings" }).waitFor();
