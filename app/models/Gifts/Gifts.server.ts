@@ -162,7 +162,18 @@ export async function recordDueGifts(shop: string): Promise<number> {
     for (const a of awarded) gift(a.ambassadorId, `milestone:${milestone.id}`, `Milestone: ${milestone.name}`);
   }
   if (rows.length === 0) return 0;
-  const { count } = await prisma.gift.createMany({ data: rows, skipDuplicates: true });
+  // Only active ambassadors are thanked (a paused or removed one keeps their tier row).
+  const active = new Set(
+    (
+      await prisma.ambassador.findMany({
+        where: { shop, status: "active", id: { in: [...new Set(rows.map((r) => r.ambassadorId))] } },
+        select: { id: true },
+      })
+    ).map((a) => a.id),
+  );
+  const due = rows.filter((r) => active.has(r.ambassadorId));
+  if (due.length === 0) return 0;
+  const { count } = await prisma.gift.createMany({ data: due, skipDuplicates: true });
   return count;
 }
 
@@ -300,7 +311,7 @@ export async function createPendingGifts(
       (
         await prisma.ambassador.findMany({
           where: { shop, id: { in: pending.map((g) => g.ambassadorId) } },
-          select: { id: true, customerId: true, firstName: true, lastName: true, email: true },
+          select: { id: true, status: true, customerId: true, firstName: true, lastName: true, email: true },
         })
       ).map((a) => [a.id, a]),
     );
@@ -309,12 +320,17 @@ export async function createPendingGifts(
 
     for (const gift of pending) {
       const ambassador = ambassadors.get(gift.ambassadorId);
-      if (!ambassador?.customerId) {
+      if (!ambassador || ambassador.status !== "active") {
+        await failGift(shop, gift.id, gift.ambassadorId, `${gift.occasionLabel} not sent: they are no longer an active ambassador.`);
+        report.failed++;
+        continue;
+      }
+      if (!ambassador.customerId) {
         // Not linked to a Shopify customer yet (provisioning links them): try next run.
         skipped.add(gift.id);
         continue;
       }
-      const found = await admin.request(GiftDraftOrderByTagQuery, { query: `tag:'${giftTag(gift.id)}'` }, 4);
+      const found = await admin.request(GiftDraftOrderByTagQuery, { query: `tag:"${giftTag(gift.id)}"` }, 4);
       const already = found.draftOrders.nodes[0];
       if (already) {
         await recordDraft(gift.id, already.id, already.name, !already.shippingAddress);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { drainJobs } from "~/jobs/runner.server";
 import { enqueueProvisioning } from "~/jobs/ambassador-provisioning.server";
-import { approveCandidates } from "~/models/Ambassador/Ambassador.server";
+import { approveCandidates, removeAmbassador } from "~/models/Ambassador/Ambassador.server";
 import type { AdminGraphqlClient } from "~/shopify.server";
 import type { LocalShop } from "#/local-shop";
 import type { CustomerRecord, ProductRecord } from "#/local-shop/records";
@@ -263,6 +263,19 @@ describe("gift packages as free draft orders", () => {
     expect(await requestSeasonalGifts(TEST_SHOP, { label: " ", ambassadorIds: [] })).toEqual({
       ok: false,
       errors: { label: expect.any(String), ambassadors: "Choose at least one active ambassador." },
+    });
+  });
+
+  it("a gift still pending when its ambassador was removed is not sent, and says so", async () => {
+    await approve();
+    await pickPackage(false);
+    await requestSeasonalGifts(TEST_SHOP, { label: "Holiday 2026", ambassadorIds });
+    expect(await removeAmbassador(TEST_SHOP, ambassadorIds[0])).toMatchObject({ ok: true });
+    const report = await createPendingGifts(graphql, TEST_SHOP, FAST);
+    expect(report.created.map((c) => c.ambassadorId).sort()).toEqual(ambassadorIds.slice(1).sort());
+    expect((await giftsOf(TEST_SHOP, ambassadorIds[0]))[0]).toMatchObject({
+      state: "failed",
+      error: "Holiday 2026 not sent: they are no longer an active ambassador.",
     });
   });
 });
