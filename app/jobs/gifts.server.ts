@@ -28,8 +28,8 @@ export const giftJob: JobDefinition<{ shop: string }> = {
 };
 
 /**
- * Each gift this run created in Shopify, once its row says so. The "gift created" Flow
- * trigger and Klaviyo event are sent from here.
+ * Each gift this run created in Shopify, once its row says so: the one place where "a gift
+ * was created" is known (a draft order found again after a crash is not reported twice).
  */
 async function giftsCreated(created: GiftCreated[]): Promise<void> {
   for (const gift of created) {
