@@ -4,6 +4,7 @@
  * their schedule (cron, UTC). A new job definition belongs here.
  */
 import { provisioningJob } from "./ambassador-provisioning.server";
+import { giftJob } from "./gifts.server";
 import { historySyncJob } from "./history-sync.server";
 import { metricsJob } from "./metrics.server";
 import {
@@ -26,6 +27,7 @@ export const periodicJobs = [
 export const allJobDefinitions = [
   historySyncJob,
   provisioningJob,
+  giftJob,
   maturationJob,
   tierTagJob,
   payoutJob,

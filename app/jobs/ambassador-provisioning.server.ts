@@ -6,6 +6,7 @@ import {
   type ProvisioningOptions,
 } from "../models/Ambassador/CodeProvisioning.server";
 import { isProgramPaused } from "../models/AmbassadorProgram/ProgramPause.server";
+import { enqueueGifts } from "./gifts.server";
 import { enqueueJob, type JobDefinition } from "./runner.server";
 
 // PROVISIONING_POLL_MS: how often a running bulk code creation is looked at (tests and the
@@ -26,6 +27,8 @@ export const provisioningJob: JobDefinition<{ shop: string }> = {
     if (await isProgramPaused(prisma, shop)) return;
     const { admin } = await unauthenticated.admin(shop);
     await provisionAmbassadors(admin.graphql, shop, options);
+    // Approved ambassadors are now linked to a customer: their welcome package can go out.
+    enqueueGifts(shop);
   },
 };
 

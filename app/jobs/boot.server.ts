@@ -1,5 +1,6 @@
 import { recoverHistorySyncs } from "./history-sync.server";
 import { recoverProvisioning } from "./ambassador-provisioning.server";
+import { recoverGifts } from "./gifts.server";
 import { recoverRewards } from "./reward-maturation.server";
 import { recoverPayouts } from "./reward-payouts.server";
 import { recoverReconciliations } from "./reconciliation.server";
@@ -34,6 +35,7 @@ export function startBackgroundJobs() {
   }
   recoverHistorySyncs().catch((error) => console.error("Could not resume history syncs", error));
   recoverProvisioning().catch((error) => console.error("Could not resume ambassador provisioning", error));
+  recoverGifts().catch((error) => console.error("Could not resume gift packages", error));
   recoverRewards().catch((error) => console.error("Could not resume reward maturation and tier tags", error));
   recoverPayouts().catch((error) => console.error("Could not resume reward payouts", error));
   recoverReconciliations().catch((error) => console.error("Could not resume reconciliations", error));

@@ -8,6 +8,7 @@ import { unauthenticated } from "../shopify.server";
 import type { RewardChange } from "../models/Rewards/Rewards.server";
 import { matureRewards, shopsWithDueMaturations } from "../models/Rewards/Maturation.server";
 import { syncTierTags, tierTagsOutOfDate } from "../models/Rewards/TierTags.server";
+import { enqueueGifts } from "./gifts.server";
 import { enqueueJob, periodicJob, type JobDefinition } from "./runner.server";
 
 export const tierTagJob: JobDefinition<{ shop: string }> = {
@@ -16,6 +17,8 @@ export const tierTagJob: JobDefinition<{ shop: string }> = {
   async run({ shop }) {
     const { admin } = await unauthenticated.admin(shop);
     await syncTierTags(admin.graphql, shop);
+    // A tier reached may send a gift.
+    enqueueGifts(shop);
   },
 };
 
@@ -25,6 +28,8 @@ export const maturationJob: JobDefinition<{ shop: string }> = {
   async run({ shop }) {
     const result = await matureRewards(shop, new Date());
     if (result.tierTagChanges.length > 0) void enqueueJob(tierTagJob, { shop });
+    // A milestone bonus just approved may send a gift.
+    if (result.approved > 0) enqueueGifts(shop);
   },
 };
 

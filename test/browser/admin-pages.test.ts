@@ -233,6 +233,7 @@ describe("Navigation and exports in a browser", () => {
       ["Data requests", "Data requests"],
       ["Offer and codes", "Offer and codes"],
       ["Email and automation", "Email and automation"],
+      ["Gifts", "Gifts"],
     ]) {
       await page.getByRole("link", { name: link, exact: true }).click();
       await page.getByRole("heading", { name: heading, level: 1 }).waitFor();

@@ -190,3 +190,37 @@ describe("the demo's story: share link → checkout → attributed → reward pe
     await shot(admin, "8-dashboard-reversed");
   });
 });
+
+describe("gifts and early access in the demo", () => {
+  it("the newest ambassador's welcome package is a free draft order; Gifts lists it; Gold says how to use its tag", async () => {
+    const history = demo.history!;
+    const newest = history.plan.ambassadors.filter((a) => a.status === "active").sort((a, b) => b.joinedAt - a.joinedAt)[0];
+    await admin.goto(`${demo.appUrl}/app/ambassadors/${history.ambassadorIds.get(newest.key)}`);
+    await admin.getByRole("heading", { name: "Gifts", level: 2 }).waitFor();
+    const page = await admin.locator("main").innerText();
+    expect(page).toContain("Welcome package");
+    expect(page).toContain("Draft order");
+    expect(page).toContain("2 × Branded fuzzy socks - One size, 1 × Canvas notebook");
+    expect(page).not.toContain("Address missing");
+    await shot(admin, "gifts-ambassador");
+    await expectNoSeriousViolations(admin, "ambassador page with a gift");
+
+    await admin.goto(`${demo.appUrl}/app/gifts`);
+    await admin.getByRole("heading", { name: "Gift package", level: 2 }).waitFor();
+    const gifts = await admin.locator("main").innerText();
+    expect(gifts).toContain("Branded fuzzy socks - One size");
+    expect(gifts).toContain(`${newest.firstName}`);
+    // App Bridge's resource picker exists only inside Shopify admin: the demo says so.
+    await admin.getByRole("button", { name: "Change products" }).click();
+    await admin.getByText("The product picker opens when the app runs inside Shopify admin.").waitFor();
+    await shot(admin, "gifts-page");
+    await expectNoSeriousViolations(admin, "Gifts page");
+
+    await admin.goto(`${demo.appUrl}/app/rewards/settings`);
+    await admin.getByRole("heading", { name: "Early access for Gold" }).waitFor();
+    expect(await admin.getByTestId("early-access-segment").innerText()).toBe("customer_tags CONTAINS 'ambassador-gold'");
+    expect(await admin.getByTestId("early-access-liquid").innerText()).toContain("customer.tags contains 'ambassador-gold'");
+    expect(await admin.getByRole("heading", { name: "Early access for Silver" }).count()).toBe(0);
+    await shot(admin, "tier-early-access");
+  });
+});

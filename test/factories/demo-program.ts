@@ -24,6 +24,8 @@ import { getProgramSettings } from "~/models/ProgramSettings/ProgramSettings.ser
 import { saveMilestone, saveRewardSettings, saveTier } from "~/models/Rewards/RewardRules.server";
 import { createPayouts, markPayoutsPaid } from "~/models/Rewards/Payouts.server";
 import { syncTierTags } from "~/models/Rewards/TierTags.server";
+import { createPendingGifts, requestWelcomeGift, saveGiftSettings } from "~/models/Gifts/Gifts.server";
+import { CATALOGUE } from "#/demo/catalogue";
 import { submitContent, submitFeedback } from "~/models/Storefront/Submissions.server";
 import { shareVisitorHash } from "~/models/Storefront/visitor.server";
 import {
@@ -97,6 +99,8 @@ export async function seedDemoProgram(context: DemoProgramContext): Promise<Demo
         minSales: typed(tier.minSalesCents),
         commissionPercent: String(tier.commissionBasisPoints / 100),
         tag: tier.tag,
+        // The top tier shops new collections first, gated on its tag (docs/gifts.md).
+        earlyAccess: tier === DEMO_PROGRAM.tiers[DEMO_PROGRAM.tiers.length - 1],
       },
       currencyCode,
     );
@@ -225,6 +229,34 @@ export async function seedDemoProgram(context: DemoProgramContext): Promise<Demo
   }
   await syncTierTags(context.graphql, shop, { throttleBackoffMs: 250 });
   await datePastRecords(shop);
+
+  // ---- the welcome package: branded fuzzy socks and a notebook; one sent so far -------------
+  const socks = store.addProduct({ title: "Branded fuzzy socks", variants: [{ title: "One size", priceCents: 1_400, sku: "AMB-SOCKS" }] });
+  const notebook = CATALOGUE.find((p) => p.cardTitle === "Canvas notebook")!;
+  const notebookProduct = store.addProduct({ title: notebook.title, variants: [{ priceCents: notebook.priceCents }] });
+  const pickedPackage = await saveGiftSettings(context.graphql, shop, {
+    items: [
+      { variantId: `gid://shopify/ProductVariant/${socks.variants[0].id}`, title: "", quantity: 2 },
+      { variantId: `gid://shopify/ProductVariant/${notebookProduct.variants[0].id}`, title: "", quantity: 1 },
+    ],
+    welcomeOnApproval: true,
+  });
+  if (!pickedPackage.ok) throw new Error(`Demo gift package refused: ${JSON.stringify(pickedPackage.errors)}`);
+  const newest = plan.ambassadors.filter((a) => a.status === "active").sort((a, b) => b.joinedAt - a.joinedAt)[0];
+  const newestCustomer = store.customer(Number(newest.customerId));
+  if (newestCustomer) {
+    newestCustomer.defaultAddress = {
+      firstName: newestCustomer.firstName, lastName: newestCustomer.lastName, address1: "12 Harbour Street", address2: null,
+      city: "Portland", province: "ME", zip: "04101", countryCode: "US", phone: null,
+    };
+  }
+  const welcomeId = ambassadorIds.get(newest.key)!;
+  const welcomed = await requestWelcomeGift(shop, welcomeId);
+  if (!welcomed.ok) throw new Error(`Demo welcome package refused: ${welcomed.error}`);
+  await createPendingGifts(context.graphql, shop, { throttleBackoffMs: 250 });
+  const sentAt = new Date(newest.joinedAt + 2 * MINUTE);
+  await prisma.gift.updateMany({ where: { shop, ambassadorId: welcomeId }, data: { createdAt: sentAt } });
+  await prisma.ambassadorEvent.updateMany({ where: { shop, ambassadorId: welcomeId, kind: "gift_created" }, data: { createdAt: sentAt } });
 
   // ---- payouts: last month's run paid, this month's waiting --------------------------
   const idsOf = (keys: string[]) => keys.map((key) => ambassadorIds.get(key)!);

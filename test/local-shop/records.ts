@@ -44,6 +44,75 @@ export interface CustomerRecord {
   updatedAt: number;
   /** The customer's orders, oldest first (kept by the store). */
   orderIds: number[];
+  /** The default shipping address; none when absent. */
+  defaultAddress?: MailingAddressRecord | null;
+}
+
+export interface MailingAddressRecord {
+  firstName: string | null;
+  lastName: string | null;
+  address1: string;
+  address2: string | null;
+  city: string;
+  province: string | null;
+  zip: string;
+  countryCode: string;
+  phone: string | null;
+}
+
+export interface ProductVariantRecord {
+  id: number;
+  productId: number;
+  /** "Default Title" for a product without options. */
+  title: string;
+  priceCents: number;
+  sku: string | null;
+}
+
+export interface ProductRecord {
+  id: number;
+  title: string;
+  variants: ProductVariantRecord[];
+}
+
+export type DraftOrderStatus = "OPEN" | "INVOICE_SENT" | "COMPLETED";
+
+export interface DraftOrderLineItemRecord {
+  id: number;
+  variantId: number | null;
+  title: string;
+  variantTitle: string | null;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+/** `DraftOrderAppliedDiscount`: value is a percentage (0–100) or an amount in cents. */
+export interface DraftOrderDiscountRecord {
+  valueType: "PERCENTAGE" | "FIXED_AMOUNT";
+  value: number;
+  title: string | null;
+  description: string | null;
+}
+
+export interface DraftOrderRecord {
+  id: number;
+  /** "#D1", "#D2", … */
+  name: string;
+  customerId: number | null;
+  email: string | null;
+  lineItems: DraftOrderLineItemRecord[];
+  appliedDiscount: DraftOrderDiscountRecord | null;
+  shippingAddress: MailingAddressRecord | null;
+  tags: string[];
+  note: string | null;
+  status: DraftOrderStatus;
+  /** The order it became once completed. */
+  orderId: number | null;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+  /** The input as the app sent it, for assertions in tests. */
+  input: Record<string, unknown>;
 }
 
 export interface LineItemRecord {
@@ -94,6 +163,8 @@ export interface OrderRecord {
   shippingCents: number;
   taxCents: number;
   refunds: RefundRecord[];
+  /** Set for orders the store fulfils step by step (completed draft orders). */
+  fulfillmentStatus?: "UNFULFILLED" | "FULFILLED";
 }
 
 export interface DiscountValue {

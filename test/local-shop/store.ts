@@ -5,12 +5,17 @@ import type {
   BulkOperationRecord,
   CodeDiscountRecord,
   CustomerRecord,
+  DraftOrderDiscountRecord,
+  DraftOrderRecord,
   FlowTriggerRecord,
   JobRecord,
   LineItemRecord,
+  MailingAddressRecord,
   MetafieldRecord,
   OrderCancelReason,
   OrderRecord,
+  ProductRecord,
+  ProductVariantRecord,
   RedeemCodeBulkCreationRecord,
   RedeemCodeRecord,
   RefundRecord,
@@ -84,6 +89,10 @@ const FIRST_IDS = {
   Metafield: 26_000_000_001,
   StoreCreditAccount: 9_100_000_001,
   StoreCreditAccountTransaction: 9_500_000_001,
+  Product: 8_100_000_001,
+  ProductVariant: 46_000_000_001,
+  DraftOrder: 1_100_000_001,
+  DraftOrderLineItem: 58_000_000_001,
 } as const;
 
 type IdKind = keyof typeof FIRST_IDS;
@@ -122,6 +131,8 @@ export class LocalShopStore {
   readonly bulkOperations = new Map<number, BulkOperationRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly flowTriggers: FlowTriggerRecord[] = [];
+  readonly products: ProductRecord[] = [];
+  readonly draftOrders: DraftOrderRecord[] = [];
   readonly webhookDeliveries: WebhookDeliveryRecord[] = [];
   readonly stats: StoreStats = {
     graphqlRequests: 0,
@@ -220,6 +231,7 @@ export class LocalShopStore {
       createdAt,
       updatedAt: input.updatedAt ?? createdAt,
       orderIds: [],
+      defaultAddress: input.defaultAddress ?? null,
     };
     this.customers.push(customer);
     this.customersById.set(customer.id, customer);
@@ -531,6 +543,124 @@ export class LocalShopStore {
   }
 
   /** A valid (issued, unexpired — by the wall clock, like the JWTs) access token, or undefined. */
+  // ---- products and draft orders ------------------------------------------------------
+
+  addProduct(input: { title: string; variants: Array<{ title?: string; priceCents: number; sku?: string | null }> }): ProductRecord {
+    const id = this.nextId("Product");
+    const product: ProductRecord = {
+      id,
+      title: input.title,
+      variants: input.variants.map((v) => ({
+        id: this.nextId("ProductVariant"),
+        productId: id,
+        title: v.title ?? "Default Title",
+        priceCents: v.priceCents,
+        sku: v.sku ?? null,
+      })),
+    };
+    this.products.push(product);
+    return product;
+  }
+
+  /** Deletes a product and its variants (as the merchant can in admin). */
+  deleteProduct(id: number): boolean {
+    const index = this.products.findIndex((p) => p.id === id);
+    if (index < 0) return false;
+    this.products.splice(index, 1);
+    return true;
+  }
+
+  variant(id: number): { product: ProductRecord; variant: ProductVariantRecord } | undefined {
+    for (const product of this.products) {
+      const variant = product.variants.find((v) => v.id === id);
+      if (variant) return { product, variant };
+    }
+    return undefined;
+  }
+
+  draftOrder(id: number): DraftOrderRecord | undefined {
+    return this.draftOrders.find((d) => d.id === id);
+  }
+
+  addDraftOrder(input: {
+    customerId: number | null;
+    email: string | null;
+    lineItems: Array<{ variantId: number | null; title: string; variantTitle: string | null; quantity: number; unitPriceCents: number }>;
+    appliedDiscount: DraftOrderDiscountRecord | null;
+    shippingAddress: MailingAddressRecord | null;
+    tags: string[];
+    note: string | null;
+    input: Record<string, unknown>;
+  }): DraftOrderRecord {
+    const at = this.now();
+    const record: DraftOrderRecord = {
+      id: this.nextId("DraftOrder"),
+      name: `#D${this.draftOrders.length + 1}`,
+      customerId: input.customerId,
+      email: input.email,
+      lineItems: input.lineItems.map((li) => ({ id: this.nextId("DraftOrderLineItem"), ...li })),
+      appliedDiscount: input.appliedDiscount,
+      shippingAddress: input.shippingAddress,
+      tags: normalizeTags(input.tags),
+      note: input.note,
+      status: "OPEN",
+      orderId: null,
+      createdAt: at,
+      updatedAt: at,
+      completedAt: null,
+      input: input.input,
+    };
+    this.draftOrders.push(record);
+    return record;
+  }
+
+  /** What the draft order's lines come to after its order-level discount, in cents. */
+  draftOrderTotalCents(record: DraftOrderRecord): number {
+    const subtotal = record.lineItems.reduce((sum, li) => sum + li.quantity * li.unitPriceCents, 0);
+    const discount = record.appliedDiscount;
+    if (!discount) return subtotal;
+    const off = discount.valueType === "PERCENTAGE" ? Math.round((subtotal * discount.value) / 100) : Math.round(discount.value * 100);
+    return Math.max(0, subtotal - off);
+  }
+
+  /**
+   * The merchant completes a draft order (marked as paid): it becomes an unfulfilled order
+   * with the draft's lines at the price the discount leaves.
+   */
+  completeDraftOrder(id: number): OrderRecord {
+    const record = this.draftOrder(id);
+    if (!record) throw new Error(`local shop: no draft order ${id}`);
+    if (record.status === "COMPLETED") throw new Error(`local shop: draft order ${id} is completed already`);
+    const subtotal = record.lineItems.reduce((sum, li) => sum + li.quantity * li.unitPriceCents, 0);
+    const share = subtotal === 0 ? 0 : this.draftOrderTotalCents(record) / subtotal;
+    const order = this.addOrder({
+      customerId: record.customerId,
+      email: record.email,
+      lineItems: record.lineItems.map((li) => ({
+        title: li.title,
+        variantTitle: li.variantTitle,
+        quantity: li.quantity,
+        unitPriceCents: Math.round(li.unitPriceCents * share),
+      })),
+      tags: record.tags,
+      note: record.note,
+      sourceName: "shopify_draft_order",
+    });
+    order.fulfillmentStatus = "UNFULFILLED";
+    record.status = "COMPLETED";
+    record.orderId = order.id;
+    record.completedAt = this.now();
+    record.updatedAt = record.completedAt;
+    return order;
+  }
+
+  /** The merchant ships an order in full. */
+  fulfillOrder(orderId: number): void {
+    const order = this.requireOrder(orderId);
+    order.fulfillmentStatus = "FULFILLED";
+    order.updatedAt = Math.max(order.updatedAt, this.now());
+  }
+
   findAccessToken(token: string): AccessTokenRecord | undefined {
     const record = this.accessTokens.get(token);
     if (!record) return undefined;

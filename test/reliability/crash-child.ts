@@ -37,6 +37,9 @@ if (mode === "sync") {
 } else if (mode === "codes") {
   const { provisionAmbassadors } = await import("~/models/Ambassador/CodeProvisioning.server");
   await provisionAmbassadors(admin.graphql, shop, { pollIntervalMs: 20, throttleBackoffMs: 5, maxCodeReplacements: 3 });
+} else if (mode === "gifts") {
+  const { createPendingGifts } = await import("~/models/Gifts/Gifts.server");
+  await createPendingGifts(admin.graphql, shop, { throttleBackoffMs: 5 });
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

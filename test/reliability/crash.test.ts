@@ -12,6 +12,8 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { approveCandidates } from "~/models/Ambassador/Ambassador.server";
 import { requestHistorySync } from "~/models/OrderHistory/OrderHistorySync.server";
+import { GIFT_TAG, giftTag, requestSeasonalGifts, saveGiftSettings } from "~/models/Gifts/Gifts.server";
+import { provisionAmbassadors } from "~/models/Ambassador/CodeProvisioning.server";
 import { orderAmounts, type LocalShop } from "#/local-shop";
 import { adminClientFor, startTestShop, TEST_SHOP } from "#/utils/test-shop";
 import { deleteShopData } from "#/factories/orders";
@@ -177,4 +179,46 @@ describe("crash mid-bulk-code-creation: provisioning killed twice, then resumed"
     // our write sends that one trigger again (at-least-once). At most one per kill.
     expect(triggered.length - 300).toBeLessThanOrEqual(1);
   }, 180_000);
+});
+
+describe("crash between draftOrderCreate and recording it: the gift run killed, then resumed", () => {
+  it("creates exactly one draft order per gift and records each", async () => {
+    await deleteShopData(TEST_SHOP);
+    shop = await startTestShop({ seed: { customers: 5, orders: 0, seed: 33 } });
+    const graphql = await adminClientFor(shop);
+    const local = shop;
+    const customers = local.store.customers.slice(0, 5);
+    await storeCandidates(TEST_SHOP, customers);
+    const { approved } = await approveCandidates(TEST_SHOP, customers.map((c) => c.legacyResourceId));
+    await provisionAmbassadors(graphql, TEST_SHOP, { pollIntervalMs: 20, throttleBackoffMs: 5, maxCodeReplacements: 3 });
+    const socks = local.store.addProduct({ title: "Fuzzy socks", variants: [{ priceCents: 1_200 }] });
+    const saved = await saveGiftSettings(graphql, TEST_SHOP, {
+      items: [{ variantId: `gid://shopify/ProductVariant/${socks.variants[0].id}`, title: "", quantity: 1 }],
+      welcomeOnApproval: false,
+    });
+    expect(saved.ok).toBe(true);
+    expect(await requestSeasonalGifts(TEST_SHOP, { label: "Holiday 2026", ambassadorIds: approved })).toMatchObject({ queued: 5 });
+    const drafts = () => local.store.draftOrders.filter((d) => d.tags.includes(GIFT_TAG));
+    const args = ["gifts", TEST_SHOP, local.url];
+
+    // Shopify creates the first draft order and its answer never arrives: the child is
+    // killed while it waits, before it could write the draft order's id down.
+    local.faults.add({ kind: "timeout", rootField: "draftOrderCreate", executes: true });
+    const first = await runChild(args, () => drafts().length >= 1);
+    expect(first.ended, first.output).toBe("killed");
+    kills++;
+    expect(drafts()).toHaveLength(1);
+    expect(await prisma.gift.count({ where: { shop: TEST_SHOP, state: "pending" } })).toBe(5);
+
+    const last = await runChild(args);
+    expect(last.ended, last.output).toBe(0);
+    const gifts = await prisma.gift.findMany({ where: { shop: TEST_SHOP } });
+    expectSame(drafts().length, 5, "one draft order per gift");
+    expectSame(gifts.filter((g) => g.state !== "draft").length, 0, "every gift recorded as a draft order");
+    const wrong = gifts.filter((g) => {
+      const tagged = drafts().filter((d) => d.tags.includes(giftTag(g.id)));
+      return tagged.length !== 1 || g.draftOrderId !== `gid://shopify/DraftOrder/${tagged[0].id}`;
+    });
+    expectSame(wrong.length, 0, "each gift's draft order is the one tagged with its id");
+  }, 120_000);
 });

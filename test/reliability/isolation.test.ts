@@ -197,11 +197,13 @@ const CASES: Record<string, () => Promise<void>> = {
       [b.ids.active, { intent: "regenerate" }],
       [b.ids.active, { intent: "changeCode", code: "FRESH4321" }],
       [b.ids.active, { intent: "notes", notes: "overwritten" }],
+      [b.ids.active, { intent: "gift-welcome" }],
     ];
     for (const [id, form] of intents) {
       expectRefused(await call({ route, path: `/app/ambassadors/${id}`, params: { id }, form }));
     }
     await call({ route, path: `/app/ambassadors/${a.ids.active}`, params: { id: a.ids.active }, form: { intent: "retry" } });
+    await call({ route, path: `/app/ambassadors/${b.ids.active}`, params: { id: b.ids.active }, form: { intent: "gift-retry" } });
   },
   "app.ambassadors._index": async () => {
     const route = "app.ambassadors._index";
@@ -293,6 +295,14 @@ const CASES: Record<string, () => Promise<void>> = {
     const route = "app.reconciliation";
     expectShows(await call({ route, path: "/app/reconciliation" }), `${A_NAME} report`);
     await call({ route, path: "/app/reconciliation", form: {} });
+  },
+  "app.gifts": async () => {
+    const route = "app.gifts";
+    await call({ route, path: "/app/gifts" });
+    expectRefused(await call({ route, path: "/app/gifts", form: { intent: "seasonal", label: "Holiday 2026", target: b.ids.tier } }));
+    await call({ route, path: "/app/gifts", form: { intent: "seasonal", label: "Holiday 2026", target: "all" } });
+    await call({ route, path: "/app/gifts", form: { intent: "retry" } });
+    await call({ route, path: "/app/gifts", form: { intent: "package", items: "[]" } });
   },
   "app.rewards._index": async () => {
     const route = "app.rewards._index";

@@ -130,6 +130,10 @@ export interface TierForm {
   minOrders?: string;
   commissionPercent?: string;
   tag?: string;
+  /** The tier grants early access through its tag (docs/gifts.md). */
+  earlyAccess?: boolean;
+  /** Reaching the tier sends the gift package. */
+  giftOnReach?: boolean;
 }
 
 /** Creates (no id) or updates a tier, then re-evaluates every ambassador's tier. */
@@ -152,6 +156,8 @@ export async function saveTier(shop: string, form: TierForm, currencyCode: strin
     minOrders: parsed.data.minOrders,
     commissionBasisPoints: parsed.data.commissionPercent,
     tag: parsed.data.tag,
+    earlyAccess: Boolean(form.earlyAccess),
+    giftOnReach: Boolean(form.giftOnReach),
   };
   if (id) await prisma.rewardTier.updateMany({ where: { shop, id }, data });
   else await prisma.rewardTier.create({ data: { shop, ...data } });
@@ -168,6 +174,8 @@ export interface MilestoneForm {
   minSales?: string;
   minOrders?: string;
   bonus?: string;
+  /** Reaching the milestone sends the gift package (once its bonus is approved). */
+  giftOnReach?: boolean;
 }
 
 export async function saveMilestone(shop: string, form: MilestoneForm, currencyCode: string | null, id?: string): Promise<SaveResult<{ tierTagChanges: string[] }>> {
@@ -182,7 +190,13 @@ export async function saveMilestone(shop: string, form: MilestoneForm, currencyC
   }
   if (id && !(await prisma.rewardMilestone.findFirst({ where: { shop, id } }))) errors.id = "This milestone no longer exists";
   if (!parsed.success || Object.keys(errors).length) return { ok: false, errors };
-  const data = { name: parsed.data.name, minSalesCents: BigInt(minSalesCents), minOrders: parsed.data.minOrders, bonusCents: BigInt(bonusCents) };
+  const data = {
+    name: parsed.data.name,
+    minSalesCents: BigInt(minSalesCents),
+    minOrders: parsed.data.minOrders,
+    bonusCents: BigInt(bonusCents),
+    giftOnReach: Boolean(form.giftOnReach),
+  };
   if (id) await prisma.rewardMilestone.updateMany({ where: { shop, id }, data });
   else await prisma.rewardMilestone.create({ data: { shop, ...data } });
   return { ok: true, value: await reevaluateStandings(shop) };

@@ -98,6 +98,9 @@ export async function eraseShop(tx: Prisma.TransactionClient, shop: string) {
   await tx.rewardTier.deleteMany({ where });
   await tx.rewardMilestone.deleteMany({ where });
   await tx.ambassadorTier.deleteMany({ where });
+  await tx.giftSettings.deleteMany({ where });
+  await tx.gift.deleteMany({ where });
+  await tx.giftBatch.deleteMany({ where });
   await tx.fraudFlag.deleteMany({ where });
   await tx.reconciliationRun.deleteMany({ where });
   await tx.metricsCache.deleteMany({ where });

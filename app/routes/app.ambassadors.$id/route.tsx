@@ -36,6 +36,9 @@ import { AmbassadorStatusBadge } from "../app.ambassadors._index/components/Amba
 import { History } from "./components/History";
 import { FraudFlags } from "./components/FraudFlags";
 import { listFraudFlags } from "../../models/Fraud/Fraud.server";
+import { getGiftSettings, giftsOf, refreshGiftStates, requestWelcomeGift, retryFailedGifts, WELCOME_OCCASION } from "../../models/Gifts/Gifts.server";
+import { enqueueGifts } from "../../jobs/gifts.server";
+import { Gifts } from "./components/Gifts";
 import { rewardBalances } from "../../models/Rewards/Payouts.server";
 import prisma from "../../db.server";
 import { pageTitle } from "../../utils/page-title";
@@ -44,16 +47,22 @@ import { useConfirmation } from "~/components/ConfirmationModal";
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.ambassador.name ?? "Ambassador");
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { admin, session } = await authenticate.admin(request);
   const detail = await getAmbassadorDetail(session.shop, params.id ?? "");
   if (!detail) throw new Response("This ambassador does not exist in your store.", { status: 404 });
-  const [settings, flags, balances, standing] = await Promise.all([
+  // Gift states live in Shopify (the merchant completes and ships the draft orders there).
+  await refreshGiftStates(admin.graphql, session.shop, { ambassadorId: detail.ambassador.id }).catch((error) =>
+    console.warn("Could not read the gifts' draft orders from Shopify", error),
+  );
+  const [settings, flags, balances, standing, gifts, giftSettings] = await Promise.all([
     getProgramSettings(session.shop),
     listFraudFlags(session.shop, { ambassadorId: detail.ambassador.id }),
     rewardBalances(session.shop, [detail.ambassador.id]),
     prisma.ambassadorTier.findUnique({
       where: { shop_ambassadorId: { shop: session.shop, ambassadorId: detail.ambassador.id } },
     }),
+    giftsOf(session.shop, detail.ambassador.id),
+    getGiftSettings(session.shop),
   ]);
   const tier = standing?.tierId
     ? await prisma.rewardTier.findFirst({ where: { shop: session.shop, id: standing.tierId } })
@@ -91,6 +100,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       tier: tier ? { name: tier.name, tag: tier.tag } : null,
       tierError: standing?.error ?? null,
     },
+    gifts: gifts.map((g) => ({ ...g, createdAt: g.createdAt.toISOString() })),
+    canSendWelcome:
+      ambassador.status === "active" &&
+      giftSettings.items.length > 0 &&
+      !gifts.some((g) => g.occasion === WELCOME_OCCASION),
   };
 };
 
@@ -106,6 +120,8 @@ const DONE: Record<string, string> = {
   changeCode: "Code changed: it replaces the old one in Shopify.",
   notes: "Notes saved.",
   retry: "Trying again.",
+  "gift-retry": "Trying the gift again.",
+  "gift-welcome": "Creating the welcome package's draft order in Shopify.",
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<DetailActionResult> => {
@@ -138,6 +154,16 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<D
       await retryHeldUp(shop);
       result = { ok: true };
       break;
+    case "gift-retry":
+      await retryFailedGifts(shop, id);
+      enqueueGifts(shop);
+      return { ok: true, intent, message: DONE[intent] };
+    case "gift-welcome": {
+      const sent = await requestWelcomeGift(shop, id);
+      if (!sent.ok) return { ok: false, intent, error: sent.error };
+      enqueueGifts(shop);
+      return { ok: true, intent, message: DONE[intent] };
+    }
     default:
       return { ok: false, intent, error: "Unknown action: nothing was changed." };
   }
@@ -343,6 +369,13 @@ export default function AmbassadorDetail() {
                 ) : null}
               </BlockStack>
             </Card>
+
+            <Gifts
+              gifts={data.gifts}
+              canSendWelcome={data.canSendWelcome}
+              onRetry={() => act("gift-retry")}
+              onSendWelcome={() => act("gift-welcome")}
+            />
 
             <History events={data.events} pastCodes={data.pastCodes} />
 

@@ -87,7 +87,10 @@ export default function Ambassadors() {
       title="Ambassadors"
       subtitle="Customers in your program, their codes and what they bring"
       primaryAction={{ content: "Find candidates", url: "/app/candidates" }}
-      secondaryActions={[{ content: "Applications", url: "/app/applications" }]}
+      secondaryActions={[
+        { content: "Applications", url: "/app/applications" },
+        { content: "Gifts", url: "/app/gifts" },
+      ]}
     >
       <Layout>
         <Layout.Section>

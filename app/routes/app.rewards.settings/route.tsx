@@ -29,6 +29,8 @@ import {
   type FieldErrors,
 } from "../../models/Rewards/RewardRules.server";
 import { enqueueTierTags } from "../../jobs/reward-maturation.server";
+import { enqueueGifts } from "../../jobs/gifts.server";
+import { EarlyAccessHowTo } from "./components/EarlyAccessHowTo";
 import prisma from "../../db.server";
 import { currencySymbol, formatMoney, majorUnitsInput } from "../../models/ProgramSettings/shop-money";
 import { pageTitle } from "../../utils/page-title";
@@ -64,6 +66,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       minOrders: String(t.minOrders),
       commissionPercent: percentText(t.commissionBasisPoints),
       tag: t.tag,
+      earlyAccess: t.earlyAccess ? "on" : "",
+      giftOnReach: t.giftOnReach ? "on" : "",
     })),
     milestones: milestones.map((m) => ({
       id: m.id,
@@ -73,6 +77,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       minOrders: String(m.minOrders),
       bonus: majorUnitsInput(Number(m.bonusCents), currencyCode),
       bonusText: formatMoney(Number(m.bonusCents), currencyCode),
+      giftOnReach: m.giftOnReach ? "on" : "",
     })),
   };
 };
@@ -114,12 +119,21 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<RewardSet
     case "tier-save": {
       const result = await saveTier(
         shop,
-        { name: text("name"), minSales: text("minSales"), minOrders: text("minOrders"), commissionPercent: text("commissionPercent"), tag: text("tag") },
+        {
+          name: text("name"),
+          minSales: text("minSales"),
+          minOrders: text("minOrders"),
+          commissionPercent: text("commissionPercent"),
+          tag: text("tag"),
+          earlyAccess: text("earlyAccess") === "on",
+          giftOnReach: text("giftOnReach") === "on",
+        },
         currencyCode,
         id
       );
       if (!result.ok) return { ok: false, intent, errors: result.errors, id };
       if (result.value.tierTagChanges.length) enqueueTierTags(shop);
+      if (text("giftOnReach") === "on") enqueueGifts(shop);
       return done();
     }
     case "tier-delete": {
@@ -130,11 +144,13 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<RewardSet
     case "milestone-save": {
       const result = await saveMilestone(
         shop,
-        { name: text("name"), minSales: text("minSales"), minOrders: text("minOrders"), bonus: text("bonus") },
+        { name: text("name"), minSales: text("minSales"), minOrders: text("minOrders"), bonus: text("bonus"), giftOnReach: text("giftOnReach") === "on" },
         currencyCode,
         id
       );
-      return result.ok ? done() : { ok: false, intent, errors: result.errors, id };
+      if (!result.ok) return { ok: false, intent, errors: result.errors, id };
+      if (text("giftOnReach") === "on") enqueueGifts(shop);
+      return done();
     }
     case "milestone-delete":
       await deleteMilestone(shop, id ?? "");
@@ -216,6 +232,9 @@ function TierOrMilestoneForm({ intent, initial, id, currencyCode, result }: RowF
   const saving = useSaving(intent);
   const symbol = currencySymbol(currencyCode);
   const set = (field: string) => (value: string) => setValues((v) => ({ ...v, [field]: value }));
+  const flag = (name: string, label: string, helpText: string) => (
+    <Checkbox label={label} name={name} helpText={helpText} checked={values[name] === "on"} onChange={(checked) => set(name)(checked ? "on" : "")} />
+  );
   const field = (name: string, label: string, extra: Partial<React.ComponentProps<typeof TextField>> = {}) => (
     <TextField label={label} name={name} value={values[name] ?? ""} onChange={set(name)} error={errors[name]} autoComplete="off" {...extra} />
   );
@@ -234,6 +253,16 @@ function TierOrMilestoneForm({ intent, initial, id, currencyCode, result }: RowF
             : field("bonus", "Bonus", { prefix: symbol })}
           {intent === "tier-save" ? field("tag", "Customer tag", { helpText: "e.g. ambassador-gold, for early access." }) : null}
         </FormLayout.Group>
+        {intent === "tier-save"
+          ? flag("earlyAccess", "Grants early access", "Ambassadors in this tier get early access through its customer tag: a customer segment, or a collection your theme shows only to tagged customers.")
+          : null}
+        {flag(
+          "giftOnReach",
+          "Send the gift package on reaching it",
+          intent === "tier-save"
+            ? "A free draft order with the gift package (Gifts), once per ambassador."
+            : "A free draft order with the gift package (Gifts), once the bonus is approved."
+        )}
         <InlineStack align="end">
           <Button submit loading={saving}>{id ? "Save" : "Add"}</Button>
         </InlineStack>
@@ -302,7 +331,7 @@ export default function RewardSettingsPage() {
                   resourceName={{ singular: "tier", plural: "tiers" }}
                   itemCount={data.tiers.length}
                   selectable={false}
-                  headings={[{ title: "Name" }, { title: "Minimum sales" }, { title: "Minimum orders" }, { title: "Commission" }, { title: "Tag" }, { title: "" }]}
+                  headings={[{ title: "Name" }, { title: "Minimum sales" }, { title: "Minimum orders" }, { title: "Commission" }, { title: "Tag" }, { title: "Perks" }, { title: "" }]}
                 >
                   {data.tiers.map((tier, index) => (
                     <IndexTable.Row id={tier.id} key={tier.id} position={index}>
@@ -311,6 +340,7 @@ export default function RewardSettingsPage() {
                       <IndexTable.Cell>{tier.minOrders === "0" ? "—" : tier.minOrders}</IndexTable.Cell>
                       <IndexTable.Cell>{tier.commissionPercent} %</IndexTable.Cell>
                       <IndexTable.Cell>{tier.tag}</IndexTable.Cell>
+                      <IndexTable.Cell>{[tier.earlyAccess && "Early access", tier.giftOnReach && "Gift"].filter(Boolean).join(", ") || "—"}</IndexTable.Cell>
                       <IndexTable.Cell><DeleteTierButton tier={tier} /></IndexTable.Cell>
                     </IndexTable.Row>
                   ))}
@@ -319,10 +349,11 @@ export default function RewardSettingsPage() {
                   <BlockStack key={`${tier.id}-${formKey}`} gap="100">
                     <Text as="h3" variant="headingSm">Edit {tier.name}</Text>
                     <TierOrMilestoneForm intent="tier-save" id={tier.id} initial={tier} currencyCode={data.currencyCode} result={result} />
+                    {tier.earlyAccess ? <EarlyAccessHowTo tierName={tier.name} tag={tier.tag} /> : null}
                   </BlockStack>
                 ))}
                 <Text as="h3" variant="headingSm">Add a tier</Text>
-                <TierOrMilestoneForm key={`new-tier-${formKey}`} intent="tier-save" initial={{ name: "", minSales: "", minOrders: "0", commissionPercent: "", tag: "" }} currencyCode={data.currencyCode} result={result} />
+                <TierOrMilestoneForm key={`new-tier-${formKey}`} intent="tier-save" initial={{ name: "", minSales: "", minOrders: "0", commissionPercent: "", tag: "", earlyAccess: "", giftOnReach: "" }} currencyCode={data.currencyCode} result={result} />
               </BlockStack>
             </Card>
             <Card>
@@ -335,7 +366,7 @@ export default function RewardSettingsPage() {
                   resourceName={{ singular: "milestone", plural: "milestones" }}
                   itemCount={data.milestones.length}
                   selectable={false}
-                  headings={[{ title: "Name" }, { title: "Minimum sales" }, { title: "Minimum orders" }, { title: "Bonus" }, { title: "" }]}
+                  headings={[{ title: "Name" }, { title: "Minimum sales" }, { title: "Minimum orders" }, { title: "Bonus" }, { title: "Gift" }, { title: "" }]}
                 >
                   {data.milestones.map((m, index) => (
                     <IndexTable.Row id={m.id} key={m.id} position={index}>
@@ -343,12 +374,13 @@ export default function RewardSettingsPage() {
                       <IndexTable.Cell>{m.minSalesText}</IndexTable.Cell>
                       <IndexTable.Cell>{m.minOrders === "0" ? "—" : m.minOrders}</IndexTable.Cell>
                       <IndexTable.Cell>{m.bonusText}</IndexTable.Cell>
+                      <IndexTable.Cell>{m.giftOnReach ? "Gift package" : "—"}</IndexTable.Cell>
                       <IndexTable.Cell><DeleteButton intent="milestone-delete" id={m.id} /></IndexTable.Cell>
                     </IndexTable.Row>
                   ))}
                 </IndexTable>
                 <Text as="h3" variant="headingSm">Add a milestone</Text>
-                <TierOrMilestoneForm key={`new-milestone-${formKey}`} intent="milestone-save" initial={{ name: "", minSales: "", minOrders: "0", bonus: "" }} currencyCode={data.currencyCode} result={result} />
+                <TierOrMilestoneForm key={`new-milestone-${formKey}`} intent="milestone-save" initial={{ name: "", minSales: "", minOrders: "0", bonus: "", giftOnReach: "" }} currencyCode={data.currencyCode} result={result} />
               </BlockStack>
             </Card>
           </BlockStack>

@@ -309,4 +309,21 @@ describe("the demo's seeded program", () => {
     expect(listed.candidates.every((c) => /\d+ orders?, last .*, \d+ (five|four)-star reviews?/.test(c.why))).toBe(true);
     expect(await prisma.socialMention.count({ where: { shop: TEST_SHOP } })).toBe(4);
   });
+
+  it("gifts: the package picked, one welcome package sent as a free draft order, Gold with early access", async () => {
+    const gifts = await prisma.gift.findMany({ where: { shop: TEST_SHOP } });
+    expect(gifts).toMatchObject([{ occasion: "welcome", state: "draft", addressMissing: false }]);
+    const draft = shop.store.draftOrders.find((d) => d.tags.includes(`ambassador-gift-${gifts[0].id}`))!;
+    expect(draft.lineItems.map((l) => [l.title, l.quantity])).toEqual([
+      ["Branded fuzzy socks", 2],
+      ["Canvas notebook", 1],
+    ]);
+    expect(shop.store.draftOrderTotalCents(draft)).toBe(0);
+    expect(draft.shippingAddress?.address1).toBe("12 Harbour Street");
+    const tiers = await prisma.rewardTier.findMany({ where: { shop: TEST_SHOP }, orderBy: { minOrders: "asc" } });
+    expect(tiers.map((t) => [t.name, t.earlyAccess])).toEqual([
+      ["Silver", false],
+      ["Gold", true],
+    ]);
+  });
 });

@@ -3,6 +3,7 @@ import type { ResolverContext } from "./context";
 import { customerCreate } from "./customer-create";
 import { customerQueries } from "./customers";
 import { discountMutations, discountQueries } from "./discounts";
+import { draftOrderMutations, draftOrderQueries } from "./draft-orders";
 import { flowMutations } from "./flow";
 import { jobQueries } from "./jobs";
 import { metafieldsDelete, metafieldsSet } from "./metafields";
@@ -26,6 +27,7 @@ export const queryRoot = {
   ...bulkOperationQueries,
   ...storeCreditQueries,
   ...jobQueries,
+  ...draftOrderQueries,
 };
 
 export const mutationRoot = {
@@ -35,6 +37,7 @@ export const mutationRoot = {
   ...bulkOperationMutations,
   ...flowMutations,
   ...storeCreditMutations,
+  ...draftOrderMutations,
   metafieldsSet,
   metafieldsDelete,
   customerCreate,

@@ -4,6 +4,7 @@ import { bulkOperationView } from "./bulk-operations";
 import type { ResolverContext } from "./context";
 import { customerView } from "./customers";
 import { discountCodeNodeView, redeemCodeBulkCreationView } from "./discount-views";
+import { draftOrderView, productVariantView } from "./draft-orders";
 import { notImplemented } from "./errors";
 import { metafieldView } from "./metafields";
 import { orderView } from "./orders";
@@ -48,6 +49,14 @@ export function nodeById(context: ResolverContext, id: string): object | null {
     case "StoreCreditAccount": {
       const record = store.storeCreditAccount(parsed.id);
       return record ? storeCreditAccountView(record) : null;
+    }
+    case "DraftOrder": {
+      const record = store.draftOrder(parsed.id);
+      return record ? draftOrderView(record) : null;
+    }
+    case "ProductVariant": {
+      const found = store.variant(parsed.id);
+      return found ? productVariantView(found.product, found.variant) : null;
     }
     case "Shop":
       return parsed.id === store.shop.id ? shopView(store) : null;

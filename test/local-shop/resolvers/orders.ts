@@ -94,7 +94,7 @@ export function orderView(record: OrderRecord) {
     discountCode: record.discountCodes[0]?.code ?? null,
     discountCodes: record.discountCodes.map((d) => d.code),
     displayFinancialStatus: () => financialStatus(record),
-    displayFulfillmentStatus: record.cancelledAt === null ? "FULFILLED" : "UNFULFILLED",
+    displayFulfillmentStatus: record.fulfillmentStatus ?? (record.cancelledAt === null ? "FULFILLED" : "UNFULFILLED"),
     fullyPaid: true,
     unpaid: false,
     refundable: () => amounts().currentTotalCents > 0,

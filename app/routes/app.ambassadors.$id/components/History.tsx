@@ -12,6 +12,7 @@ const EVENT_LABELS: Record<string, string> = {
   code_replaced: "Code replaced",
   welcomed: "Welcomed in Shopify",
   flow_failed: "Flow trigger refused",
+  gift_created: "Gift sent as a draft order",
   error: "Shopify refused a change",
 };
 

@@ -2,6 +2,7 @@ import { BlockStack, Card, Link, Text } from "@shopify/polaris";
 
 const PAGES = [
   { url: "/app/signals", title: "Reviews and mentions", description: "Import review and social-listening exports: they add to candidates' scores." },
+  { url: "/app/gifts", title: "Gifts", description: "The gift package, welcome gifts on approval, seasonal thank-you batches." },
   { url: "/app/program", title: "Offer and codes", description: "What ambassadors' friends get, how codes look, pausing codes." },
   { url: "/app/integrations", title: "Email and automation", description: "Shopify Flow triggers, Klaviyo, and event delivery." },
   { url: "/app/reconciliation", title: "Order check", description: "Find orders the app missed and repair them." },

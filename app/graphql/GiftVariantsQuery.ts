@@ -1,0 +1,10 @@
+export const GiftVariantsQuery = `#graphql
+  query GiftVariants($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on ProductVariant {
+        id
+        displayName
+      }
+    }
+  }
+`;
