@@ -3,56 +3,30 @@
  * of test/factories/analytics.ts seeded into its database, in JPY. Every number checked here
  * is worked out by hand from that scenario.
  */
-import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import type { PrismaClient } from "@prisma/client";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemo, type Demo } from "#/demo/demo";
-import { repoRoot } from "#/demo/app-config";
-import { launchChromium, newPage } from "./chromium";
-import { freshTestDatabase } from "../setup/worker-database";
-import { prismaClientOn } from "../utils/database";
+import type { Demo } from "#/demo/demo";
+import { artifacts, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
-const artifacts = path.join(repoRoot, "test-results");
-
+let session: BrowserDemo;
 let demo: Demo;
-let browser: Browser;
 let page: Page;
-let db: PrismaClient;
 
 beforeAll(async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  // No orders in the local shop: the dashboard's customers are the scenario's alone.
-  demo = await startDemo({
-    appPort: 0,
-    storefrontPort: 0,
-    customers: 5,
-    orders: 0,
-    databaseUrl: await freshTestDatabase("dashboard"),
-  });
-  db = prismaClientOn(demo.databaseUrl);
-  // The install's history sync (of no orders) first: its end recomputes every customer.
-  for (const deadline = Date.now() + 30_000; ; ) {
-    const sync = await db.historySync.findFirst({ where: { shop: demo.shopDomain } });
-    if (sync?.finishedAt) break;
-    if (Date.now() > deadline) throw new Error("The demo's history sync did not finish");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  // No orders in the local shop: the dashboard's customers are the scenario's alone. The
+  // install's history sync (of no orders) first: its end recomputes every customer.
+  session = await startBrowserDemo("dashboard", { customers: 5, orders: 0, historySynced: true });
+  demo = session.demo;
   // Imported now: the factory opens the app's database client on DATABASE_URL, which the
   // demo has just pointed at its own file.
   const { seedAnalyticsScenario, seedCurrency } = await import("#/factories/analytics");
   await seedAnalyticsScenario(demo.shopDomain, new Date());
   await seedCurrency(demo.shopDomain, "JPY");
-  browser = await launchChromium();
-  page = await newPage(browser);
+  page = await session.newPage();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => session?.close());
 
 const kpi = (id: string) => page.getByTestId(`kpi-${id}`).innerText();
 

@@ -7,6 +7,7 @@ import {
   startLocalShop,
   uninstallShopifyFetchRedirect,
   type LocalShop,
+  type LocalShopOptions,
   type OrderRecord,
 } from "../local-shop";
 import type { DemoHistoryPlan, PlacedOrders } from "../factories/demo-history";
@@ -42,6 +43,8 @@ export interface DemoOptions {
    * Needs `demoAdmin` (the install).
    */
   history?: boolean;
+  /** How the local shop runs bulk exports (tests slow or hold them to watch progress). */
+  localShop?: Pick<LocalShopOptions, "bulkChunkSize" | "bulkChunkDelayMs" | "bulkChunkGate">;
 }
 
 /** The seeded program, when `history` was asked for. */
@@ -88,6 +91,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     webhookSubscriptions: toml.webhookUris,
     grantedScopes: toml.scopes,
     accessTokens,
+    ...options.localShop,
     seed: { customers: options.customers, orders: options.orders, seed: options.seed ?? 1, now },
   });
   let plan: DemoHistoryPlan | null = null;
