@@ -4,10 +4,12 @@
  * is worked out by hand from that scenario.
  */
 import path from "node:path";
+import pg from "pg";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Demo } from "#/demo/demo";
-import { artifacts, startBrowserDemo, type BrowserDemo } from "./browser-demo";
+import { shopDates } from "../../app/components/ShopDates";
+import { artifacts, screenshot, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
 let session: BrowserDemo;
 let demo: Demo;
@@ -95,3 +97,88 @@ describe("Dashboard in a browser", () => {
     await page.screenshot({ path: path.join(artifacts, "dashboard-7d.png"), fullPage: true });
   });
 });
+
+describe("the first open after the data changed", () => {
+  // The app runs in this process: what it logs is what the server would log.
+  const logged: string[] = [];
+  const original = { error: console.error, warn: console.warn };
+  beforeAll(() => {
+    for (const level of ["error", "warn"] as const) {
+      console[level] = (...args: unknown[]) => {
+        logged.push(args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(" "));
+        original[level](...args);
+      };
+    }
+  });
+  afterAll(() => Object.assign(console, original));
+
+  it("shows the page and the last retention figures with their time at once, then streams the period's figures", async () => {
+    const shop = demo.shopDomain;
+    const cached = await session.db.metricsCache.findUniqueOrThrow({ where: { shop_key: { shop, key: "retention" } } });
+    expect(cached.value).not.toBe("null");
+    // New attributed orders, written as the order webhooks write them: with the cached
+    // figures marked stale in the same transaction.
+    const { seedAttributedOrders, scenarioDates } = await import("#/factories/analytics");
+    const { default: prisma } = await import("../../app/db.server");
+    const { markMetricsStale } = await import("../../app/models/Analytics/MetricsCache.server");
+    const { ago } = scenarioDates(new Date());
+    await seedAttributedOrders(shop, [
+      { orderId: "n1", ambassadorId: `${shop}:jane`, code: "JANE100", buyerCustomerId: "n1", processedAt: ago(3), netCents: 3_000, discountCents: 300, newCustomer: true },
+      { orderId: "n2", ambassadorId: `${shop}:max`, code: "MAX200", buyerCustomerId: "n2", processedAt: ago(2), netCents: 2_000, discountCents: 200 },
+    ]);
+    await prisma.$transaction((tx) => markMetricsStale(tx, shop));
+
+    // A gate at the database: the period's figures (sums over attributed orders) wait
+    // until the test lets them, as a slow query would.
+    const gate = new pg.Client({ connectionString: demo.databaseUrl });
+    await gate.connect();
+    try {
+      await gate.query("BEGIN");
+      await gate.query('LOCK TABLE "AttributedOrder" IN ACCESS EXCLUSIVE MODE');
+      await page.goto(`${demo.appUrl}/app/dashboard`, { waitUntil: "commit" });
+      await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+      // The frame and the skeleton of the period's figures; the cached retention figures
+      // with when they were computed (shop time), and that newer orders are on their way.
+      await page.getByText("Adding up the period's orders…").waitFor();
+      expect(await page.getByTestId("kpi-revenue").count()).toBe(0);
+      await page.getByTestId("retention-summary").waitFor();
+      const computed = shopDates(demo.localShop.store.shop.ianaTimezone).dateTime(cached.computedAt);
+      await page.getByText(`Computed ${computed} · new orders since; updated within minutes`).waitFor();
+      await screenshot(page, "dashboard-first-open-streaming");
+    } finally {
+      await gate.query("ROLLBACK").catch(() => undefined);
+      await gate.end();
+    }
+
+    // The figures stream into the same page, counting the new orders.
+    await page.getByTestId("kpi-orders").waitFor();
+    expect(await kpi("orders")).toBe("5");
+    expect(await kpi("revenue")).toBe("¥40,000");
+    expect(await page.getByText("Adding up the period's orders…").count()).toBe(0);
+    await page.getByTestId("retention-summary").waitFor();
+    await screenshot(page, "dashboard-first-open");
+    expect(logged.filter((line) => /render was aborted/i.test(line))).toEqual([]);
+  });
+
+  it("recomputes in the background on request, keeping the last figures on screen until the new ones", async () => {
+    const before = await session.db.metricsCache.findUniqueOrThrow({ where: { shop_key: { shop: demo.shopDomain, key: "retention" } } });
+    await page.getByRole("button", { name: "Recompute now" }).click();
+    // The figures stay while the job runs; the page re-reads itself until it is done.
+    await page.getByTestId("retention-summary").waitFor();
+    const dates = shopDates(demo.localShop.store.shop.ianaTimezone);
+    await expect
+      .poll(async () => {
+        const row = await session.db.metricsCache.findUniqueOrThrow({ where: { shop_key: { shop: demo.shopDomain, key: "retention" } } });
+        return row.computedAt > before.computedAt && row.staleSince === null ? row.computedAt : null;
+      }, { timeout: 30_000 })
+      .not.toBeNull();
+    const after = await session.db.metricsCache.findUniqueOrThrow({ where: { shop_key: { shop: demo.shopDomain, key: "retention" } } });
+    await page.getByText(new RegExp(`^Computed ${escapeRegExp(dates.dateTime(after.computedAt))}$`)).waitFor({ timeout: 15_000 });
+    await screenshot(page, "dashboard-recomputed");
+    expect(logged.filter((line) => /render was aborted/i.test(line))).toEqual([]);
+  });
+});
+
+function escapeRegExp(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
