@@ -122,6 +122,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       options.demoAdmin === false
         ? undefined
         : { shop: DEMO_SHOP_DOMAIN, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET },
+    stopJobs: true,
   });
 
   const shopName = localShop.store.shop.name;
@@ -197,6 +198,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     async close() {
       await storefront.close();
       await app.close();
+      if (demoHistory) {
+        // The history's seeding ran the app's models from source, whose jobs went through
+        // a job queue of their own (same database): it stops too, before the database.
+        const { stopJobQueue } = await import("../../app/jobs/queue.server");
+        await stopJobQueue();
+      }
       uninstallShopifyFetchRedirect();
       await localShop.close();
     },
