@@ -9,6 +9,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Demo } from "#/demo/demo";
 import { shopDates } from "../../app/components/ShopDates";
+import { addDays, shopDay } from "../../app/utils/shop-days";
 import { artifacts, screenshot, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
 let session: BrowserDemo;
@@ -22,13 +23,19 @@ beforeAll(async () => {
   demo = session.demo;
   // Imported now: the factory opens the app's database client on DATABASE_URL, which the
   // demo has just pointed at its own file.
+  // The scenario counts whole UTC days back from its `now`; the Dashboard counts the shop's
+  // (New York) days. Noon (UTC) of the shop's today makes the two calendars agree.
   const { seedAnalyticsScenario, seedCurrency } = await import("#/factories/analytics");
-  await seedAnalyticsScenario(demo.shopDomain, new Date());
+  await seedAnalyticsScenario(demo.shopDomain, scenarioNow());
   await seedCurrency(demo.shopDomain, "JPY");
   page = await session.newPage();
 });
 
 afterAll(() => session?.close());
+
+function scenarioNow() {
+  return new Date(`${shopDay(new Date(), demo.localShop.store.shop.ianaTimezone)}T12:00:00.000Z`);
+}
 
 const kpi = (id: string) => page.getByTestId(`kpi-${id}`).innerText();
 
@@ -42,6 +49,13 @@ describe("Dashboard in a browser", () => {
   it("shows the last 30 days in yen: revenue, orders, clicks, conversion, new customers, costs and ROI", async () => {
     await page.goto(`${demo.appUrl}/app/dashboard`);
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    // The last 30 days of the shop's (New York) calendar, in the one date format.
+    const timeZone = demo.localShop.store.shop.ianaTimezone;
+    const today = shopDay(new Date(), timeZone);
+    const dates = shopDates(timeZone);
+    expect(await page.getByTestId("period-range").innerText()).toBe(
+      `${dates.day(addDays(today, -29))} to ${dates.day(today)} (30 days, shop time)`,
+    );
     // o1 10,000 + o2 5,000 + o3 20,000 yen (o4 was cancelled, o5 is older than 30 days).
     expect(await kpi("revenue")).toBe("¥35,000");
     expect(await kpi("orders")).toBe("3");
@@ -121,7 +135,7 @@ describe("the first open after the data changed", () => {
     const { seedAttributedOrders, scenarioDates } = await import("#/factories/analytics");
     const { default: prisma } = await import("../../app/db.server");
     const { markMetricsStale } = await import("../../app/models/Analytics/MetricsCache.server");
-    const { ago } = scenarioDates(new Date());
+    const { ago } = scenarioDates(scenarioNow());
     await seedAttributedOrders(shop, [
       { orderId: "n1", ambassadorId: `${shop}:jane`, code: "JANE100", buyerCustomerId: "n1", processedAt: ago(3), netCents: 3_000, discountCents: 300, newCustomer: true },
       { orderId: "n2", ambassadorId: `${shop}:max`, code: "MAX200", buyerCustomerId: "n2", processedAt: ago(2), netCents: 2_000, discountCents: 200 },
