@@ -52,6 +52,23 @@ describe("Offer and codes page", () => {
     expect(data.discountCreated).toBe(false);
   });
 
+  it("ends the offer at the end of the chosen day in the shop's time zone", async () => {
+    const timeZone = shop.store.shop.ianaTimezone;
+    shop.store.shop.ianaTimezone = "Pacific/Auckland";
+    // The app asks Shopify again (its daily check is due).
+    await prisma.shop.updateMany({ where: { shop: TEST_SHOP }, data: { timezoneCheckedAt: null } });
+    try {
+      expect(await save({ ...VALID, discountEndsOn: "2031-01-31" })).toMatchObject({ ok: true });
+      // Auckland is 13 hours ahead of UTC in January: its Jan 31 ends at 10:59:59 UTC.
+      expect((await getAmbassadorProgram(TEST_SHOP)).discountEndsAt?.toISOString()).toBe("2031-01-31T10:59:59.000Z");
+      const data = await loader({ request: await adminRequest("/app/program"), params: {}, context: {} });
+      expect(data.values.discountEndsOn).toBe("2031-01-31");
+    } finally {
+      shop.store.shop.ianaTimezone = timeZone;
+      await prisma.shop.updateMany({ where: { shop: TEST_SHOP }, data: { timezoneCheckedAt: null } });
+    }
+  });
+
   it("reports every invalid field and saves nothing", async () => {
     const result = await save({
       ...VALID,
