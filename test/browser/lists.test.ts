@@ -151,6 +151,7 @@ describe("search as you type", () => {
     await page.waitForURL(/q=jane/);
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().innerText()).toContain("Jane");
+    await page.screenshot({ path: path.join(artifacts, "lists-ambassadors-search-as-you-type.png"), fullPage: true });
 
     await page.getByRole("button", { name: "Clear" }).click();
     await page.waitForURL((url) => !url.searchParams.has("q"));
