@@ -74,7 +74,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   if (form.get("intent") !== "recompute") return { ok: false as const };
   void enqueueMetrics(session.shop).catch((error) => console.error("Metrics recompute failed", error));
-  return { ok: true as const, askedAt: Date.now() };
+  return { ok: true as const };
 };
 
 export type DashboardData = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -90,15 +90,12 @@ export default function Dashboard() {
   const { retention } = data;
   // After "Recompute now" the job may not have begun when the page is next read: keep
   // re-reading until the figures' time changes (or the job could have died: RECOMPUTE_WAIT_MS).
-  const [asked, setAsked] = useState<{ computedAt: string | null; askedAt: number } | null>(null);
-  const answer = fetcher.data;
-  useEffect(() => {
-    if (answer?.ok) setAsked((current) => current ?? { computedAt: retention.computedAt, askedAt: answer.askedAt });
-    // Only a new answer starts a wait; the figures' time ends it (below).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [answer]);
+  const [asked, setAsked] = useState<{ computedAt: string | null; at: number } | null>(null);
   const awaitingRecompute =
-    asked !== null && retention.computedAt === asked.computedAt && Date.now() - asked.askedAt < RECOMPUTE_WAIT_MS;
+    asked !== null &&
+    fetcher.data?.ok !== false &&
+    retention.computedAt === asked.computedAt &&
+    Date.now() - asked.at < RECOMPUTE_WAIT_MS;
   useEffect(() => {
     if (asked && !awaitingRecompute) setAsked(null);
   }, [asked, awaitingRecompute]);
@@ -144,7 +141,10 @@ export default function Dashboard() {
                     Computed {dates.dateTime(retention.computedAt ?? new Date(0))}
                     {computing ? " · updating…" : retention.stale ? " · new orders since; updated within minutes" : ""}
                   </Text>
-                  <fetcher.Form method="post">
+                  <fetcher.Form
+                    method="post"
+                    onSubmit={() => setAsked({ computedAt: retention.computedAt, at: Date.now() })}
+                  >
                     <input type="hidden" name="intent" value="recompute" />
                     <Button submit size="slim" disabled={computing}>
                       Recompute now
