@@ -9,6 +9,9 @@ import { startBackgroundJobs } from "./jobs/boot.server";
 
 startBackgroundJobs();
 
+// A server that embeds this build (the demo) stops the queue with it, before its database.
+export { stopBackgroundJobs } from "./jobs/boot.server";
+
 export const streamTimeout = 5000;
 
 export default async function handleRequest(

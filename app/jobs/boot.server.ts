@@ -27,7 +27,7 @@ export function startBackgroundJobs() {
   // after the queue stopped, whatever still holds it).
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      void stopJobQueue().finally(() => {
+      void stopBackgroundJobs().finally(() => {
         if (runningJobCount() > 0) process.exit(1);
         setTimeout(() => process.exit(0), 10_000).unref();
       });
@@ -40,4 +40,12 @@ export function startBackgroundJobs() {
   recoverPayouts().catch((error) => console.error("Could not resume reward payouts", error));
   recoverReconciliations().catch((error) => console.error("Could not resume reconciliations", error));
   recoverWebhookInbox().catch((error) => console.error("Could not resume the webhook inbox", error));
+}
+
+/**
+ * Stops working the job queue (running jobs get 30 s) and closes its connections;
+ * resolves when done. Whoever stops the database too (the demo) calls this first.
+ */
+export function stopBackgroundJobs(): Promise<void> {
+  return stopJobQueue();
 }

@@ -353,10 +353,20 @@ export async function scheduleJobs(schedules: { definition: AnyJob; cron: string
  * Graceful stop: no new jobs fetched, running ones given `timeoutMs` to finish (the rest
  * fail and are retried by another instance), then the connections close.
  */
-export async function stopJobQueue(timeoutMs = 30_000) {
+export function stopJobQueue(timeoutMs = 30_000): Promise<void> {
+  // A second caller (a signal handler and a shutdown both) waits for the same stop, so
+  // whoever stops the database next does it after the queue's connections are closed.
+  if (stopping) return stopping;
   const current = queue;
   queue = null;
-  if (!current) return;
-  const { boss } = await current.catch(() => ({ boss: null }));
-  await boss?.stop({ graceful: true, timeout: timeoutMs, wait: true });
+  if (!current) return Promise.resolve();
+  stopping = current
+    .catch(() => ({ boss: null }))
+    .then(({ boss }) => boss?.stop({ graceful: true, timeout: timeoutMs, wait: true }))
+    .finally(() => {
+      stopping = null;
+    });
+  return stopping;
 }
+
+let stopping: Promise<void> | null = null;

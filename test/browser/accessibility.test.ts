@@ -10,16 +10,12 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BROWSER_USER_AGENT, startDemo, type Demo } from "#/demo/demo";
-import { repoRoot } from "#/demo/app-config";
+import { BROWSER_USER_AGENT, type Demo } from "#/demo/demo";
 import type { CustomerRecord } from "#/local-shop";
 import { expectNoSeriousViolations as expectNoSeriousViolationsOn, type AxeViolation } from "./axe";
-import { launchChromium, newPage } from "./chromium";
-import { freshTestDatabase } from "../setup/worker-database";
-import { prismaClientOn } from "../utils/database";
+import { artifacts, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
-const artifacts = path.join(repoRoot, "test-results");
-
+let session: BrowserDemo;
 let demo: Demo;
 let browser: Browser;
 let admin: Page;
@@ -27,21 +23,8 @@ let db: PrismaClient;
 let buyer: CustomerRecord;
 
 beforeAll(async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  demo = await startDemo({
-    appPort: 0,
-    storefrontPort: 0,
-    customers: 200,
-    orders: 700,
-    databaseUrl: await freshTestDatabase("accessibility"),
-  });
-  db = prismaClientOn(demo.databaseUrl);
-  for (const deadline = Date.now() + 60_000; ; ) {
-    const sync = await db.historySync.findFirst({ where: { shop: demo.shopDomain }, orderBy: { startedAt: "desc" } });
-    if (sync?.status === "completed") break;
-    if (Date.now() > deadline) throw new Error("The install's history sync did not finish");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  session = await startBrowserDemo("accessibility", { customers: 200, orders: 700, historySynced: true });
+  ({ demo, db, browser } = session);
   const shop = demo.shopDomain;
   // Imported now: the factory opens the app's database client on DATABASE_URL, which the
   // demo has just pointed at its own file.
@@ -76,8 +59,7 @@ beforeAll(async () => {
     data: { shop, ambassadorId: `${shop}:jane`, url: "https://video.example/unboxing", note: "Unboxing video" },
   });
 
-  browser = await launchChromium();
-  admin = await newPage(browser);
+  admin = await session.newPage();
 });
 
 /** The moderate and minor findings, by page, for people to read (they do not fail the run). */
@@ -90,9 +72,7 @@ async function expectNoSeriousViolations(page: Page, label: string) {
 
 afterAll(async () => {
   fs.writeFileSync(path.join(artifacts, "accessibility-lesser-findings.json"), JSON.stringify(lesserFindings, null, 2));
-  await db?.$disconnect();
-  await browser?.close();
-  await demo?.close();
+  await session?.close();
 });
 
 /** Opens an admin page and waits until it has drawn what it loaded. */

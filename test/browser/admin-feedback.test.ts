@@ -1,21 +1,16 @@
-import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemo, type Demo } from "#/demo/demo";
-import { repoRoot } from "#/demo/app-config";
-import { launchChromium, newPage } from "./chromium";
-import { freshTestDatabase } from "../setup/worker-database";
-import { prismaClientOn } from "../utils/database";
+import type { Demo } from "#/demo/demo";
+import { artifacts, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
 // What the merchant is told. Destructive and store-wide actions ask first: each opens a
 // dialog that says what will change in Shopify, Cancel changes nothing, and only the
 // dialog's button acts. An action that did nothing says so; an empty list says why.
-const artifacts = path.join(repoRoot, "test-results");
 
+let session: BrowserDemo;
 let demo: Demo;
-let browser: Browser;
 let page: Page;
 let db: PrismaClient;
 let ambassadorId: string;
@@ -47,17 +42,9 @@ async function dialogAfterCancel(button: () => Promise<void>, title: string, say
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  demo = await startDemo({
-    appPort: 0,
-    storefrontPort: 0,
-    customers: 120,
-    orders: 300,
-    databaseUrl: await freshTestDatabase("admin_feedback"),
-  });
-  db = prismaClientOn(demo.databaseUrl);
-  browser = await launchChromium();
-  page = await newPage(browser);
+  session = await startBrowserDemo("admin_feedback", { customers: 120, orders: 300 });
+  ({ demo, db } = session);
+  page = await session.newPage();
 
   // One approved ambassador, so the program discount exists in the local shop.
   const customer = demo.localShop.store.customers.find((c) => c.email && c.firstName);
@@ -84,11 +71,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => session?.close());
 
 describe("honest feedback", () => {
   it("Rewards: empty lists say why, and approving with nothing due says nothing was approved", async () => {

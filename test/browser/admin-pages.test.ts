@@ -1,30 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_KLAVIYO_KEY, startDemo, type Demo } from "#/demo/demo";
-import { repoRoot } from "#/demo/app-config";
+import { DEMO_KLAVIYO_KEY, type Demo } from "#/demo/demo";
 import type { CustomerRecord } from "#/local-shop";
-import { launchChromium, newPage } from "./chromium";
-import { freshTestDatabase } from "../setup/worker-database";
-import { prismaClientOn } from "../utils/database";
+import { artifacts, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
-const artifacts = path.join(repoRoot, "test-results");
-
+let session: BrowserDemo;
 let demo: Demo;
-let browser: Browser;
 let page: Page;
 let db: PrismaClient;
 let buyer: CustomerRecord;
-
-async function historySynced() {
-  const run = await db.historySync.findFirst({
-    where: { shop: demo.shopDomain },
-    orderBy: { startedAt: "desc" },
-  });
-  return run?.status === "completed";
-}
 
 async function applicationStatus(email: string) {
   const application = await db.ambassadorApplication.findUnique({
@@ -34,24 +21,10 @@ async function applicationStatus(email: string) {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  demo = await startDemo({
-    appPort: 0,
-    storefrontPort: 0,
-    customers: 200,
-    orders: 700,
-    databaseUrl: await freshTestDatabase("admin_pages"),
-  });
-  // The test's own look at the demo's database (the app has its own client).
-  db = prismaClientOn(demo.databaseUrl);
-  browser = await launchChromium();
-  page = await newPage(browser);
-
   // The install's history sync gives the applicant their repeat-buyer facts.
-  for (const started = Date.now(); !(await historySynced()); ) {
-    if (Date.now() - started > 60_000) throw new Error("The install's history sync did not finish");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  session = await startBrowserDemo("admin_pages", { customers: 200, orders: 700, historySynced: true });
+  ({ demo, db } = session);
+  page = await session.newPage();
   const found = demo.localShop.store.customers.find((c) => c.orderIds.length >= 3 && c.email);
   if (!found) throw new Error("The demo shop has no customer with 3 orders");
   buyer = found;
@@ -78,11 +51,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => session?.close());
 
 describe("Applications and Community in a browser", () => {
   it("lists the pending applications, newest first, with what the store knows of the buyer", async () => {

@@ -1,20 +1,15 @@
-import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemo, type Demo } from "#/demo/demo";
-import { repoRoot } from "#/demo/app-config";
+import type { Demo } from "#/demo/demo";
 import { orderAmounts } from "#/local-shop";
-import { launchChromium, newPage } from "./chromium";
-import { freshTestDatabase } from "../setup/worker-database";
-import { prismaClientOn } from "../utils/database";
+import { artifacts, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
-const artifacts = path.join(repoRoot, "test-results");
 const DAY_MS = 86_400_000;
 
+let session: BrowserDemo;
 let demo: Demo;
-let browser: Browser;
 let page: Page;
 let db: PrismaClient;
 
@@ -156,25 +151,12 @@ const nonIncreasing = (values: number[]) => values.every((v, i) => i === 0 || va
 const nonDecreasing = (values: number[]) => values.every((v, i) => i === 0 || values[i - 1] <= v);
 
 beforeAll(async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  demo = await startDemo({
-    appPort: 0,
-    storefrontPort: 0,
-    customers: 400,
-    orders: 1600,
-    databaseUrl: await freshTestDatabase("candidates"),
-  });
-  // The test's own look at the demo's database (the app has its own client).
-  db = prismaClientOn(demo.databaseUrl);
-  browser = await launchChromium();
-  page = await newPage(browser);
+  session = await startBrowserDemo("candidates", { customers: 400, orders: 1600 });
+  ({ demo, db } = session);
+  page = await session.newPage();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => session?.close());
 
 describe("Candidates in a browser", () => {
   it("home shows the history sync the install started, until it completes", async () => {

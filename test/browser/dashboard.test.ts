@@ -3,56 +3,39 @@
  * of test/factories/analytics.ts seeded into its database, in JPY. Every number checked here
  * is worked out by hand from that scenario.
  */
-import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import type { PrismaClient } from "@prisma/client";
+import pg from "pg";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemo, type Demo } from "#/demo/demo";
-import { repoRoot } from "#/demo/app-config";
-import { launchChromium, newPage } from "./chromium";
-import { freshTestDatabase } from "../setup/worker-database";
-import { prismaClientOn } from "../utils/database";
+import type { Demo } from "#/demo/demo";
+import { shopDates } from "../../app/components/ShopDates";
+import { addDays, shopDay } from "../../app/utils/shop-days";
+import { artifacts, screenshot, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
-const artifacts = path.join(repoRoot, "test-results");
-
+let session: BrowserDemo;
 let demo: Demo;
-let browser: Browser;
 let page: Page;
-let db: PrismaClient;
 
 beforeAll(async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  // No orders in the local shop: the dashboard's customers are the scenario's alone.
-  demo = await startDemo({
-    appPort: 0,
-    storefrontPort: 0,
-    customers: 5,
-    orders: 0,
-    databaseUrl: await freshTestDatabase("dashboard"),
-  });
-  db = prismaClientOn(demo.databaseUrl);
-  // The install's history sync (of no orders) first: its end recomputes every customer.
-  for (const deadline = Date.now() + 30_000; ; ) {
-    const sync = await db.historySync.findFirst({ where: { shop: demo.shopDomain } });
-    if (sync?.finishedAt) break;
-    if (Date.now() > deadline) throw new Error("The demo's history sync did not finish");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  // No orders in the local shop: the dashboard's customers are the scenario's alone. The
+  // install's history sync (of no orders) first: its end recomputes every customer.
+  session = await startBrowserDemo("dashboard", { customers: 5, orders: 0, historySynced: true });
+  demo = session.demo;
   // Imported now: the factory opens the app's database client on DATABASE_URL, which the
   // demo has just pointed at its own file.
+  // The scenario counts whole UTC days back from its `now`; the Dashboard counts the shop's
+  // (New York) days. Noon (UTC) of the shop's today makes the two calendars agree.
   const { seedAnalyticsScenario, seedCurrency } = await import("#/factories/analytics");
-  await seedAnalyticsScenario(demo.shopDomain, new Date());
+  await seedAnalyticsScenario(demo.shopDomain, scenarioNow());
   await seedCurrency(demo.shopDomain, "JPY");
-  browser = await launchChromium();
-  page = await newPage(browser);
+  page = await session.newPage();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => session?.close());
+
+function scenarioNow() {
+  return new Date(`${shopDay(new Date(), demo.localShop.store.shop.ianaTimezone)}T12:00:00.000Z`);
+}
 
 const kpi = (id: string) => page.getByTestId(`kpi-${id}`).innerText();
 
@@ -66,6 +49,13 @@ describe("Dashboard in a browser", () => {
   it("shows the last 30 days in yen: revenue, orders, clicks, conversion, new customers, costs and ROI", async () => {
     await page.goto(`${demo.appUrl}/app/dashboard`);
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    // The last 30 days of the shop's (New York) calendar, in the one date format.
+    const timeZone = demo.localShop.store.shop.ianaTimezone;
+    const today = shopDay(new Date(), timeZone);
+    const dates = shopDates(timeZone);
+    expect(await page.getByTestId("period-range").innerText()).toBe(
+      `${dates.day(addDays(today, -29))} to ${dates.day(today)} (30 days, shop time)`,
+    );
     // o1 10,000 + o2 5,000 + o3 20,000 yen (o4 was cancelled, o5 is older than 30 days).
     expect(await kpi("revenue")).toBe("¥35,000");
     expect(await kpi("orders")).toBe("3");
@@ -121,3 +111,88 @@ describe("Dashboard in a browser", () => {
     await page.screenshot({ path: path.join(artifacts, "dashboard-7d.png"), fullPage: true });
   });
 });
+
+describe("the first open after the data changed", () => {
+  // The app runs in this process: what it logs is what the server would log.
+  const logged: string[] = [];
+  const original = { error: console.error, warn: console.warn };
+  beforeAll(() => {
+    for (const level of ["error", "warn"] as const) {
+      console[level] = (...args: unknown[]) => {
+        logged.push(args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(" "));
+        original[level](...args);
+      };
+    }
+  });
+  afterAll(() => Object.assign(console, original));
+
+  it("shows the page and the last retention figures with their time at once, then streams the period's figures", async () => {
+    const shop = demo.shopDomain;
+    const cached = await session.db.metricsCache.findUniqueOrThrow({ where: { shop_key: { shop, key: "retention" } } });
+    expect(cached.value).not.toBe("null");
+    // New attributed orders, written as the order webhooks write them: with the cached
+    // figures marked stale in the same transaction.
+    const { seedAttributedOrders, scenarioDates } = await import("#/factories/analytics");
+    const { default: prisma } = await import("../../app/db.server");
+    const { markMetricsStale } = await import("../../app/models/Analytics/MetricsCache.server");
+    const { ago } = scenarioDates(scenarioNow());
+    await seedAttributedOrders(shop, [
+      { orderId: "n1", ambassadorId: `${shop}:jane`, code: "JANE100", buyerCustomerId: "n1", processedAt: ago(3), netCents: 3_000, discountCents: 300, newCustomer: true },
+      { orderId: "n2", ambassadorId: `${shop}:max`, code: "MAX200", buyerCustomerId: "n2", processedAt: ago(2), netCents: 2_000, discountCents: 200 },
+    ]);
+    await prisma.$transaction((tx) => markMetricsStale(tx, shop));
+
+    // A gate at the database: the period's figures (sums over attributed orders) wait
+    // until the test lets them, as a slow query would.
+    const gate = new pg.Client({ connectionString: demo.databaseUrl });
+    await gate.connect();
+    try {
+      await gate.query("BEGIN");
+      await gate.query('LOCK TABLE "AttributedOrder" IN ACCESS EXCLUSIVE MODE');
+      await page.goto(`${demo.appUrl}/app/dashboard`, { waitUntil: "commit" });
+      await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+      // The frame and the skeleton of the period's figures; the cached retention figures
+      // with when they were computed (shop time), and that newer orders are on their way.
+      await page.getByText("Adding up the period's orders…").waitFor();
+      expect(await page.getByTestId("kpi-revenue").count()).toBe(0);
+      await page.getByTestId("retention-summary").waitFor();
+      const computed = shopDates(demo.localShop.store.shop.ianaTimezone).dateTime(cached.computedAt);
+      await page.getByText(`Computed ${computed} · new orders since; updated within minutes`).waitFor();
+      await screenshot(page, "dashboard-first-open-streaming");
+    } finally {
+      await gate.query("ROLLBACK").catch(() => undefined);
+      await gate.end();
+    }
+
+    // The figures stream into the same page, counting the new orders.
+    await page.getByTestId("kpi-orders").waitFor();
+    expect(await kpi("orders")).toBe("5");
+    expect(await kpi("revenue")).toBe("¥40,000");
+    expect(await page.getByText("Adding up the period's orders…").count()).toBe(0);
+    await page.getByTestId("retention-summary").waitFor();
+    await screenshot(page, "dashboard-first-open");
+    expect(logged.filter((line) => /render was aborted/i.test(line))).toEqual([]);
+  });
+
+  it("recomputes in the background on request, keeping the last figures on screen until the new ones", async () => {
+    const before = await session.db.metricsCache.findUniqueOrThrow({ where: { shop_key: { shop: demo.shopDomain, key: "retention" } } });
+    await page.getByRole("button", { name: "Recompute now" }).click();
+    // The figures stay while the job runs; the page re-reads itself until it is done.
+    await page.getByTestId("retention-summary").waitFor();
+    const dates = shopDates(demo.localShop.store.shop.ianaTimezone);
+    await expect
+      .poll(async () => {
+        const row = await session.db.metricsCache.findUniqueOrThrow({ where: { shop_key: { shop: demo.shopDomain, key: "retention" } } });
+        return row.computedAt > before.computedAt && row.staleSince === null ? row.computedAt : null;
+      }, { timeout: 30_000 })
+      .not.toBeNull();
+    const after = await session.db.metricsCache.findUniqueOrThrow({ where: { shop_key: { shop: demo.shopDomain, key: "retention" } } });
+    await page.getByText(new RegExp(`^Computed ${escapeRegExp(dates.dateTime(after.computedAt))}$`)).waitFor({ timeout: 15_000 });
+    await screenshot(page, "dashboard-recomputed");
+    expect(logged.filter((line) => /render was aborted/i.test(line))).toEqual([]);
+  });
+});
+
+function escapeRegExp(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -5,50 +5,33 @@
  * refunded (the storefront preview's demo tools, as the merchant would in Shopify admin)
  * and the reward is reversed. Screenshots in test-results/demo-story-*.png.
  */
-import fs from "node:fs";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemo, type Demo } from "#/demo/demo";
-import { repoRoot } from "#/demo/app-config";
+import type { Demo } from "#/demo/demo";
 import type { PlannedAmbassador } from "#/factories/demo-history";
 import { expectNoSeriousViolations } from "./axe";
-import { launchChromium, newPage } from "./chromium";
-import { freshTestDatabase } from "../setup/worker-database";
+import { screenshot, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
-const artifacts = path.join(repoRoot, "test-results");
-
+let session: BrowserDemo;
 let demo: Demo;
-let browser: Browser;
 let admin: Page;
 let shopper: Page;
 let story: PlannedAmbassador;
 let storyId: string;
 
 beforeAll(async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  demo = await startDemo({
-    appPort: 0,
-    storefrontPort: 0,
-    customers: 1_200,
-    orders: 3_600,
-    history: true,
-    databaseUrl: await freshTestDatabase("story"),
-  });
+  session = await startBrowserDemo("story", { customers: 1_200, orders: 3_600, history: true });
+  demo = session.demo;
   const history = demo.history!;
   story = history.plan.ambassadors.find((a) => a.key === history.plan.storyAmbassador)!;
   storyId = history.ambassadorIds.get(story.key)!;
-  browser = await launchChromium();
-  admin = await newPage(browser);
-  shopper = await newPage(browser);
+  admin = await session.newPage();
+  shopper = await session.newPage();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => session?.close());
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifacts, `demo-story-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => screenshot(page, `demo-story-${name}`);
 
 /** "$1,234.56" → 123456 */
 const cents = (text: string) => Math.round(Number(text.replace(/[^0-9.-]/g, "")) * 100);

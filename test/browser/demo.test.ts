@@ -1,36 +1,21 @@
-import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BROWSER_USER_AGENT, startDemo, type Demo } from "#/demo/demo";
-import { repoRoot } from "#/demo/app-config";
+import { BROWSER_USER_AGENT, type Demo } from "#/demo/demo";
 import { startAppServer, type AppServer } from "#/demo/app-server";
-import { launchChromium, newPage } from "./chromium";
-import { freshTestDatabase } from "../setup/worker-database";
+import { artifacts, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
-const artifacts = path.join(repoRoot, "test-results");
-
+let session: BrowserDemo;
 let demo: Demo;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  demo = await startDemo({
-    appPort: 0,
-    storefrontPort: 0,
-    customers: 300,
-    orders: 900,
-    databaseUrl: await freshTestDatabase("demo"),
-  });
-  browser = await launchChromium();
-  page = await newPage(browser);
+  session = await startBrowserDemo("demo", { customers: 300, orders: 900 });
+  demo = session.demo;
+  page = await session.newPage();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => session?.close());
 
 describe("the demo in a browser", () => {
   it("admin home shows the store's name and its counts from the Admin API", async () => {

@@ -1,45 +1,27 @@
-import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemo, type Demo } from "#/demo/demo";
-import { repoRoot } from "#/demo/app-config";
-import { launchChromium, newPage } from "./chromium";
-import { freshTestDatabase } from "../setup/worker-database";
-import { prismaClientOn } from "../utils/database";
+import type { Demo } from "#/demo/demo";
+import { artifacts, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
 // Every admin list as a merchant meets it: a 100-character unbroken name, email or handle
 // never pushes the other columns off-screen (cut in the table, whole on hover and on the
 // detail page), and every search field searches as the merchant types.
-const artifacts = path.join(repoRoot, "test-results");
 const VIEWPORT_WIDTH = 1280;
 const LONG_NAME = `Bartholomew${"x".repeat(89)}`;
 const LONG_EMAIL = `${"longaddress".repeat(9)}@example.com`;
 const LONG_HANDLE = `@${"handle".repeat(16)}x`;
 
+let session: BrowserDemo;
 let demo: Demo;
-let browser: Browser;
 let page: Page;
 let db: PrismaClient;
 let longId: string;
 
 beforeAll(async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  demo = await startDemo({
-    appPort: 0,
-    storefrontPort: 0,
-    customers: 200,
-    orders: 500,
-    databaseUrl: await freshTestDatabase("lists"),
-  });
-  db = prismaClientOn(demo.databaseUrl);
-  for (const deadline = Date.now() + 60_000; ; ) {
-    const sync = await db.historySync.findFirst({ where: { shop: demo.shopDomain }, orderBy: { startedAt: "desc" } });
-    if (sync?.status === "completed") break;
-    if (Date.now() > deadline) throw new Error("The install's history sync did not finish");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  session = await startBrowserDemo("lists", { customers: 200, orders: 500, historySynced: true });
+  ({ demo, db } = session);
   const shop = demo.shopDomain;
   longId = `${shop}:long`;
   // Imported now: the factories open the app's database client on DATABASE_URL, which the
@@ -72,15 +54,10 @@ beforeAll(async () => {
       createdAt: new Date("2026-03-01T03:30:00.000Z"),
     },
   });
-  browser = await launchChromium();
-  page = await newPage(browser);
+  page = await session.newPage();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await browser?.close();
-  await demo?.close();
-});
+afterAll(() => session?.close());
 
 async function open(pathname: string, heading: string) {
   await page.goto(`${demo.appUrl}${pathname}`);
@@ -174,6 +151,7 @@ describe("search as you type", () => {
     await page.waitForURL(/q=jane/);
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().innerText()).toContain("Jane");
+    await page.screenshot({ path: path.join(artifacts, "lists-ambassadors-search-as-you-type.png"), fullPage: true });
 
     await page.getByRole("button", { name: "Clear" }).click();
     await page.waitForURL((url) => !url.searchParams.has("q"));

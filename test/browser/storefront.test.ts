@@ -1,21 +1,16 @@
-import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BROWSER_USER_AGENT, startDemo, type Demo } from "#/demo/demo";
-import { repoRoot } from "#/demo/app-config";
+import { BROWSER_USER_AGENT, type Demo } from "#/demo/demo";
 import { expectNoSeriousViolations } from "./axe";
-import { launchChromium } from "./chromium";
-import { freshTestDatabase } from "../setup/worker-database";
-import { prismaClientOn } from "../utils/database";
+import { artifacts, startBrowserDemo, type BrowserDemo } from "./browser-demo";
 
 // A shopper signs up through the storefront preview's signup block (signed app-proxy
 // calls to the built app), the merchant's approval creates their code in the local shop,
 // and the portal block then shows the code to that customer only, with their rewards; a
 // paused code is neither shown nor applied by its share link.
-const artifacts = path.join(repoRoot, "test-results");
-
+let session: BrowserDemo;
 let demo: Demo;
 let browser: Browser;
 let db: PrismaClient;
@@ -30,27 +25,15 @@ let applicant: Shopper;
 let otherCustomer: Shopper;
 
 beforeAll(async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  demo = await startDemo({
-    appPort: 0,
-    storefrontPort: 0,
-    customers: 200,
-    orders: 500,
-    databaseUrl: await freshTestDatabase("storefront"),
-  });
-  db = prismaClientOn(demo.databaseUrl);
+  session = await startBrowserDemo("storefront", { customers: 200, orders: 500 });
+  ({ demo, db, browser } = session);
   const withEmail = demo.localShop.store.customers.filter((c) => c.email && c.firstName);
   const pick = (c: (typeof withEmail)[number]): Shopper => ({ id: c.legacyResourceId, firstName: c.firstName ?? "", email: c.email ?? "" });
   applicant = pick(withEmail[0]);
   otherCustomer = pick(withEmail[1]);
-  browser = await launchChromium();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await db?.$disconnect();
-  await demo?.close();
-});
+afterAll(() => session?.close());
 
 /** A fresh browser session (own cookies) logged in as `shopper`, on the home page. */
 async function shopperPage(shopper: Shopper | null): Promise<{ context: BrowserContext; page: Page }> {

@@ -12,6 +12,11 @@ export interface DemoAdmin {
   apiSecret: string;
 }
 
+/** What app/entry.server.tsx exports besides Remix's own entry functions. */
+interface BuildEntry {
+  stopBackgroundJobs?: () => Promise<void>;
+}
+
 export interface AppServer {
   url: string;
   close(): Promise<void>;
@@ -29,6 +34,8 @@ export async function startAppServer(options: {
   port?: number;
   host?: string;
   demoAdmin?: DemoAdmin;
+  /** Stop the app's job queue on close (the process keeps no other server of this build). */
+  stopJobs?: boolean;
 }): Promise<AppServer> {
   const buildPath = path.join(repoRoot, "build/server/index.js");
   const build = (await import(buildPath)) as ServerBuild;
@@ -52,11 +59,15 @@ export async function startAppServer(options: {
   const port = typeof address === "object" && address ? address.port : options.port;
   return {
     url: `http://localhost:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    async close() {
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      // The app's job queue goes with it: its connections are closed before whoever
+      // started the database stops it (else pg-boss meets a server shutting down).
+      if (options.stopJobs) await (build.entry.module as BuildEntry).stopBackgroundJobs?.();
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import {
   startLocalShop,
   uninstallShopifyFetchRedirect,
   type LocalShop,
+  type LocalShopOptions,
   type OrderRecord,
 } from "../local-shop";
 import type { DemoHistoryPlan, PlacedOrders } from "../factories/demo-history";
@@ -47,6 +48,8 @@ export interface DemoOptions {
    * Needs `demoAdmin` (the install).
    */
   history?: boolean;
+  /** How the local shop runs bulk exports (tests slow or hold them to watch progress). */
+  localShop?: Pick<LocalShopOptions, "bulkChunkSize" | "bulkChunkDelayMs" | "bulkChunkGate">;
 }
 
 /** The seeded program, when `history` was asked for. */
@@ -95,6 +98,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     webhookSubscriptions: toml.webhookUris,
     grantedScopes: toml.scopes,
     accessTokens,
+    ...options.localShop,
     seed: { customers: options.customers, orders: options.orders, seed: options.seed ?? 1, now },
   });
   let plan: DemoHistoryPlan | null = null;
@@ -127,6 +131,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       options.demoAdmin === false
         ? undefined
         : { shop: DEMO_SHOP_DOMAIN, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET },
+    stopJobs: true,
   });
 
   const shopName = localShop.store.shop.name;
@@ -209,6 +214,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       await klaviyo.close();
       await storefront.close();
       await app.close();
+      if (demoHistory) {
+        // The history's seeding ran the app's models from source, whose jobs went through
+        // a job queue of their own (same database): it stops too, before the database.
+        const { stopJobQueue } = await import("../../app/jobs/queue.server");
+        await stopJobQueue();
+      }
       uninstallShopifyFetchRedirect();
       await localShop.close();
     },

@@ -112,10 +112,11 @@ export async function seedRewards(shop: string, entries: RewardInput[]) {
   });
 }
 
-/** `count` distinct visitors' clicks on the ambassador's link on that UTC day. */
+/** `count` distinct visitors' clicks on the ambassador's link on that UTC day, at noon (UTC). */
 export async function seedClicks(shop: string, ambassadorId: string, day: string, count: number, code = "CODE") {
+  const createdAt = new Date(`${day}T12:00:00.000Z`);
   await prisma.shareClick.createMany({
-    data: Array.from({ length: count }, (_, i) => ({ shop, ambassadorId, day, visitorHash: `v${i}`, code })),
+    data: Array.from({ length: count }, (_, i) => ({ shop, ambassadorId, day, visitorHash: `v${i}`, code, createdAt })),
   });
 }
 

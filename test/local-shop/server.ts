@@ -45,6 +45,8 @@ export interface LocalShopOptions {
   now?: () => number;
   bulkChunkDelayMs?: number;
   bulkChunkSize?: number;
+  /** Awaited before each chunk of a bulk query (see BulkRunnerOptions.chunkGate). */
+  bulkChunkGate?: (chunk: number) => Promise<void> | void;
   /** How long `discountRedeemCodeBulkAdd` and jobs (`discountCodeRedeemCodeBulkDelete`) take to finish (default 20 ms). */
   redeemCodeBulkDelayMs?: number;
   /** Offline access tokens to accept from the start (e.g. ones a demo session DB holds). */
@@ -175,6 +177,7 @@ export async function startLocalShop(options: LocalShopOptions): Promise<LocalSh
   const bulkRunner = new BulkQueryRunner(schema, store, () => services, {
     chunkDelayMs: options.bulkChunkDelayMs,
     chunkSize: options.bulkChunkSize,
+    chunkGate: options.bulkChunkGate,
     onFinish: (operation) => notifyBulkFinished(operation),
   });
   const faults = new FaultInjector(store.stats);

@@ -24,6 +24,7 @@ import { ShopStorefrontQuery } from "../../graphql/ShopStorefrontQuery";
 import { CODE_DIGITS } from "./code-format";
 import { CHECKOUT_INVITE_OPTIONS, checkoutInviteOf, type CheckoutInvite } from "./checkout-invite";
 import { describeUserErrors, type ShopifyUserError } from "./user-errors";
+import { addDays, isDay, shopDay, startOfShopDay } from "../../utils/shop-days";
 
 export const PROGRAM_DISCOUNT_TITLE = "Ambassador program";
 
@@ -188,7 +189,12 @@ export interface AmbassadorProgramFormValues {
 
 export type AmbassadorProgramFieldErrors = Partial<Record<keyof AmbassadorProgramFormValues, string>>;
 
-export function formValuesFor(program: AmbassadorProgram, currencyCode: string | null): AmbassadorProgramFormValues {
+/** `timeZone`: the shop's (IANA); the end date is a day of the shop's calendar. */
+export function formValuesFor(
+  program: AmbassadorProgram,
+  currencyCode: string | null,
+  timeZone = "UTC",
+): AmbassadorProgramFormValues {
   return {
     discountKind: program.discountKind,
     discountPercent: String(program.discountPercent),
@@ -198,7 +204,7 @@ export function formValuesFor(program: AmbassadorProgram, currencyCode: string |
     combinesWithOrder: program.combinesWithOrder,
     combinesWithProduct: program.combinesWithProduct,
     combinesWithShipping: program.combinesWithShipping,
-    discountEndsOn: program.discountEndsAt ? program.discountEndsAt.toISOString().slice(0, 10) : "",
+    discountEndsOn: program.discountEndsAt ? shopDay(program.discountEndsAt, timeZone) : "",
     codeDigits: String(program.codeDigits),
     ambassadorTag: program.ambassadorTag,
     autoApprove: program.autoApprove,
@@ -223,6 +229,7 @@ export function parseProgramForm(
   values: AmbassadorProgramFormValues,
   currencyCode: string | null,
   now: Date = new Date(),
+  timeZone = "UTC",
 ): { ok: true; program: ParsedProgram } | { ok: false; errors: AmbassadorProgramFieldErrors } {
   const errors: AmbassadorProgramFieldErrors = {};
   const discountKind = values.discountKind === "fixed_amount" ? "fixed_amount" : "percentage";
@@ -262,8 +269,9 @@ export function parseProgramForm(
   let discountEndsAt: Date | null = null;
   if (values.discountEndsOn.trim() !== "") {
     const day = values.discountEndsOn.trim();
-    const parsed = /^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(`${day}T23:59:59.000Z`) : null;
-    if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day) {
+    // The last second of that day in the shop's time zone.
+    const parsed = isDay(day) ? new Date(startOfShopDay(addDays(day, 1), timeZone).getTime() - 1_000) : null;
+    if (!parsed) {
       errors.discountEndsOn = "End date must be a date like 2027-01-31";
     } else if (parsed <= now) {
       errors.discountEndsOn = "End date must be in the future";
@@ -323,8 +331,9 @@ export async function saveAmbassadorProgram(
   shop: string,
   values: AmbassadorProgramFormValues,
   currencyCode: string | null,
+  timeZone = "UTC",
 ): Promise<SaveAmbassadorProgramResult> {
-  const parsed = parseProgramForm(values, currencyCode);
+  const parsed = parseProgramForm(values, currencyCode, new Date(), timeZone);
   if (!parsed.ok) return { ok: false, errors: parsed.errors, shopifyErrors: [] };
   const current = await getAmbassadorProgram(shop);
   const next: AmbassadorProgram = { ...current, ...parsed.program };

@@ -10,12 +10,14 @@ export type PeriodKey = PeriodPreset | "custom";
 
 export const PRESET_DAYS: Record<PeriodPreset, number> = { "7d": 7, "30d": 30, "90d": 90 };
 
-/** Whole UTC days: `from` and `to` are YYYY-MM-DD, both included. */
+/** Whole days of the shop's calendar: `from` and `to` are YYYY-MM-DD, both included. */
 export interface Period {
   key: PeriodKey;
   from: string;
   to: string;
   days: number;
+  /** The shop's time zone (IANA): the days start and end at its midnight. */
+  timeZone: string;
 }
 
 /** A share with what it was computed from, so the merchant can tell noise from signal. */
@@ -92,7 +94,7 @@ export interface RetentionProgress {
 /** The help text of every figure, shown beside it and in the page's Definitions. */
 export const DEFINITIONS = {
   clicks:
-    "Share-link clicks: visits through an ambassador's share link, counted once per visitor per day (UTC days).",
+    "Share-link clicks: visits through an ambassador's share link, counted once per visitor a day, on the day of the shop's calendar it was made.",
   orders:
     "Attributed orders: orders placed in the period (by processed date) with an ambassador's code, not counting cancelled, test or fully refunded orders.",
   revenue:

@@ -6,6 +6,7 @@
  * (`npm run bench loaders` measures it on 1M orders).
  */
 import prisma from "../../db.server";
+import { addDays, daysBetween, isDay, shopDay, startOfShopDay } from "../../utils/shop-days";
 import {
   PERIOD_PRESETS,
   PRESET_DAYS,
@@ -27,21 +28,16 @@ import {
   type TimeRange,
 } from "./queries.server";
 
-const DAY_MS = 86_400_000;
 /** The longest custom range (about three years). */
 export const MAX_PERIOD_DAYS = 1_100;
 /** Longer periods are charted by month instead of by day. */
 const DAILY_SERIES_MAX_DAYS = 120;
 
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-const dayStart = (day: string) => new Date(`${day}T00:00:00.000Z`);
-
-/** The last `days` UTC days, today included. */
-export function presetPeriod(preset: PeriodPreset, now = new Date()): Period {
+/** The last `days` days of the shop's calendar (`timeZone`), today included. */
+export function presetPeriod(preset: PeriodPreset, now = new Date(), timeZone = "UTC"): Period {
   const days = PRESET_DAYS[preset];
-  const to = isoDay(now);
-  const from = isoDay(new Date(dayStart(to).getTime() - (days - 1) * DAY_MS));
-  return { key: preset, from, to, days };
+  const to = shopDay(now, timeZone);
+  return { key: preset, from: addDays(to, -(days - 1)), to, days, timeZone };
 }
 
 export type PeriodParse = { period: Period; error: string | null };
@@ -50,31 +46,33 @@ export type PeriodParse = { period: Period; error: string | null };
  * `?period=7d|30d|90d` or `?period=custom&from=YYYY-MM-DD&to=YYYY-MM-DD` (both days
  * included). Anything invalid falls back to the last 30 days, with the reason.
  */
-export function parsePeriod(params: URLSearchParams, now = new Date()): PeriodParse {
+export function parsePeriod(params: URLSearchParams, now = new Date(), timeZone = "UTC"): PeriodParse {
   const key = params.get("period") ?? "30d";
   if ((PERIOD_PRESETS as readonly string[]).includes(key)) {
-    return { period: presetPeriod(key as PeriodPreset, now), error: null };
+    return { period: presetPeriod(key as PeriodPreset, now, timeZone), error: null };
   }
-  const fallback = (error: string) => ({ period: presetPeriod("30d", now), error });
+  const fallback = (error: string) => ({ period: presetPeriod("30d", now, timeZone), error });
   if (key !== "custom") return fallback(`Unknown period "${key}": showing the last 30 days.`);
   const from = params.get("from") ?? "";
   const to = params.get("to") ?? "";
-  const valid = (day: string) =>
-    /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(dayStart(day).getTime()) && isoDay(dayStart(day)) === day;
-  if (!valid(from) || !valid(to)) {
+  if (!isDay(from) || !isDay(to)) {
     return fallback("Custom range needs a start and end date (YYYY-MM-DD): showing the last 30 days.");
   }
-  const days = Math.round((dayStart(to).getTime() - dayStart(from).getTime()) / DAY_MS) + 1;
+  const days = daysBetween(from, to) + 1;
   if (days < 1) return fallback("The custom range ends before it starts: showing the last 30 days.");
   if (days > MAX_PERIOD_DAYS) {
     return fallback(`Custom ranges are at most ${MAX_PERIOD_DAYS} days: showing the last 30 days.`);
   }
-  return { period: { key: "custom", from, to, days }, error: null };
+  return { period: { key: "custom", from, to, days, timeZone }, error: null };
 }
 
-/** [start of `from`, start of the day after `to`). */
+/** [start of `from`, start of the day after `to`), both at the shop's midnight. */
 function rangeOf(period: Period): TimeRange {
-  return { from: dayStart(period.from), to: new Date(dayStart(period.to).getTime() + DAY_MS) };
+  return {
+    from: startOfShopDay(period.from, period.timeZone),
+    to: startOfShopDay(addDays(period.to, 1), period.timeZone),
+    timeZone: period.timeZone,
+  };
 }
 
 async function clickCounts(
@@ -82,15 +80,21 @@ async function clickCounts(
   period: Period,
   ambassadorIds?: string[],
 ): Promise<Map<string | null, number>> {
+  // A click's `day` is its UTC day (the once-a-day key): the UTC days around the period
+  // keep the read on the (shop, day) index, its time puts it in the shop's days.
+  const range = rangeOf(period);
+  const inPeriod = {
+    shop,
+    day: { gte: addDays(period.from, -1), lte: addDays(period.to, 1) },
+    createdAt: { gte: range.from, lt: range.to },
+  };
   if (!ambassadorIds) {
-    const clicks = await prisma.shareClick.count({
-      where: { shop, day: { gte: period.from, lte: period.to } },
-    });
+    const clicks = await prisma.shareClick.count({ where: inPeriod });
     return new Map([[null, clicks]]);
   }
   const rows = await prisma.shareClick.groupBy({
     by: ["ambassadorId"],
-    where: { shop, ambassadorId: { in: ambassadorIds }, day: { gte: period.from, lte: period.to } },
+    where: { ...inPeriod, ambassadorId: { in: ambassadorIds } },
     _count: { _all: true },
   });
   return new Map(rows.map((row) => [row.ambassadorId, row._count._all]));
@@ -173,15 +177,15 @@ export async function ambassadorFigures(
 }
 
 /**
- * Attributed revenue and orders per day of the period (per month past 120 days), every
- * day or month present (zero when nothing sold).
+ * Attributed revenue and orders per day of the shop's calendar in the period (per month
+ * past 120 days), every day or month present (zero when nothing sold).
  */
 export async function revenueSeries(shop: string, period: Period): Promise<SeriesPoint[]> {
   const monthly = period.days > DAILY_SERIES_MAX_DAYS;
   const found = await revenueByBucket(shop, rangeOf(period), monthly ? "month" : "day");
   const keys: string[] = [];
-  for (let t = dayStart(period.from).getTime(); t <= dayStart(period.to).getTime(); t += DAY_MS) {
-    const key = isoDay(new Date(t)).slice(0, monthly ? 7 : 10);
+  for (let day = period.from; day <= period.to; day = addDays(day, 1)) {
+    const key = day.slice(0, monthly ? 7 : 10);
     if (keys[keys.length - 1] !== key) keys.push(key);
   }
   return keys.map((key) => ({

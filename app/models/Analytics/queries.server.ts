@@ -11,6 +11,8 @@ import prisma from "../../db.server";
 export interface TimeRange {
   from: Date;
   to: Date;
+  /** The shop's time zone (IANA), whose days and months the series groups by. */
+  timeZone: string;
 }
 
 /** Aggregates come back as bigint or Decimal (or null on no rows): read them as numbers. */
@@ -106,17 +108,18 @@ export async function rewardCosts(
   return new Map(rows.map((row) => [row.ambassadorId, num(row.cost)]));
 }
 
-/** Attributed orders and revenue per UTC day (YYYY-MM-DD) or month (YYYY-MM) of the range. */
+/** Attributed orders and revenue per day (YYYY-MM-DD) or month (YYYY-MM) of the shop's calendar. */
 export async function revenueByBucket(
   shop: string,
   range: TimeRange,
   bucket: "day" | "month",
 ): Promise<Map<string, { orders: number; revenueCents: number }>> {
-  const key =
-    bucket === "month" ? Prisma.sql`to_char("processedAt", 'YYYY-MM')` : Prisma.sql`to_char("processedAt", 'YYYY-MM-DD')`;
+  // processedAt holds UTC: read it as UTC, then as the shop's wall clock.
+  const local = Prisma.sql`(("processedAt" AT TIME ZONE 'UTC') AT TIME ZONE ${range.timeZone})`;
+  const key = bucket === "month" ? Prisma.sql`to_char(${local}, 'YYYY-MM')` : Prisma.sql`to_char(${local}, 'YYYY-MM-DD')`;
   const rows = await prisma.$queryRaw<{ key: string; orders: unknown; revenue: unknown }[]>`
     SELECT ${key} AS "key", COUNT(*) AS "orders", SUM("netCents") AS "revenue"
-    ${countingOrdersIn(shop, range)} GROUP BY ${key} ORDER BY ${key}`;
+    ${countingOrdersIn(shop, range)} GROUP BY 1 ORDER BY 1`;
   return new Map(rows.map((row) => [row.key, { orders: num(row.orders), revenueCents: num(row.revenue) }]));
 }
 

@@ -1,4 +1,4 @@
-import { Suspense, useEffect } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { defer, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Await, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import {
@@ -19,6 +19,7 @@ import { authenticate } from "../../shopify.server";
 import { getPeriodFigures, parsePeriod } from "../../models/Analytics/Analytics.server";
 import { readRetentionCache } from "../../models/Analytics/MetricsCache.server";
 import { getProgramSettings } from "../../models/ProgramSettings/ProgramSettings.server";
+import { shopTimezone } from "../../models/Shop/ShopTimezone.server";
 import { enqueueMetrics, refreshMetricsIfDue } from "../../jobs/metrics.server";
 import { PeriodPicker } from "./components/PeriodPicker";
 import { KpiGrid } from "./components/KpiGrid";
@@ -42,8 +43,10 @@ export const links = () => [{ rel: "stylesheet", href: vizStyles }];
  * until it is done.
  */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const { period, error } = parsePeriod(new URL(request.url).searchParams);
+  const { admin, session } = await authenticate.admin(request);
+  // Periods are days of the shop's calendar (kept on the Shop row; read daily from Shopify).
+  const timeZone = await shopTimezone(admin.graphql, session.shop);
+  const { period, error } = parsePeriod(new URL(request.url).searchParams, new Date(), timeZone);
   const live = getPeriodFigures(session.shop, period).then((figures) => ({
     ...figures,
     fraudFlags: figures.fraudFlags.map((flag) => ({ ...flag, createdAt: flag.createdAt.toISOString() })),
@@ -77,6 +80,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export type DashboardData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 const REFRESH_MS = 1_500;
+const RECOMPUTE_WAIT_MS = 2 * 60_000;
 
 export default function Dashboard() {
   const dates = useShopDates();
@@ -84,7 +88,19 @@ export default function Dashboard() {
   const revalidator = useRevalidator();
   const fetcher = useFetcher<typeof action>();
   const { retention } = data;
-  const computing = retention.refreshing || retention.progress !== null || fetcher.state !== "idle";
+  // After "Recompute now" the job may not have begun when the page is next read: keep
+  // re-reading until the figures' time changes (or the job could have died: RECOMPUTE_WAIT_MS).
+  const [asked, setAsked] = useState<{ computedAt: string | null; at: number } | null>(null);
+  const awaitingRecompute =
+    asked !== null &&
+    fetcher.data?.ok !== false &&
+    retention.computedAt === asked.computedAt &&
+    Date.now() - asked.at < RECOMPUTE_WAIT_MS;
+  useEffect(() => {
+    if (asked && !awaitingRecompute) setAsked(null);
+  }, [asked, awaitingRecompute]);
+  const computing =
+    retention.refreshing || retention.progress !== null || fetcher.state !== "idle" || awaitingRecompute;
 
   // While the job runs, re-read the page (progress, then the figures) without a reload.
   useEffect(() => {
@@ -125,7 +141,10 @@ export default function Dashboard() {
                     Computed {dates.dateTime(retention.computedAt ?? new Date(0))}
                     {computing ? " · updating…" : retention.stale ? " · new orders since; updated within minutes" : ""}
                   </Text>
-                  <fetcher.Form method="post">
+                  <fetcher.Form
+                    method="post"
+                    onSubmit={() => setAsked({ computedAt: retention.computedAt, at: Date.now() })}
+                  >
                     <input type="hidden" name="intent" value="recompute" />
                     <Button submit size="slim" disabled={computing}>
                       Recompute now

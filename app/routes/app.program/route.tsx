@@ -27,6 +27,7 @@ import {
 } from "../../models/AmbassadorProgram/AmbassadorProgram.server";
 import { retryHeldUp } from "../../models/Ambassador/CodeProvisioning.server";
 import { shopCurrency } from "../../models/ProgramSettings/ShopCurrency.server";
+import { shopTimezone } from "../../models/Shop/ShopTimezone.server";
 import { enqueueProvisioning } from "../../jobs/ambassador-provisioning.server";
 import { currencySymbol } from "../../models/ProgramSettings/shop-money";
 import { generateCode } from "../../models/AmbassadorProgram/code-format";
@@ -42,7 +43,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const program = await getAmbassadorProgram(session.shop);
   const status = await programStatus(session.shop);
   return {
-    values: formValuesFor(program, currencyCode),
+    values: formValuesFor(program, currencyCode, await shopTimezone(admin.graphql, session.shop)),
     currencyCode,
     discountCreated: program.programDiscountId !== null,
     status: {
@@ -80,7 +81,8 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ProgramAc
     checkoutInvite: text("checkoutInvite"),
   };
   const currencyCode = await shopCurrency(admin.graphql, session.shop);
-  const saved = await saveAmbassadorProgram(admin.graphql, session.shop, values, currencyCode);
+  const timeZone = await shopTimezone(admin.graphql, session.shop);
+  const saved = await saveAmbassadorProgram(admin.graphql, session.shop, values, currencyCode, timeZone);
   if (!saved.ok) return { ok: false, errors: saved.errors, shopifyErrors: saved.shopifyErrors, values };
   // A refused offer may have held ambassadors up: with the fix saved, try them again.
   await retryHeldUp(session.shop);
@@ -219,7 +221,7 @@ function OfferForm({
               value={values.discountEndsOn}
               onChange={set("discountEndsOn")}
               autoComplete="off"
-              helpText="Optional. Codes stop working at the end of this day (UTC)."
+              helpText="Optional. Codes stop working at the end of this day, in your shop's time zone."
               error={errors.discountEndsOn}
             />
             {discountCreated ? (

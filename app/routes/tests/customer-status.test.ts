@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { submitApplication } from "~/models/Application/Application.server";
 import type { LocalShop } from "#/local-shop";
-import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminLoad, adminPost } from "#/utils/route-calls";
 import { loader as candidatesLoader, action as candidatesAction } from "../app.candidates._index/route";
 import { loader as ambassadorsLoader } from "../app.ambassadors._index/route";
 import { loader as applicationsLoader, action as applicationsAction } from "../app.applications._index/route";
@@ -11,15 +12,13 @@ import { clearTestShop, seedTestShop } from "../app.candidates._index/tests/seed
 
 // One truth for a customer's status: whichever page a decision is made on, Candidates,
 // Ambassadors and Applications show the same status, and their tab counts agree.
-const args = async (request: Promise<Request>, params: Record<string, string> = {}) => ({ request: await request, params, context: {} });
-const post = (path: string, body: URLSearchParams) => adminRequest(path, { method: "POST", body });
 
 /** What each list shows of a customer, and every list's counts. */
 async function lists(customerId: string) {
-  const candidates = await candidatesLoader(await args(adminRequest("/app/candidates?q=")));
-  const approvedTab = await candidatesLoader(await args(adminRequest("/app/candidates?status=approved")));
-  const ambassadors = await ambassadorsLoader(await args(adminRequest("/app/ambassadors")));
-  const applications = await applicationsLoader(await args(adminRequest("/app/applications?status=all")));
+  const candidates = await adminLoad(candidatesLoader, "/app/candidates?q=");
+  const approvedTab = await adminLoad(candidatesLoader, "/app/candidates?status=approved");
+  const ambassadors = await adminLoad(ambassadorsLoader, "/app/ambassadors");
+  const applications = await adminLoad(applicationsLoader, "/app/applications?status=all");
   const ambassador = await prisma.ambassador.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId } } });
   return {
     candidate: candidates.rows.find((row) => row.id === customerId)?.status,
@@ -37,9 +36,7 @@ async function ambassadorIdOf(customerId: string) {
 
 async function lifecycle(customerId: string, intent: "pause" | "remove" | "reactivate") {
   const id = await ambassadorIdOf(customerId);
-  const result = await ambassadorAction(
-    await args(post(`/app/ambassadors/${encodeURIComponent(id)}`, new URLSearchParams({ intent })), { id }),
-  );
+  const result = await adminPost(ambassadorAction, `/app/ambassadors/${encodeURIComponent(id)}`, { intent }, { id });
   expect(result).toMatchObject({ ok: true });
 }
 
@@ -55,7 +52,7 @@ describe("a customer's status is the same on every list", () => {
   });
 
   it("approving a candidate shows Approved on Candidates and Active on Ambassadors", async () => {
-    await candidatesAction(await args(post("/app/candidates?index", new URLSearchParams({ decision: "approved", customerId: "7" }))));
+    await adminPost(candidatesAction, "/app/candidates?index", { decision: "approved", customerId: "7" });
     expect(await lists("7")).toMatchObject({
       candidate: "approved",
       inApprovedTab: true,
@@ -69,7 +66,7 @@ describe("a customer's status is the same on every list", () => {
     const application = await prisma.ambassadorApplication.create({
       data: { shop: TEST_SHOP, status: "pending", consentedAt: new Date(), name: "Customer 8", email: "customer8@example.com", customerId: "8" },
     });
-    await applicationsAction(await args(post("/app/applications", new URLSearchParams({ intent: "approve", id: application.id }))));
+    await adminPost(applicationsAction, "/app/applications", { intent: "approve", id: application.id });
     expect(await lists("8")).toMatchObject({
       candidate: "approved",
       inApprovedTab: true,
@@ -81,7 +78,7 @@ describe("a customer's status is the same on every list", () => {
   });
 
   it("an invited candidate who accepts from the storefront is Approved everywhere", async () => {
-    await candidatesAction(await args(post("/app/candidates?index", new URLSearchParams({ decision: "invited", customerId: "9" }))));
+    await adminPost(candidatesAction, "/app/candidates?index", { decision: "invited", customerId: "9" });
     expect(await lists("9")).toMatchObject({ candidate: "invited", ambassador: "invited", ambassadorCounts: { invited: 1 } });
 
     const applied = await submitApplication(

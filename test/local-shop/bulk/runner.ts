@@ -24,6 +24,11 @@ export interface BulkRunnerOptions {
   chunkSize?: number;
   /** Pause between chunks, so RUNNING and a growing objectCount are observable (default 10 ms). */
   chunkDelayMs?: number;
+  /**
+   * Awaited before each chunk (0, 1, …) of a chunked query: a test holds an export
+   * mid-way with it (and releases it) instead of relying on delays.
+   */
+  chunkGate?: (chunk: number) => Promise<void> | void;
   /** Called once an operation is COMPLETED, FAILED or CANCELED (e.g. to send the webhook). */
   onFinish?: (operation: BulkOperationRecord) => void;
 }
@@ -115,6 +120,7 @@ export class BulkQueryRunner {
       const chunked = isConnectionType(getNamedType(rootDefinition.type));
 
       for (let offset = 0; ; offset += this.chunkSize) {
+        if (chunked) await this.options.chunkGate?.(offset / this.chunkSize);
         if (record.cancelRequested) return this.finish(record, "CANCELED");
         const context: ResolverContext = {
           store: this.store,

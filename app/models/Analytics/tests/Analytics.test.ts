@@ -35,7 +35,7 @@ describe("period figures", () => {
     await seedAnalyticsScenario(shop);
     const { figures, top, series } = await getDashboard(shop, june);
 
-    expect(june).toEqual({ key: "30d", from: "2026-06-01", to: "2026-06-30", days: 30 });
+    expect(june).toEqual({ key: "30d", from: "2026-06-01", to: "2026-06-30", days: 30, timeZone: "UTC" });
     // Counting orders in June: o1 (10,000), o2 (5,000), o3 (20,000); o4 was cancelled (net 0),
     // o5 is in May.
     const revenue = 10_000 + 5_000 + 20_000;
@@ -140,10 +140,10 @@ describe("period figures", () => {
 
   it("reads presets and custom ranges from the URL, and falls back to 30 days with a reason", () => {
     const q = (s: string) => parsePeriod(new URLSearchParams(s), NOW);
-    expect(q("period=7d").period).toEqual({ key: "7d", from: "2026-06-24", to: "2026-06-30", days: 7 });
+    expect(q("period=7d").period).toEqual({ key: "7d", from: "2026-06-24", to: "2026-06-30", days: 7, timeZone: "UTC" });
     expect(q("period=90d").period.from).toBe("2026-04-02");
     expect(q("period=custom&from=2026-01-01&to=2026-01-31")).toEqual({
-      period: { key: "custom", from: "2026-01-01", to: "2026-01-31", days: 31 },
+      period: { key: "custom", from: "2026-01-01", to: "2026-01-31", days: 31, timeZone: "UTC" },
       error: null,
     });
     expect(q("period=custom&from=2026-02-30&to=2026-03-01").error).toMatch(/start and end date/);

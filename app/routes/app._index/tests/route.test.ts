@@ -2,16 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { drainJobs } from "~/jobs/runner.server";
 import { finishHistorySync, startHistorySync } from "~/models/OrderHistory/HistorySync.server";
-import { adminRequest, startTestShop, TEST_SHOP, webhookRequest } from "#/utils/test-shop";
+import { startTestShop, TEST_SHOP, webhookRequest } from "#/utils/test-shop";
 import { deleteShopData } from "#/factories/orders";
+import { adminLoad } from "#/utils/route-calls";
 import type { LocalShop } from "#/local-shop";
 import { action as scopesUpdate } from "../../webhooks.app.scopes_update";
 import { loader } from "../route";
 import { historySyncView } from "../../app.history-sync/history-sync-view";
 
-async function load() {
-  return loader({ request: await adminRequest("/app"), params: {}, context: {} });
-}
+const load = () => adminLoad(loader, "/app");
 
 describe("admin home", () => {
   let shop: LocalShop;

@@ -4,29 +4,22 @@ import { drainJobs } from "~/jobs/runner.server";
 import { approveCandidates } from "~/models/Ambassador/Ambassador.server";
 import { enqueueProvisioning } from "~/jobs/ambassador-provisioning.server";
 import type { LocalShop } from "#/local-shop";
-import { adminClientFor, adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminClientFor, startTestShop, TEST_SHOP } from "#/utils/test-shop";
 import { deleteShopData, uniqueShop } from "#/factories/orders";
 import { storeCandidates } from "#/factories/ambassadors";
+import { adminLoad, adminPost } from "#/utils/route-calls";
 import { loader as listLoader } from "../../app.ambassadors._index/route";
 import { action, loader } from "../route";
 
 const OTHER_SHOP = uniqueShop("other");
 
-async function detail(id: string) {
-  return loader({ request: await adminRequest(`/app/ambassadors/${id}`), params: { id }, context: {} });
-}
+const detail = (id: string) => adminLoad(loader, `/app/ambassadors/${id}`, { id });
 async function act(id: string, fields: Record<string, string>) {
-  const result = await action({
-    request: await adminRequest(`/app/ambassadors/${id}`, { method: "POST", body: new URLSearchParams(fields) }),
-    params: { id },
-    context: {},
-  });
+  const result = await adminPost(action, `/app/ambassadors/${id}`, fields, { id });
   await drainJobs();
   return result;
 }
-async function list(query = "") {
-  return listLoader({ request: await adminRequest(`/app/ambassadors${query}`), params: {}, context: {} });
-}
+const list = (query = "") => adminLoad(listLoader, `/app/ambassadors${query}`);
 function programCodes(shop: LocalShop) {
   // Each test starts a new program (fresh database), so look at every program discount.
   return shop.store.discounts

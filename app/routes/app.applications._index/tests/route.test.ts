@@ -5,7 +5,8 @@ import { finishHistorySync, startHistorySync } from "~/models/OrderHistory/Histo
 import type { CustomerRecord, LocalShop } from "#/local-shop";
 import { deleteShopData, uniqueShop } from "#/factories/orders";
 import { storeCandidates } from "#/factories/ambassadors";
-import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminLoad, adminPost } from "#/utils/route-calls";
 import { MAX_DECISION_IDS } from "../decide.server";
 import { QUEUE_PAGE_SIZE } from "../queue.server";
 import { action, loader } from "../route";
@@ -13,24 +14,12 @@ import { action, loader } from "../route";
 const OTHER_SHOP = uniqueShop("applications-other");
 const MINUTE = 60_000;
 
-async function load(search = "") {
-  return loader({
-    request: await adminRequest(`/app/applications${search}`),
-    params: {},
-    context: {},
+const load = (search = "") => adminLoad(loader, `/app/applications${search}`);
+const decide = (fields: { intent?: string; ids?: string[] }) =>
+  adminPost(action, "/app/applications?index", {
+    ...(fields.intent === undefined ? {} : { intent: fields.intent }),
+    id: fields.ids ?? [],
   });
-}
-
-async function decide(fields: { intent?: string; ids?: string[] }) {
-  const body = new URLSearchParams();
-  if (fields.intent !== undefined) body.set("intent", fields.intent);
-  for (const id of fields.ids ?? []) body.append("id", id);
-  return action({
-    request: await adminRequest("/app/applications?index", { method: "POST", body }),
-    params: {},
-    context: {},
-  });
-}
 
 interface NewApplication {
   shop?: string;

@@ -3,28 +3,15 @@ import prisma from "~/db.server";
 import { listCandidates } from "~/models/Candidate/Candidate.server";
 import { finishHistorySync, startHistorySync } from "~/models/OrderHistory/HistorySync.server";
 import type { LocalShop } from "#/local-shop";
-import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminLoad, adminPost } from "#/utils/route-calls";
 import { importReviews } from "~/models/Engagement/Engagement.server";
 import { action, loader } from "../route";
 import { clearTestShop, expectedCandidates, seedTestShop } from "./seed";
 
-async function load(search = "") {
-  return loader({
-    request: await adminRequest(`/app/candidates${search}`),
-    params: {},
-    context: {},
-  });
-}
-
-async function decide(decision: string, customerIds: string[]) {
-  const body = new URLSearchParams({ decision });
-  for (const id of customerIds) body.append("customerId", id);
-  return action({
-    request: await adminRequest("/app/candidates?index", { method: "POST", body }),
-    params: {},
-    context: {},
-  });
-}
+const load = (search = "") => adminLoad(loader, `/app/candidates${search}`);
+const decide = (decision: string, customerIds: string[]) =>
+  adminPost(action, "/app/candidates?index", { decision, customerId: customerIds });
 
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
 const sortedIds = (rows: { id: string }[]) => ids(rows).sort((a, b) => Number(a) - Number(b));

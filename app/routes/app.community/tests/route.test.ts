@@ -4,27 +4,16 @@ import { finishHistorySync, startHistorySync } from "~/models/OrderHistory/Histo
 import { COMMUNITY_PAGE_SIZE } from "~/models/Community/Community.server";
 import type { LocalShop } from "#/local-shop";
 import { deleteShopData, uniqueShop } from "#/factories/orders";
-import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminLoad, adminPost } from "#/utils/route-calls";
 import { action, loader } from "../route";
 
 const OTHER_SHOP = uniqueShop("community-other");
 const MINUTE = 60_000;
 const ago = (minutes: number) => new Date(Date.now() - minutes * MINUTE);
 
-async function load(search = "") {
-  return loader({ request: await adminRequest(`/app/community${search}`), params: {}, context: {} });
-}
-
-async function act(fields: Record<string, string>) {
-  return action({
-    request: await adminRequest("/app/community", {
-      method: "POST",
-      body: new URLSearchParams(fields),
-    }),
-    params: {},
-    context: {},
-  });
-}
+const load = (search = "") => adminLoad(loader, `/app/community${search}`);
+const act = (fields: Record<string, string>) => adminPost(action, "/app/community", fields);
 
 async function ambassador(shop: string, firstName: string, lastName: string) {
   return prisma.ambassador.create({

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Form, useNavigate } from "@remix-run/react";
 import { Button, Card, InlineStack, Select, TextField } from "@shopify/polaris";
 import type { Period } from "../../../models/Analytics/definitions";
+import { useShopDates } from "~/components/ShopDates";
 
 const OPTIONS = [
   { label: "Last 7 days", value: "7d" },
@@ -13,6 +14,7 @@ const OPTIONS = [
 /** Presets navigate at once; a custom range is applied with its button (GET form). */
 export function PeriodPicker({ period }: { period: Period }) {
   const navigate = useNavigate();
+  const dates = useShopDates();
   const [key, setKey] = useState<string>(period.key);
   const [from, setFrom] = useState(period.from);
   const [to, setTo] = useState(period.to);
@@ -38,7 +40,8 @@ export function PeriodPicker({ period }: { period: Period }) {
             </>
           ) : null}
           <span data-testid="period-range">
-            {period.from} to {period.to} (UTC, {period.days} {period.days === 1 ? "day" : "days"})
+            {dates.day(period.from)} to {dates.day(period.to)} ({period.days} {period.days === 1 ? "day" : "days"},
+            shop time)
           </span>
         </InlineStack>
       </Form>

@@ -23,7 +23,7 @@ export function RevenueChart({ series, currencyCode }: { series: SeriesPoint[]; 
           alternative={
             <Box visuallyHidden>
               <table>
-                <caption>Attributed revenue per {period} (UTC)</caption>
+                <caption>Attributed revenue per {period} (the shop&apos;s calendar)</caption>
                 <thead>
                   <tr>
                     <th scope="col">{period === "month" ? "Month" : "Day"}</th>
@@ -55,7 +55,7 @@ export function RevenueChart({ series, currencyCode }: { series: SeriesPoint[]; 
           )}
         />
         <Text as="p" variant="bodySm" tone="subdued">
-          {DEFINITIONS.revenue} Per {period} (UTC).
+          {DEFINITIONS.revenue} Per {period} of the shop&apos;s calendar.
         </Text>
       </BlockStack>
     </Card>

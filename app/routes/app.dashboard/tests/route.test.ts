@@ -5,13 +5,14 @@ import { finishHistorySync, startHistorySync } from "~/models/OrderHistory/Histo
 import type { LocalShop } from "#/local-shop";
 import { deleteShopData } from "#/factories/orders";
 import { COHORT_DAYS, scenarioDates, seedAnalyticsScenario, seedCurrency } from "#/factories/analytics";
-import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminLoad, adminPost } from "#/utils/route-calls";
 import * as analytics from "~/models/Analytics/Analytics.server";
 import { action, loader } from "../route";
 
 /** What the page shows once everything has streamed in. */
 async function load(search = "") {
-  const { data } = await loader({ request: await adminRequest(`/app/dashboard${search}`), params: {}, context: {} });
+  const { data } = await adminLoad(loader, `/app/dashboard${search}`);
   return { ...data, ...(await data.live) };
 }
 
@@ -74,7 +75,7 @@ describe("Dashboard page", () => {
       return real(...args);
     });
     try {
-      const { data } = await loader({ request: await adminRequest("/app/dashboard"), params: {}, context: {} });
+      const { data } = await adminLoad(loader, "/app/dashboard");
       expect(data.retention.figures?.acquired.d90.sample).toBe(4);
       let streamed = false;
       const live = data.live.then((figures) => ((streamed = true), figures));
@@ -89,11 +90,7 @@ describe("Dashboard page", () => {
   });
 
   it("Recompute now returns at once; the page shows the figures again when the job is done", async () => {
-    const result = await action({
-      request: await adminRequest("/app/dashboard", { method: "POST", body: new URLSearchParams({ intent: "recompute" }) }),
-      params: {},
-      context: {},
-    });
+    const result = await adminPost(action, "/app/dashboard", { intent: "recompute" });
     expect(result).toEqual({ ok: true });
     await drainJobs();
     expect((await load()).retention.figures?.others.d90.sample).toBe(5);

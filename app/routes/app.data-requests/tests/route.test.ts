@@ -9,6 +9,7 @@ import prisma from "~/db.server";
 import { drainJobs } from "~/jobs/runner.server";
 import type { LocalShop } from "#/local-shop";
 import { adminRequest, startTestShop, TEST_SHOP, webhookRequest } from "#/utils/test-shop";
+import { adminLoad, answerOf } from "#/utils/route-calls";
 import { deleteStorefrontData, seedAmbassador } from "~/models/Storefront/tests/storefront-fixtures";
 import { action as dataRequest } from "../../webhooks.customers.data_request";
 import { action as customersRedact } from "../../webhooks.customers.redact";
@@ -50,21 +51,11 @@ async function seedCustomer(customerId: string, email: string, code: string) {
   return ambassador;
 }
 
-async function status(run: () => Promise<Response>) {
-  try {
-    return (await run()).status;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown.status;
-    throw thrown;
-  }
-}
-
-async function listed() {
-  return (await loader({ request: await adminRequest("/app/data-requests"), params: {}, context: {} })).requests;
-}
+const status = async (run: () => Promise<Response>) => ((await answerOf(run)) as Response).status;
+const listed = async () => (await adminLoad(loader, "/app/data-requests")).requests;
 
 async function download(id: string) {
-  const response = await reportLoader({ request: await adminRequest(`/app/data-requests/${id}/report`), params: { id }, context: {} });
+  const response = await adminLoad(reportLoader, `/app/data-requests/${id}/report`, { id });
   expect(response.headers.get("Content-Disposition")).toBe('attachment; filename="customer-7001-data.json"');
   return response.text();
 }

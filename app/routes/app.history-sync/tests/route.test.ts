@@ -8,28 +8,16 @@ import {
 } from "~/models/OrderHistory/HistorySync.server";
 import type { LocalShop } from "#/local-shop";
 import { readAppToml } from "#/demo/app-config";
-import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminLoad, adminPost, answerOf } from "#/utils/route-calls";
 import { clearTestShop } from "../../app.candidates._index/tests/seed";
 import { loader as homeLoader } from "../../app._index/route";
 import { action, safeReturnTo } from "../route";
 
-async function startSync(returnTo?: string) {
-  const body = new URLSearchParams(returnTo === undefined ? {} : { returnTo });
-  try {
-    return await action({
-      request: await adminRequest("/app/history-sync", { method: "POST", body }),
-      params: {},
-      context: {},
-    });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const startSync = (returnTo?: string) =>
+  answerOf(() => adminPost(action, "/app/history-sync", returnTo === undefined ? {} : { returnTo }));
 
-async function home() {
-  return homeLoader({ request: await adminRequest("/app"), params: {}, context: {} });
-}
+const home = () => adminLoad(homeLoader, "/app");
 
 /** A finished run, so that the install's afterAuth hook leaves the sync to the test. */
 async function markSyncedBefore() {

@@ -14,6 +14,7 @@ import type { LocalShop } from "#/local-shop";
 import { adminClientFor, adminRequest, startTestShop, TEST_SHOP, webhookRequest } from "#/utils/test-shop";
 import { deleteShopData } from "#/factories/orders";
 import { storeCandidates } from "#/factories/ambassadors";
+import { adminLoad, adminPost } from "#/utils/route-calls";
 import { action as statusAction } from "../../app.program.status/route";
 import { action as uninstalled } from "../../webhooks.app.uninstalled";
 import { action as saveOffer, loader } from "../route";
@@ -25,17 +26,8 @@ function programDiscount() {
   return shop.store.discounts.find((discount) => discount.title === PROGRAM_TITLE);
 }
 
-async function post(intent: string) {
-  return statusAction({
-    request: await adminRequest("/app/program/status", { method: "POST", body: new URLSearchParams({ intent }) }),
-    params: {},
-    context: {},
-  });
-}
-
-async function status() {
-  return (await loader({ request: await adminRequest("/app/program"), params: {}, context: {} })).status;
-}
+const post = (intent: string) => adminPost(statusAction, "/app/program/status", { intent });
+const status = async () => (await adminLoad(loader, "/app/program")).status;
 
 async function approve(index: number) {
   const customer = shop.store.customers[index];

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { getAmbassadorProgram } from "~/models/AmbassadorProgram/AmbassadorProgram.server";
 import type { LocalShop } from "#/local-shop";
-import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminLoad, adminPost } from "#/utils/route-calls";
 import { deleteShopData } from "#/factories/orders";
 import { action, loader } from "../route";
 
@@ -18,13 +19,8 @@ const VALID = {
   ambassadorTag: "brand-ambassador",
 };
 
-async function save(fields: Record<string, string>) {
-  return action({
-    request: await adminRequest("/app/program", { method: "POST", body: new URLSearchParams(fields) }),
-    params: {},
-    context: {},
-  });
-}
+const save = (fields: Record<string, string>) => adminPost(action, "/app/program", fields);
+const load = () => adminLoad(loader, "/app/program");
 
 describe("Offer and codes page", () => {
   let shop: LocalShop;
@@ -39,7 +35,7 @@ describe("Offer and codes page", () => {
   });
 
   it("shows the defaults: 10 % once per customer, combinable with shipping, 3-digit codes", async () => {
-    const data = await loader({ request: await adminRequest("/app/program"), params: {}, context: {} });
+    const data = await load();
     expect(data.values).toMatchObject({
       discountKind: "percentage",
       discountPercent: "10",
@@ -50,6 +46,23 @@ describe("Offer and codes page", () => {
       autoApprove: false,
     });
     expect(data.discountCreated).toBe(false);
+  });
+
+  it("ends the offer at the end of the chosen day in the shop's time zone", async () => {
+    const timeZone = shop.store.shop.ianaTimezone;
+    shop.store.shop.ianaTimezone = "Pacific/Auckland";
+    // The app asks Shopify again (its daily check is due).
+    await prisma.shop.updateMany({ where: { shop: TEST_SHOP }, data: { timezoneCheckedAt: null } });
+    try {
+      expect(await save({ ...VALID, discountEndsOn: "2031-01-31" })).toMatchObject({ ok: true });
+      // Auckland is 13 hours ahead of UTC in January: its Jan 31 ends at 10:59:59 UTC.
+      expect((await getAmbassadorProgram(TEST_SHOP)).discountEndsAt?.toISOString()).toBe("2031-01-31T10:59:59.000Z");
+      const data = await load();
+      expect(data.values.discountEndsOn).toBe("2031-01-31");
+    } finally {
+      shop.store.shop.ianaTimezone = timeZone;
+      await prisma.shop.updateMany({ where: { shop: TEST_SHOP }, data: { timezoneCheckedAt: null } });
+    }
   });
 
   it("reports every invalid field and saves nothing", async () => {
@@ -125,7 +138,7 @@ describe("Offer and codes page", () => {
     expect((await getAmbassadorProgram(TEST_SHOP)).checkoutInvite).toBe("repeat_buyers");
     expect(await save({ ...VALID, checkoutInvite: "everyone" })).toMatchObject({ ok: true });
     expect((await getAmbassadorProgram(TEST_SHOP)).checkoutInvite).toBe("everyone");
-    const data = await loader({ request: await adminRequest("/app/program"), params: {}, context: {} });
+    const data = await load();
     expect(data.values.checkoutInvite).toBe("everyone");
 
     expect(await save({ ...VALID, checkoutInvite: "vips" })).toMatchObject({

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import type { LocalShop } from "#/local-shop";
-import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminLoad, adminPost } from "#/utils/route-calls";
 import { deleteShopData, uniqueShop } from "#/factories/orders";
 import { createAmbassador, DAY_MS, rewardOrder } from "#/factories/rewards";
 import { matureRewards } from "~/models/Rewards/Maturation.server";
@@ -15,12 +16,6 @@ const OTHER = uniqueShop("rw-other");
 const T0 = new Date(Date.now() - 60 * DAY_MS);
 let shop: LocalShop;
 
-async function post(path: string, fields: Record<string, string | string[]>) {
-  const body = new URLSearchParams();
-  for (const [key, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(key, v);
-  return adminRequest(path, { method: "POST", body });
-}
-const args = async (request: Request | Promise<Request>) => ({ request: await request, params: {}, context: {} });
 
 /** An ambassador of `shopDomain` with an approved balance of `cents`. */
 async function approved(shopDomain: string, cents: number, person: { firstName?: string; email?: string } = {}) {
@@ -43,7 +38,7 @@ beforeEach(async () => {
 
 describe("Rewards page", () => {
   it("says what Approve rewards past their hold did, nothing included", async () => {
-    const mature = async () => action(await args(post("/app/rewards", { intent: "mature" })));
+    const mature = async () => adminPost(action, "/app/rewards", { intent: "mature" });
     expect(await mature()).toEqual({ ok: true, message: "No rewards were past their hold: nothing was approved." });
 
     const amb = await createAmbassador(TEST_SHOP, { firstName: "Jane" });
@@ -56,10 +51,10 @@ describe("Rewards page", () => {
   it("shows balances and creates payouts for positive approved balances only, in this shop", async () => {
     const mine = await approved(TEST_SHOP, 1_500, { firstName: "Jane" });
     const theirs = await approved(OTHER, 2_000);
-    const page = await loader(await args(adminRequest("/app/rewards")));
+    const page = await adminLoad(loader, "/app/rewards");
     expect(page.balances).toEqual([expect.objectContaining({ ambassadorId: mine.id, name: "Jane", approved: "$15.00" })]);
 
-    const created = await action(await args(post("/app/rewards", { intent: "create-payouts", method: "cash" })));
+    const created = await adminPost(action, "/app/rewards", { intent: "create-payouts", method: "cash" });
     expect(created).toMatchObject({ ok: true, message: expect.stringMatching(/^1 payout/) });
     expect(await prisma.payout.count({ where: { shop: OTHER } })).toBe(0);
     expect(await prisma.payout.count({ where: { shop: TEST_SHOP, ambassadorId: mine.id } })).toBe(1);
@@ -78,33 +73,31 @@ describe("Rewards page", () => {
         shop: TEST_SHOP, ambassadorId: `${TEST_SHOP}:bal${i + 1}`, sourceKey: `bal:${i + 1}`, kind: "commission", status: "approved", amountCents: BigInt((i + 1) * 100),
       })),
     });
-    const first = await loader(await args(adminRequest("/app/rewards")));
+    const first = await adminLoad(loader, "/app/rewards");
     expect(first.balancesPaging).toEqual({ page: 1, pageCount: 2, total: 52 });
     expect(first.balances).toHaveLength(50);
     expect(first.balances[0]).toMatchObject({ name: "Bal52", approved: "$52.00" });
-    const second = await loader(await args(adminRequest("/app/rewards?balances=2")));
+    const second = await adminLoad(loader, "/app/rewards?balances=2");
     expect(second.balancesPaging.page).toBe(2);
     expect(second.balances.map((b) => b.name)).toEqual(["Bal2", "Bal1"]);
     // Garbage in the address shows the first page.
-    expect((await loader(await args(adminRequest("/app/rewards?balances=-1")))).balancesPaging.page).toBe(1);
+    expect((await adminLoad(loader, "/app/rewards?balances=-1")).balancesPaging.page).toBe(1);
   });
 
   it("marks cash payouts paid in bulk with a reference; another shop's payout ids are ignored", async () => {
     await approved(TEST_SHOP, 1_000);
     await approved(TEST_SHOP, 500);
     await approved(OTHER, 700);
-    await action(await args(post("/app/rewards", { intent: "create-payouts", method: "cash" })));
+    await adminPost(action, "/app/rewards", { intent: "create-payouts", method: "cash" });
     const { createPayouts } = await import("~/models/Rewards/Payouts.server");
     const otherPayout = (await createPayouts(OTHER, { method: "cash" })).created[0];
     const mine = await prisma.payout.findMany({ where: { shop: TEST_SHOP } });
 
-    expect(await action(await args(post("/app/rewards", { intent: "mark-paid", reference: " ", payoutIds: mine.map((p) => p.id) })))).toMatchObject({
+    expect(await adminPost(action, "/app/rewards", { intent: "mark-paid", reference: " ", payoutIds: mine.map((p) => p.id) })).toMatchObject({
       ok: false,
       errors: { reference: expect.any(String) },
     });
-    const result = await action(
-      await args(post("/app/rewards", { intent: "mark-paid", reference: "BANK-42", payoutIds: [...mine.map((p) => p.id), otherPayout.id] }))
-    );
+    const result = await adminPost(action, "/app/rewards", { intent: "mark-paid", reference: "BANK-42", payoutIds: [...mine.map((p) => p.id), otherPayout.id] });
     expect(result).toEqual({ ok: true, message: "2 payouts marked paid." });
     expect(await prisma.payout.findMany({ where: { shop: TEST_SHOP }, select: { status: true, reference: true } })).toEqual([
       { status: "paid", reference: "BANK-42" },
@@ -112,17 +105,15 @@ describe("Rewards page", () => {
     ]);
     expect(await prisma.payout.findUnique({ where: { id: otherPayout.id } })).toMatchObject({ status: "pending", reference: "" });
 
-    const filtered = await loader(await args(adminRequest("/app/rewards?status=paid&method=cash")));
+    const filtered = await adminLoad(loader, "/app/rewards?status=paid&method=cash");
     expect(filtered.payouts).toHaveLength(2);
-    expect((await loader(await args(adminRequest("/app/rewards?status=pending")))).payouts).toHaveLength(0);
+    expect((await adminLoad(loader, "/app/rewards?status=pending")).payouts).toHaveLength(0);
   });
 });
 
 describe("Reward settings page", () => {
   it("saves valid rules and shows each invalid field's error without saving", async () => {
-    const bad = await settingsAction(
-      await args(post("/app/rewards/settings", { intent: "settings", commissionPercent: "abc", flatReward: "1.234", holdDays: "-1", payoutMethod: "paypal", leakOrdersPerDay: "20" }))
-    );
+    const bad = await adminPost(settingsAction, "/app/rewards/settings", { intent: "settings", commissionPercent: "abc", flatReward: "1.234", holdDays: "-1", payoutMethod: "paypal", leakOrdersPerDay: "20" });
     expect(bad).toMatchObject({
       ok: false,
       errors: {
@@ -135,8 +126,7 @@ describe("Reward settings page", () => {
     expect(await prisma.rewardSettings.count({ where: { shop: TEST_SHOP } })).toBe(0);
 
     expect(
-      await settingsAction(
-        await args(post("/app/rewards/settings", { intent: "settings", commissionPercent: "12.5", flatReward: "2.50", holdDays: "14", payoutMethod: "store_credit", leakOrdersPerDay: "30", leakAutoPause: "on" }))
+      await adminPost(settingsAction, "/app/rewards/settings", { intent: "settings", commissionPercent: "12.5", flatReward: "2.50", holdDays: "14", payoutMethod: "store_credit", leakOrdersPerDay: "30", leakAutoPause: "on" }
       )
     ).toMatchObject({ ok: true });
     expect(await prisma.rewardSettings.findUnique({ where: { shop: TEST_SHOP } })).toMatchObject({
@@ -147,29 +137,29 @@ describe("Reward settings page", () => {
       leakOrdersPerDay: 30,
       leakAutoPause: true,
     });
-    expect((await settingsLoader(await args(adminRequest("/app/rewards/settings")))).settings).toMatchObject({
+    expect((await adminLoad(settingsLoader, "/app/rewards/settings")).settings).toMatchObject({
       commissionPercent: "12.5",
       flatReward: "2.50",
     });
   });
 
   it("validates tier tags like Shopify tags and keeps tiers per shop", async () => {
-    const tier = (tag: string) => post("/app/rewards/settings", { intent: "tier-save", name: "Gold", minSales: "500", minOrders: "", commissionPercent: "15", tag });
-    expect(await settingsAction(await args(tier("gold,vip")))).toMatchObject({ ok: false, errors: { tag: "Tag cannot contain commas" } });
-    expect(await settingsAction(await args(tier("x".repeat(41))))).toMatchObject({ ok: false, errors: { tag: expect.stringMatching(/40 characters/) } });
-    expect(await settingsAction(await args(tier("ambassador-gold")))).toMatchObject({ ok: true });
-    expect(await settingsAction(await args(tier("ambassador-gold")))).toMatchObject({ ok: false, errors: { tag: expect.stringMatching(/already uses/) } });
+    const tier = (tag: string) => adminPost(settingsAction, "/app/rewards/settings", { intent: "tier-save", name: "Gold", minSales: "500", minOrders: "", commissionPercent: "15", tag });
+    expect(await tier("gold,vip")).toMatchObject({ ok: false, errors: { tag: "Tag cannot contain commas" } });
+    expect(await tier("x".repeat(41))).toMatchObject({ ok: false, errors: { tag: expect.stringMatching(/40 characters/) } });
+    expect(await tier("ambassador-gold")).toMatchObject({ ok: true });
+    expect(await tier("ambassador-gold")).toMatchObject({ ok: false, errors: { tag: expect.stringMatching(/already uses/) } });
     await prisma.rewardTier.create({ data: { shop: OTHER, name: "Other", commissionBasisPoints: 100, tag: "other" } });
-    const page = await settingsLoader(await args(adminRequest("/app/rewards/settings")));
+    const page = await adminLoad(settingsLoader, "/app/rewards/settings");
     expect(page.tiers).toEqual([expect.objectContaining({ name: "Gold", minSales: "500.00", commissionPercent: "15", tag: "ambassador-gold" })]);
 
     // Deleting another shop's tier by id does nothing.
     const other = await prisma.rewardTier.findFirstOrThrow({ where: { shop: OTHER } });
-    await settingsAction(await args(post("/app/rewards/settings", { intent: "tier-delete", id: other.id })));
+    await adminPost(settingsAction, "/app/rewards/settings", { intent: "tier-delete", id: other.id });
     expect(await prisma.rewardTier.count({ where: { shop: OTHER } })).toBe(1);
 
     expect(
-      await settingsAction(await args(post("/app/rewards/settings", { intent: "milestone-save", name: "First", minSales: "", minOrders: "0", bonus: "10" })))
+      await adminPost(settingsAction, "/app/rewards/settings", { intent: "milestone-save", name: "First", minSales: "", minOrders: "0", bonus: "10" })
     ).toMatchObject({ ok: false, errors: { minOrders: expect.stringMatching(/minimum sales, minimum orders/) } });
   });
 });
@@ -188,9 +178,9 @@ describe("CSV exports", () => {
   it("downloads the shop's ambassadors and payouts only, escaped, amounts in shop currency", async () => {
     await approved(TEST_SHOP, 1_234, { firstName: "=SUM(A1)", email: "jane@example.com" });
     await approved(OTHER, 999, { firstName: "Other", email: "other@example.com" });
-    await action(await args(post("/app/rewards", { intent: "create-payouts", method: "cash" })));
+    await adminPost(action, "/app/rewards", { intent: "create-payouts", method: "cash" });
 
-    const response = await ambassadorsCsv(await args(adminRequest("/app/exports/ambassadors.csv")));
+    const response = await adminLoad(ambassadorsCsv, "/app/exports/ambassadors.csv");
     expect(response.headers.get("Content-Disposition")).toBe('attachment; filename="ambassadors.csv"');
     expect(response.headers.get("Content-Type")).toMatch(/^text\/csv/);
     const text = (await response.text()).replace(/^\uFEFF/, "");
@@ -201,7 +191,7 @@ describe("CSV exports", () => {
     expect(lines[1]).toMatch(/,1,123\.40,0\.00,0\.00,12\.34,0\.00,USD$/);
     expect(text).not.toContain("other@example.com");
 
-    const payouts = (await (await payoutsCsv(await args(adminRequest("/app/exports/payouts.csv")))).text()).trim().split("\r\n");
+    const payouts = (await (await adminLoad(payoutsCsv, "/app/exports/payouts.csv")).text()).trim().split("\r\n");
     expect(payouts).toHaveLength(2);
     expect(payouts[1]).toContain(",12.34,USD,cash,pending,");
     expect(payouts[1]).toContain("'=SUM(A1)");

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listCandidates } from "~/models/Candidate/Candidate.server";
 import { getProgramSettings } from "~/models/ProgramSettings/ProgramSettings.server";
 import type { LocalShop } from "#/local-shop";
-import { adminRequest, startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { startTestShop, TEST_SHOP } from "#/utils/test-shop";
+import { adminLoad, adminPost } from "#/utils/route-calls";
 import { loader as candidatesLoader } from "../../app.candidates._index/route";
 import {
   clearTestShop,
@@ -11,28 +12,9 @@ import {
 } from "../../app.candidates._index/tests/seed";
 import { action, loader } from "../route";
 
-async function load() {
-  return loader({ request: await adminRequest("/app/settings"), params: {}, context: {} });
-}
-
-async function save(fields: Record<string, string>) {
-  return action({
-    request: await adminRequest("/app/settings", {
-      method: "POST",
-      body: new URLSearchParams(fields),
-    }),
-    params: {},
-    context: {},
-  });
-}
-
-async function candidates() {
-  return candidatesLoader({
-    request: await adminRequest("/app/candidates"),
-    params: {},
-    context: {},
-  });
-}
+const load = () => adminLoad(loader, "/app/settings");
+const save = (fields: Record<string, string>) => adminPost(action, "/app/settings", fields);
+const candidates = () => adminLoad(candidatesLoader, "/app/candidates");
 
 describe("Program settings page", () => {
   let shop: LocalShop;
