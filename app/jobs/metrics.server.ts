@@ -4,6 +4,7 @@
  * which enqueues this job (and returns at once) when the figures are absent, stale and old
  * enough, or too old; the page shows the progress the job writes while it runs.
  */
+import { storedShopTimezone } from "../models/Shop/ShopTimezone.server";
 import { computeRetention } from "../models/Analytics/retention.server";
 import {
   abandonRetentionRun,
@@ -37,6 +38,7 @@ export const metricsJob: JobDefinition<{ shop: string }> = {
     let written = 0;
     const retention = await computeRetention(shop, {
       now: startedAt,
+      timeZone: await storedShopTimezone(shop),
       async onProgress(done, total) {
         // Progress every ~10 chunks: one small write, not one per chunk.
         if (done - written >= 20_000 || done === total) {

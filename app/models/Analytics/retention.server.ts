@@ -12,6 +12,7 @@
  * being served while it runs.
  */
 import prisma from "../../db.server";
+import { shopDay } from "../../utils/shop-days";
 import {
   RETENTION_WINDOWS,
   rate,
@@ -48,6 +49,8 @@ function addTally(into: Tally, from: Tally) {
 
 export interface RetentionRunOptions {
   now?: Date;
+  /** The shop's time zone (IANA): a cohort is a month of the shop's calendar. UTC if unset. */
+  timeZone?: string;
   chunkSize?: number;
   /** After each chunk: customers read so far, of the total. Await it to yield. */
   onProgress?: (done: number, total: number) => Promise<void> | void;
@@ -100,6 +103,7 @@ async function ambassadorWindows(shop: string, now: Date) {
 export async function computeRetention(shop: string, options: RetentionRunOptions = {}): Promise<Retention> {
   const now = options.now ?? new Date();
   const chunkSize = options.chunkSize ?? RETENTION_CHUNK;
+  const timeZone = options.timeZone ?? "UTC";
   const [acquired, ambassadorRows, total] = await Promise.all([
     acquiredCustomers(shop),
     prisma.ambassador.findMany({ where: { shop, customerId: { not: null } }, select: { customerId: true } }),
@@ -135,7 +139,7 @@ export async function computeRetention(shop: string, options: RetentionRunOption
         .map((row) => ({ customerId: row.customerId, firstOrderAt: firstOrderAt(row) })),
     );
     for (const row of counted) {
-      const cohort = monthOf(firstOrderAt(row).toISOString().slice(0, 7)); // its UTC month
+      const cohort = monthOf(shopDay(firstOrderAt(row), timeZone).slice(0, 7));
       const tally = acquired.has(row.customerId) ? cohort.acquired : cohort.others;
       tally.members += 1;
       for (const window of RETENTION_WINDOWS) {

@@ -25,6 +25,12 @@ export async function shopTimezone(graphql: AdminGraphqlClient, shop: string, no
   }
 }
 
+/** The time zone last read from Shopify, without asking again (background jobs); UTC if none. */
+export async function storedShopTimezone(shop: string): Promise<string> {
+  const known = await prisma.shop.findUnique({ where: { shop }, select: { ianaTimezone: true } });
+  return known?.ianaTimezone ?? "UTC";
+}
+
 function validTimeZone(value: string | null | undefined): string | null {
   if (!value) return null;
   try {

@@ -23,7 +23,9 @@ import {
   seedClicks,
   seedCurrency,
   seedFraudFlag,
+  seedOrderFacts,
   seedRewards,
+  recomputeStats,
 } from "#/factories/analytics";
 
 const shopNamed = shopsErasedAfterFile();
@@ -179,6 +181,23 @@ describe("period figures", () => {
 });
 
 describe("retention", () => {
+  it("groups cohorts by the shop's calendar month: Jan 31 evening UTC is February in Auckland", async () => {
+    const shop = shopNamed("ana-cohort-zone");
+    await seedAmbassador(shop, { id: `${shop}:jane`, customerId: "9001", firstName: "Jane", code: "JANE100", activatedAt: "2025-12-01T00:00:00Z" });
+    // c1's first order: 2026-01-31 20:00 UTC = 2026-02-01 09:00 in Auckland (UTC+13).
+    const firstOrder = "2026-01-31T20:00:00Z";
+    await seedOrderFacts(shop, [{ orderId: "z1", customerId: "c1", processedAt: firstOrder, totalCents: 5_000, code: "JANE100" }]);
+    await seedAttributedOrders(shop, [
+      { orderId: "z1", ambassadorId: `${shop}:jane`, code: "JANE100", buyerCustomerId: "c1", processedAt: firstOrder, netCents: 5_000, discountCents: 500, newCustomer: true },
+    ]);
+    await recomputeStats(shop, NOW);
+
+    const months = async (timeZone?: string) => (await computeRetention(shop, { now: NOW, timeZone })).cohorts.map((c) => c.month);
+    expect(await months("Pacific/Auckland")).toEqual(["2026-02"]);
+    expect(await months("America/Los_Angeles")).toEqual(["2026-01"]);
+    expect(await months()).toEqual(["2026-01"]);
+  });
+
   it("gives the repeat rates at 90 and 180 days for (a), (b) and (c), with sample sizes", async () => {
     const shop = shopNamed("ana-retention");
     await seedAnalyticsScenario(shop);
