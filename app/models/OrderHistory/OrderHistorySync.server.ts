@@ -14,6 +14,7 @@ import type { AdminGraphqlClient } from "../../shopify.server";
 import { BulkOperationStatusQuery } from "../../graphql/BulkOperationStatusQuery";
 import { OrderHistoryBulkQuery } from "../../graphql/OrderHistoryBulkQuery";
 import { OrderHistoryPageQuery } from "../../graphql/OrderHistoryPageQuery";
+import { RecentBulkOperationsQuery } from "../../graphql/RecentBulkOperationsQuery";
 import { RunBulkQueryMutation } from "../../graphql/RunBulkQueryMutation";
 import { adminQuery, adminRequest, isThrottledError } from "../../utils/admin-graphql.server";
 import {
@@ -107,6 +108,35 @@ async function startBulkExport(graphql: AdminGraphqlClient, shop: string, syncId
   return await prisma.historySync.update({ where: { id: syncId }, data: { method: "paginated" } });
 }
 
+const FAILED_BULK_STATUSES = new Set(["FAILED", "CANCELED", "CANCELING", "EXPIRED"]);
+
+/** Shopify's clock and ours may differ; an export of a sync started before its claim is impossible. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+const sameQuery = (a: string, b: string) => a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
+
+/**
+ * The order-history export Shopify started for this sync whose id was never recorded
+ * (the process died between the two), so a retry reads it instead of starting a second.
+ * An export another sync of this shop recorded is not this one.
+ */
+async function adoptStartedExport(graphql: AdminGraphqlClient, sync: HistorySync): Promise<HistorySync | null> {
+  const since = new Date(sync.startedAt.getTime() - CLOCK_SKEW_MS).toISOString();
+  const { bulkOperations } = await adminQuery(graphql, RecentBulkOperationsQuery, {
+    query: `operation_type:QUERY created_at:>='${since}'`,
+  });
+  for (const operation of bulkOperations.nodes) {
+    if (!operation.query || !sameQuery(operation.query, OrderHistoryBulkQuery)) continue;
+    if (FAILED_BULK_STATUSES.has(operation.status)) continue;
+    const recorded = await prisma.historySync.findFirst({
+      where: { shop: sync.shop, bulkOperationId: operation.id },
+      select: { id: true },
+    });
+    if (recorded) continue;
+    return prisma.historySync.update({ where: { id: sync.id }, data: { bulkOperationId: operation.id } });
+  }
+  return null;
+}
+
 /** Wake-ups for syncs waiting on their bulk operation (bulk_operations/finish). */
 const waiting = new Map<string, () => void>();
 
@@ -141,14 +171,15 @@ export async function continueHistorySync(
 ): Promise<HistorySync | null> {
   let sync = await prisma.historySync.findFirst({ where: { id: syncId, shop } });
   if (!sync || sync.finishedAt) return sync;
-  // Claimed but never started (Shopify did not answer, or the process died first).
-  if (sync.method === "bulk" && !sync.bulkOperationId) sync = await startBulkExport(graphql, shop, sync.id);
+  // Claimed, export id unknown: Shopify did not answer, or the process died before or
+  // just after Shopify started the export.
+  if (sync.method === "bulk" && !sync.bulkOperationId) {
+    sync = (await adoptStartedExport(graphql, sync)) ?? (await startBulkExport(graphql, shop, sync.id));
+  }
   if (sync.method === "bulk") await continueBulkSync(graphql, sync, options);
   else await continuePaginatedSync(graphql, sync, options);
   return prisma.historySync.findFirst({ where: { id: syncId, shop } });
 }
-
-const FAILED_BULK_STATUSES = new Set(["FAILED", "CANCELED", "CANCELING", "EXPIRED"]);
 
 async function continueBulkSync(graphql: AdminGraphqlClient, sync: HistorySync, options: SyncOptions) {
   const { shop, id } = sync;

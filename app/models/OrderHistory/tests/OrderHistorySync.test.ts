@@ -110,6 +110,40 @@ describe("history sync", () => {
       expect(await storedStats()).toEqual(expectedStats(shop));
     });
 
+    it("resumes a run whose process died just after Shopify started its export: no second export", async () => {
+      // A finished earlier run's export is not taken for this one.
+      const earlier = await requestHistorySync(graphql, TEST_SHOP, ALL_SCOPES);
+      await continueHistorySync(graphql, TEST_SHOP, earlier.id, FAST);
+      // Claimed; Shopify started the export; the process died before recording its id.
+      const sync = await startHistorySync(TEST_SHOP, { method: "bulk", ordersReadableSince: null });
+      const { body } = await shop.graphql(
+        `mutation($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id } } }`,
+        { query: OrderHistoryBulkQuery },
+      );
+      const startedId = (body.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } })
+        .bulkOperationRunQuery.bulkOperation.id;
+      expect(shop.store.bulkOperations.size).toBe(2);
+
+      const finished = await continueHistorySync(graphql, TEST_SHOP, sync.id, FAST);
+      expect(finished?.status).toBe("completed");
+      expect(finished?.bulkOperationId).toBe(startedId);
+      expect(shop.store.bulkOperations.size, "no export started for the retry").toBe(2);
+      expect(finished?.ordersIngested).toBe(shop.store.orders.length);
+    });
+
+    it("starts its own export when the one found is another run's or a different query", async () => {
+      const earlier = await requestHistorySync(graphql, TEST_SHOP, ALL_SCOPES);
+      await continueHistorySync(graphql, TEST_SHOP, earlier.id, FAST);
+      await shop.graphql(`mutation { bulkOperationRunQuery(query: "{ customers { edges { node { id } } } }") { bulkOperation { id } } }`);
+      const sync = await startHistorySync(TEST_SHOP, { method: "bulk", ordersReadableSince: null });
+
+      const finished = await continueHistorySync(graphql, TEST_SHOP, sync.id, FAST);
+      expect(finished?.status).toBe("completed");
+      expect(shop.store.bulkOperations.size).toBe(3);
+      expect([earlier.bulkOperationId, undefined]).not.toContain(finished?.bulkOperationId);
+      expect(finished?.ordersIngested).toBe(shop.store.orders.length);
+    });
+
     it("asks for the last 60 days only, and says so, when read_all_orders was not granted", async () => {
       const sync = await requestHistorySync(graphql, TEST_SHOP, ["read_orders"]);
       expect(sync.ordersReadableSince).toBeInstanceOf(Date);
