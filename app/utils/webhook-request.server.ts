@@ -30,7 +30,20 @@ export async function checkWebhookRequest(request: Request): Promise<Request> {
   } catch {
     throw refused(400, "Bad Request");
   }
-  return new Request(request.url, { method: "POST", headers: request.headers, body });
+  return new Request(request.url, { method: "POST", headers: shopifyHeaders(request.headers), body });
+}
+
+/**
+ * Shopify's own headers (`X-Shopify-*`, and `Shopify-*` on event webhooks) and the content
+ * type: all `authenticate.webhook` reads. The library canonicalises every header it is
+ * given on each lookup, so the ones proxies add only cost time (docs/webhooks.md).
+ */
+function shopifyHeaders(headers: Headers): Headers {
+  const kept = new Headers();
+  for (const [name, value] of headers) {
+    if (name.startsWith("x-shopify-") || name.startsWith("shopify-") || name === "content-type") kept.append(name, value);
+  }
+  return kept;
 }
 
 /** The raw body as UTF-8, read at most MAX_WEBHOOK_BYTES (a 413 Response is thrown past it). */
