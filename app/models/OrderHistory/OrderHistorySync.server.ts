@@ -95,7 +95,7 @@ export async function requestHistorySync(
 /** Asks Shopify for the bulk export; where it cannot run one, switches the sync to pages. */
 async function startBulkExport(graphql: AdminGraphqlClient, shop: string, syncId: string): Promise<HistorySync> {
   const { bulkOperationRunQuery: result } = await adminQuery(graphql, RunBulkQueryMutation, {
-    query: OrderHistoryBulkQuery,
+    query: bulkQueryOfSync(syncId),
   });
   const bulkOperationId = result?.bulkOperation?.id;
   if (bulkOperationId) {
@@ -110,31 +110,34 @@ async function startBulkExport(graphql: AdminGraphqlClient, shop: string, syncId
 
 const FAILED_BULK_STATUSES = new Set(["FAILED", "CANCELED", "CANCELING", "EXPIRED"]);
 
-/** Shopify's clock and ours may differ; an export of a sync started before its claim is impossible. */
+/**
+ * The export's query, its operation named after the sync: Shopify lists an app's bulk
+ * operations with their query, so a sync tells its own export from any other.
+ */
+export function bulkQueryOfSync(syncId: string): string {
+  const name = `OrderHistoryBulk_${syncId.replace(/\W/g, "_")}`;
+  return OrderHistoryBulkQuery.replace("query OrderHistoryBulk {", `query ${name} {`);
+}
+
+/** Shopify's clock and ours may differ: an export is looked for from a little before the claim. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const sameQuery = (a: string, b: string) => a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
 
 /**
- * The order-history export Shopify started for this sync whose id was never recorded
- * (the process died between the two), so a retry reads it instead of starting a second.
- * An export another sync of this shop recorded is not this one.
+ * The export Shopify started for this sync whose id was never recorded (the process died
+ * between the two), so a retry reads it instead of starting a second.
  */
 async function adoptStartedExport(graphql: AdminGraphqlClient, sync: HistorySync): Promise<HistorySync | null> {
   const since = new Date(sync.startedAt.getTime() - CLOCK_SKEW_MS).toISOString();
   const { bulkOperations } = await adminQuery(graphql, RecentBulkOperationsQuery, {
     query: `operation_type:QUERY created_at:>='${since}'`,
   });
-  for (const operation of bulkOperations.nodes) {
-    if (!operation.query || !sameQuery(operation.query, OrderHistoryBulkQuery)) continue;
-    if (FAILED_BULK_STATUSES.has(operation.status)) continue;
-    const recorded = await prisma.historySync.findFirst({
-      where: { shop: sync.shop, bulkOperationId: operation.id },
-      select: { id: true },
-    });
-    if (recorded) continue;
-    return prisma.historySync.update({ where: { id: sync.id }, data: { bulkOperationId: operation.id } });
-  }
-  return null;
+  const own = bulkQueryOfSync(sync.id);
+  const started = bulkOperations.nodes.find(
+    (operation) => operation.query && sameQuery(operation.query, own) && !FAILED_BULK_STATUSES.has(operation.status),
+  );
+  if (!started) return null;
+  return prisma.historySync.update({ where: { id: sync.id }, data: { bulkOperationId: started.id } });
 }
 
 /** Wake-ups for syncs waiting on their bulk operation (bulk_operations/finish). */

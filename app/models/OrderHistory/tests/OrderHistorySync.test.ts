@@ -8,7 +8,7 @@ import { orderAmounts, type LocalShop } from "#/local-shop";
 import { adminClientFor, startTestShop, TEST_SHOP } from "#/utils/test-shop";
 import { deleteShopData } from "#/factories/orders";
 import { startHistorySync } from "../HistorySync.server";
-import { continueHistorySync, requestHistorySync, type SyncOptions } from "../OrderHistorySync.server";
+import { bulkQueryOfSync, continueHistorySync, requestHistorySync, type SyncOptions } from "../OrderHistorySync.server";
 
 const FAST: SyncOptions = { pollIntervalMs: 10, pageSize: 25, throttleBackoffMs: 10 };
 const ALL_SCOPES = ["read_all_orders"];
@@ -118,7 +118,7 @@ describe("history sync", () => {
       const sync = await startHistorySync(TEST_SHOP, { method: "bulk", ordersReadableSince: null });
       const { body } = await shop.graphql(
         `mutation($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id } } }`,
-        { query: OrderHistoryBulkQuery },
+        { query: bulkQueryOfSync(sync.id) },
       );
       const startedId = (body.data as { bulkOperationRunQuery: { bulkOperation: { id: string } } })
         .bulkOperationRunQuery.bulkOperation.id;
@@ -131,9 +131,10 @@ describe("history sync", () => {
       expect(finished?.ordersIngested).toBe(shop.store.orders.length);
     });
 
-    it("starts its own export when the one found is another run's or a different query", async () => {
+    it("starts its own export when those found are another run's (even one deleted since) or another query", async () => {
       const earlier = await requestHistorySync(graphql, TEST_SHOP, ALL_SCOPES);
       await continueHistorySync(graphql, TEST_SHOP, earlier.id, FAST);
+      await prisma.historySync.delete({ where: { id: earlier.id } });
       await shop.graphql(`mutation { bulkOperationRunQuery(query: "{ customers { edges { node { id } } } }") { bulkOperation { id } } }`);
       const sync = await startHistorySync(TEST_SHOP, { method: "bulk", ordersReadableSince: null });
 
