@@ -6,8 +6,9 @@
  * - Flow: `flowTriggerReceive` has no idempotency key and nothing to read back. A crash
  *   between Shopify's answer and the write of `flowDeliveredAt` (one UPDATE) sends that
  *   event again on the retry: at least once, with that one-statement window. A refusal
- *   (userErrors) is recorded as `flowError` and shown to the merchant, never re-sent. A
- *   network or API error throws: the job retries with backoff.
+ *   (userErrors) is recorded as `flowError` and shown to the merchant, never re-sent. The
+ *   triggers are paced on the shop's rate limit and THROTTLED is waited out; a network or
+ *   other API error throws: the job retries with backoff.
  * - Klaviyo: the event goes with `unique_id` = the event's key, so a resend after a crash
  *   is deduplicated by Klaviyo too. Klaviyo down, busy (429), unreachable or refusing the
  *   key leaves every event waiting and backs the shop off (30 s doubling to an hour,
@@ -16,7 +17,7 @@
  */
 import prisma from "../../db.server";
 import type { AdminGraphqlClient } from "../../shopify.server";
-import { adminQuery } from "../../utils/admin-graphql.server";
+import { pacedAdmin, type PacedAdmin, type PacingOptions } from "../../utils/paced-admin.server";
 import { ProgramEventFlowTriggerMutation } from "../../graphql/ProgramEventFlowTriggerMutation";
 import { storefrontUrlFor } from "../AmbassadorProgram/AmbassadorProgram.server";
 import { shareLinkFor } from "../AmbassadorProgram/share-link";
@@ -50,6 +51,8 @@ export interface StoredEvent {
 interface Context {
   shop: string;
   graphql: AdminGraphqlClient;
+  /** Flow triggers share the shop's rate limit with every other app: paced, THROTTLED retried. */
+  admin: PacedAdmin;
   currencyCode: string | null;
   storefrontUrl?: string;
 }
@@ -151,9 +154,15 @@ export async function deliverProgramEvents(
   graphql: AdminGraphqlClient,
   shop: string,
   now: Date = new Date(),
+  pacing: PacingOptions = { throttleBackoffMs: 1000 },
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { flowSent: 0, flowRefused: 0, klaviyoSent: 0, klaviyoRefused: 0, klaviyoWaitingUntil: null };
-  const context: Context = { shop, graphql, currencyCode: await shopCurrency(graphql, shop) };
+  const context: Context = {
+    shop,
+    graphql,
+    admin: pacedAdmin(graphql, pacing),
+    currencyCode: await shopCurrency(graphql, shop),
+  };
   await deliverToFlow(context, report);
   await deliverToKlaviyo(context, report, now);
   return report;
@@ -193,6 +202,9 @@ async function deliverToFlow(context: Context, report: DeliveryReport) {
   }
 }
 
+/** A mutation's cost in Shopify's calculation: 10 points a root field. */
+const FLOW_TRIGGER_COST = 10;
+
 /** Null when Flow took the event; otherwise why it cannot (shown to the merchant). */
 async function sendToFlow(context: Context, event: StoredEvent, ambassador: AmbassadorFacts | null): Promise<string | null> {
   if (!isProgramEventKind(event.kind)) return `Unknown event kind "${event.kind}".`;
@@ -203,10 +215,12 @@ async function sendToFlow(context: Context, event: StoredEvent, ambassador: Amba
   }
   const payload = flowPayload(event.kind, await eventValues(context, event.kind, JSON.parse(event.data), ambassador));
   if (!payload) return "The event is missing a field its Flow trigger declares.";
-  const { flowTriggerReceive } = await adminQuery(context.graphql, ProgramEventFlowTriggerMutation, {
-    handle: info.handle,
-    payload,
-  });
+  // THROTTLED runs nothing, so retrying it cannot fire a trigger twice.
+  const { flowTriggerReceive } = await context.admin.request(
+    ProgramEventFlowTriggerMutation,
+    { handle: info.handle, payload },
+    FLOW_TRIGGER_COST,
+  );
   const errors = (flowTriggerReceive?.userErrors ?? []) as ShopifyUserError[];
   return errors.length > 0 ? `Shopify Flow refused the trigger: ${describeUserErrors(errors).join(" ")}` : null;
 }

@@ -172,6 +172,18 @@ describe("program events to Shopify Flow and Klaviyo", () => {
     expect(await prisma.programEvent.count({ where: { shop: TEST_SHOP, flowDeliveredAt: null } })).toBe(0);
   });
 
+  it("a shop whose rate limit other work drained: the run waits it out and fires each trigger once", async () => {
+    await recordProgramEvents(prisma, TEST_SHOP, oneOfEach("t"));
+    shop.faults.add({ kind: "throttled", operationName: "ProgramEventFlowTrigger", times: 3 });
+
+    const report = await deliverProgramEvents(graphql, TEST_SHOP, new Date(), { throttleBackoffMs: 5 });
+    expect(shop.faults.pending()).toEqual([]);
+    expect(report.flowSent).toBe(10);
+    const handles = shop.store.flowTriggers.map((t) => t.handle).sort();
+    expect(handles).toEqual(Object.values(PROGRAM_EVENT_KINDS).map((k) => k.handle).sort());
+    expect(await prisma.programEvent.count({ where: { shop: TEST_SHOP, flowDeliveredAt: null } })).toBe(0);
+  });
+
   it("a Klaviyo outage delays events, backs off, and loses none", async () => {
     expect(await saveKlaviyoKey(TEST_SHOP, KEY)).toEqual({ ok: true });
     await recordProgramEvents(prisma, TEST_SHOP, oneOfEach("c"));
