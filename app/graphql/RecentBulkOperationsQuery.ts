@@ -1,5 +1,5 @@
 /**
- * The app's bulk operations matching a search (newest first): how a sync whose process
+ * The app's newest bulk operations matching a search: how a sync whose process
  * died between starting its export and recording the export's id finds that export again.
  */
 export const RecentBulkOperationsQuery = `#graphql

@@ -119,19 +119,15 @@ export function bulkQueryOfSync(syncId: string): string {
   return OrderHistoryBulkQuery.replace("query OrderHistoryBulk {", `query ${name} {`);
 }
 
-/** Shopify's clock and ours may differ: an export is looked for from a little before the claim. */
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const sameQuery = (a: string, b: string) => a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
 
 /**
  * The export Shopify started for this sync whose id was never recorded (the process died
- * between the two), so a retry reads it instead of starting a second.
+ * between the two), so a retry reads it instead of starting a second. It is among the
+ * app's newest query exports: it was started just after the sync was claimed.
  */
 async function adoptStartedExport(graphql: AdminGraphqlClient, sync: HistorySync): Promise<HistorySync | null> {
-  const since = new Date(sync.startedAt.getTime() - CLOCK_SKEW_MS).toISOString();
-  const { bulkOperations } = await adminQuery(graphql, RecentBulkOperationsQuery, {
-    query: `operation_type:QUERY created_at:>='${since}'`,
-  });
+  const { bulkOperations } = await adminQuery(graphql, RecentBulkOperationsQuery, { query: "operation_type:QUERY" });
   const own = bulkQueryOfSync(sync.id);
   const started = bulkOperations.nodes.find(
     (operation) => operation.query && sameQuery(operation.query, own) && !FAILED_BULK_STATUSES.has(operation.status),
