@@ -54,8 +54,38 @@ function runningServerPort(dataDir: string): number | null {
   }
 }
 
+/**
+ * The first folder on the way to `target` (its existing part) that only its owner and
+ * group may enter, or null: a folder the `postgres` user could not reach.
+ */
+export function folderClosedToOthers(target: string): string | null {
+  let folder = path.resolve(target);
+  while (!fs.existsSync(folder)) folder = path.dirname(folder);
+  const chain: string[] = [];
+  for (let at = folder; ; at = path.dirname(at)) {
+    chain.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  return chain.find((at) => (fs.statSync(at).mode & 0o001) === 0) ?? null;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
   const dataDir = path.resolve(options.dataDir);
+  const asRoot = process.getuid?.() === 0;
+  // As root the server runs as `postgres`: it must reach its binaries (node_modules) and data.
+  if (asRoot) {
+    for (const needed of [process.cwd(), dataDir]) {
+      const closed = folderClosedToOthers(needed);
+      if (closed) {
+        throw new Error(
+          `The embedded PostgreSQL server runs as the "postgres" user (PostgreSQL refuses root), ` +
+            `which cannot enter ${closed} (no permission for other users) to reach ${needed}. ` +
+            `Work from a folder other users may enter (chmod o+x ${closed}), or set DATABASE_URL ` +
+            `(TEST_POSTGRES_URL for the tests) to a server of your own.`,
+        );
+      }
+    }
+  }
   const log = options.log ?? (() => {});
   const url = (port: number) => (database: string) =>
     `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
@@ -71,7 +101,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       password: PASSWORD,
       persistent: true,
       // PostgreSQL refuses to run as root: the package runs it as a `postgres` user it creates.
-      createPostgresUser: process.getuid?.() === 0,
+      createPostgresUser: asRoot,
       initdbFlags: ["--encoding=UTF8", "--locale=C"],
       postgresFlags: [
         "-c", "listen_addresses=127.0.0.1",
